@@ -1,0 +1,88 @@
+"""The primitive: one forward, its vector-Jacobian rules and its Jacobian-vector rule.
+
+A primitive is declared once, in one place::
+
+    tanh = Primitive("tanh", np.tanh,
+                     vjp=[lambda g, out, x: g * (1 - out * out)],
+                     jvp=lambda t, out, x: t * (1 - out * out))
+
+* ``impl(*raw_args, **params)`` computes the forward value on plain arrays.
+* ``vjp[i](g, out, *args, **params)`` returns the gradient for argument ``i``
+  (``None`` in the list marks an argument that is never differentiated).
+  Variadic primitives give ``vjp_n(i, g, out, *args, **params)`` instead.
+* ``jvp(tangents, out, *args, **params)`` returns the output tangent, where
+  ``tangents`` holds one tangent per argument (``None`` for a constant).
+  Rules for elementwise primitives may be given per argument as a list.
+
+Rules are written with retrograd's own functions (the primitives below are
+callables). With plain arrays those run as plain NumPy; with Tensors they are
+recorded, which is what gives higher-order derivatives with
+``create_graph=True``, from the same rule.
+
+Calling a primitive with no Tensor among its arguments returns a plain array;
+with at least one Tensor it returns a Tensor and records the graph.
+"""
+
+from __future__ import annotations
+
+# Filled in by retrograd.tensor at import time: ops sit below tensor in the
+# layering, so they must not import it.
+_tensor_type: type | None = None
+_apply = None
+
+
+def register_tensor(tensor_type, apply) -> None:
+    """Connect the primitives to the Tensor class and its recording ``apply``."""
+    global _tensor_type, _apply
+    _tensor_type, _apply = tensor_type, apply
+
+
+class Primitive:
+    """One differentiable operation; see the module docstring.
+
+    >>> import numpy as np
+    >>> double = Primitive("double", lambda x: 2 * x, vjp=[lambda g, out, x: 2 * g])
+    >>> double(np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
+
+    __slots__ = ("name", "impl", "vjps", "vjp_n", "jvp", "doc")
+
+    def __init__(self, name, impl, vjp=None, jvp=None, vjp_n=None, doc=None):
+        self.name = name
+        self.impl = impl
+        self.vjps = tuple(vjp) if vjp is not None else None
+        self.vjp_n = vjp_n
+        self.jvp = jvp
+        self.doc = doc
+
+    def vjp_for(self, argnum: int):
+        """The vector-Jacobian rule for argument ``argnum``, or None if not differentiable."""
+        if self.vjps is not None:
+            return self.vjps[argnum] if argnum < len(self.vjps) else None
+        if self.vjp_n is not None:
+            rule = self.vjp_n
+            return lambda g, out, *args, **params: rule(argnum, g, out, *args, **params)
+        return None
+
+    def __call__(self, *args, **params):
+        t = _tensor_type
+        for a in args:
+            if isinstance(a, t):
+                return _apply(self, args, params)
+        return self.impl(*args, **params)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+def raw(x):
+    """The plain array behind a Tensor (or ``x`` itself).
+
+    Used in rules for masks and shapes, which are constants for differentiation.
+
+    >>> import numpy as np
+    >>> raw(np.ones(2))
+    array([1., 1.])
+    """
+    return x.data if isinstance(x, _tensor_type) else x

@@ -1,0 +1,408 @@
+"""The Tensor: an ndarray, its gradient, and the node that made it.
+
+>>> import retrograd as rg
+>>> w = rg.tensor(3.0, requires_grad=True, name="w")
+>>> J = (2 + 3 * w) ** 2
+>>> J.backward()
+>>> w.grad
+tensor(66.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import autograd
+from . import ops
+from .autograd import Node, run_backward
+from .backend import to_array
+from .errors import ShapeError, shape_error
+from .ops.primitive import register_tensor
+
+_ndarray = np.ndarray
+_new = object.__new__
+_NUMBER_TYPES = (int, float, np.ndarray, np.generic)
+
+
+class Tensor:
+    """A multi-dimensional array that remembers how it was computed.
+
+    Make one with :func:`retrograd.tensor`. Arithmetic on Tensors builds a
+    graph; ``.backward()`` fills the ``.grad`` of the leaves that require grad.
+
+    >>> import retrograd as rg
+    >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward(); x.grad
+    tensor([2., 4.])
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_node", "name", "__weakref__")
+    __array_ufunc__ = None  # make NumPy hand `ndarray op Tensor` to our reflected operators
+    __hash__ = object.__hash__
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        data = to_array(data, dtype)
+        if requires_grad and data.dtype.kind != "f":
+            raise TypeError(
+                f"only floating point tensors can require gradients, got dtype {data.dtype}; "
+                "pass dtype=rg.float64 (or float32)")
+        self.data = data
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self._node = None
+        self.name = name
+
+    # ----- attributes -------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        """The shape tuple, as NumPy's."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return self.data.ndim
+
+    @property
+    def dtype(self):
+        """The NumPy dtype of the data."""
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user rather than by an operation on tensors that require grad."""
+        return self._node is None
+
+    @property
+    def grad_fn(self):
+        """The graph node that produced this tensor (None for leaves)."""
+        return self._node
+
+    def size(self, dim=None):
+        """The shape (PyTorch's ``size()``), or one dimension of it."""
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def numel(self) -> int:
+        """Number of elements."""
+        return self.data.size
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def item(self) -> float:
+        """The single value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item(): only one-element tensors can be converted, this one has shape {self.shape}")
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying ndarray (shared, not copied)."""
+        return self.data
+
+    def tolist(self):
+        """The values as (nested) Python lists."""
+        return self.data.tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                             "use .any() or .all() on .numpy()")
+        return bool(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extra = []
+        if self.name is not None:
+            extra.append(f"name={self.name!r}")
+        if self.data.dtype not in (np.float64, np.int64, np.bool_):
+            extra.append(f"dtype={self.data.dtype}")
+        if self._node is not None:
+            extra.append(f"grad_fn=<{self._node.prim.name}>")
+        elif self.requires_grad:
+            extra.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extra) + ")"
+
+    # ----- autograd ---------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
+        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is required when ``self`` is not a scalar (it is the vector
+        of the vector-Jacobian product). The graph is freed afterwards unless
+        ``retain_graph=True``; ``create_graph=True`` records the backward pass
+        itself so the gradients can be differentiated again.
+
+        >>> import retrograd as rg
+        >>> x = rg.tensor(2.0, requires_grad=True)
+        >>> (x ** 3).backward(); x.grad
+        tensor(12.)
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn; "
+                               "create the inputs with requires_grad=True")
+        g = _root_gradient(self, gradient)
+        if retain_graph is None:
+            retain_graph = create_graph
+        run_backward([self], [g], retain_graph=retain_graph, create_graph=create_graph)
+
+    def retain_grad(self) -> "Tensor":
+        """Keep the gradient of this non-leaf tensor in ``.grad`` at the next backward."""
+        autograd.retain(self)
+        return self
+
+    def detach(self) -> "Tensor":
+        """The same data as a new leaf that does not require grad."""
+        return _wrap(self.data, None)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set ``requires_grad`` in place on a leaf; returns self."""
+        if not self.is_leaf:
+            raise RuntimeError("requires_grad_() can only change leaves; use .detach() first")
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"only floating point tensors can require gradients, got dtype {self.data.dtype}")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def named(self, name: str) -> "Tensor":
+        """Give this tensor a name (shown in explanations and drawings); returns self.
+
+        >>> import retrograd as rg
+        >>> (rg.tensor(2.0) * 3).named("a").name
+        'a'
+        """
+        self.name = name
+        return self
+
+    # ----- operators ---------------------------------------------------------------
+    def __add__(self, other): return _binary(ops.add, self, other)
+    def __radd__(self, other): return _binary(ops.add, other, self)
+    def __sub__(self, other): return _binary(ops.sub, self, other)
+    def __rsub__(self, other): return _binary(ops.sub, other, self)
+    def __mul__(self, other): return _binary(ops.mul, self, other)
+    def __rmul__(self, other): return _binary(ops.mul, other, self)
+    def __truediv__(self, other): return _binary(ops.div, self, other)
+    def __rtruediv__(self, other): return _binary(ops.div, other, self)
+    def __pow__(self, other): return _binary(ops.power, self, other)
+    def __rpow__(self, other): return _binary(ops.power, other, self)
+    def __matmul__(self, other): return _binary(ops.matmul, self, other)
+    def __rmatmul__(self, other): return _binary(ops.matmul, other, self)
+    def __neg__(self): return _unary(ops.neg, self)
+    def __pos__(self): return self
+    def __abs__(self): return _unary(ops.absolute, self)
+    def __getitem__(self, idx): return _f.getitem(self, idx)
+
+    # Comparisons are not differentiable: they give boolean tensors.
+    def __lt__(self, other): return _compare(np.less, self, other)
+    def __le__(self, other): return _compare(np.less_equal, self, other)
+    def __gt__(self, other): return _compare(np.greater, self, other)
+    def __ge__(self, other): return _compare(np.greater_equal, self, other)
+    def __eq__(self, other): return _compare(np.equal, self, other)
+    def __ne__(self, other): return _compare(np.not_equal, self, other)
+
+    # ----- methods (PyTorch names) ---------------------------------------------------
+    def exp(self): return _unary(ops.exp, self)
+    def log(self): return _unary(ops.log, self)
+    def sqrt(self): return _unary(ops.sqrt, self)
+    def sin(self): return _unary(ops.sin, self)
+    def cos(self): return _unary(ops.cos, self)
+    def tan(self): return _unary(ops.tan, self)
+    def tanh(self): return _unary(ops.tanh, self)
+    def sigmoid(self): return _unary(ops.sigmoid, self)
+    def relu(self): return _unary(ops.relu, self)
+    def abs(self): return _unary(ops.absolute, self)
+    def pow(self, exponent): return _binary(ops.power, self, exponent)
+    def matmul(self, other): return _binary(ops.matmul, self, other)
+    def maximum(self, other): return _binary(ops.maximum, self, other)
+    def minimum(self, other): return _binary(ops.minimum, self, other)
+
+    def clip(self, min=None, max=None): return _f.clip(self, min, max)
+    clamp = clip
+
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _f.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _f.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _f.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _f.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def var(self, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
+        return _f.var(self, axis, ddof, keepdims, dim=dim, keepdim=keepdim, correction=correction)
+
+    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _f.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def softmax(self, axis=-1, *, dim=None): return _f.softmax(self, axis if dim is None else dim)
+    def log_softmax(self, axis=-1, *, dim=None): return _f.log_softmax(self, axis if dim is None else dim)
+    def argmax(self, axis=None, *, dim=None): return _f.argmax(self, axis if dim is None else dim)
+    def argmin(self, axis=None, *, dim=None): return _f.argmin(self, axis if dim is None else dim)
+
+    def reshape(self, *shape): return _f.reshape(self, _shape_args(shape))
+    view = reshape
+
+    def flatten(self): return _f.reshape(self, (-1,))
+    def transpose(self, *axes): return _f.transpose(self, _shape_args(axes) or None)
+    def permute(self, *axes): return _f.transpose(self, _shape_args(axes))
+    def squeeze(self, axis=None, *, dim=None): return _f.squeeze(self, axis if dim is None else dim)
+    def unsqueeze(self, axis=None, *, dim=None): return _f.unsqueeze(self, axis if dim is None else dim)
+    def broadcast_to(self, *shape): return _f.broadcast_to(self, _shape_args(shape))
+    expand = broadcast_to
+
+    @property
+    def T(self) -> "Tensor":
+        """All axes reversed (NumPy's ``.T``)."""
+        return _f.transpose(self)
+
+    @property
+    def mT(self) -> "Tensor":
+        """The last two axes swapped (matrix transpose over a batch)."""
+        return _f.swapaxes(self, -1, -2)
+
+
+def _shape_args(args):
+    """Accept both ``t.reshape(2, 3)`` and ``t.reshape((2, 3))``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+def _wrap(data, node):
+    """A Tensor around an existing array; ``node`` is its grad_fn (or None)."""
+    t = _new(Tensor)
+    t.data = data
+    t.grad = None
+    t.requires_grad = node is not None
+    t._node = node
+    t.name = None
+    return t
+
+
+def _operand(x, op_name):
+    """Check a non-Tensor operand: numbers and numeric arrays only."""
+    if isinstance(x, _NUMBER_TYPES) and not isinstance(x, (str, bytes)):
+        if isinstance(x, _ndarray) and x.dtype.kind not in "fiub":
+            raise TypeError(f"{op_name}: unsupported operand: an array of dtype {x.dtype}")
+        return x
+    if isinstance(x, (list, tuple)):
+        return to_array(x, what=op_name)
+    raise TypeError(f"{op_name}: unsupported operand of type {type(x).__name__} ({x!r:.40}); "
+                    "expected a Tensor, a number or a numeric array")
+
+
+def apply(prim, args, params):
+    """Run ``prim`` forward on the arrays behind ``args``; record a node if needed."""
+    saved = [a.data if isinstance(a, Tensor) else a for a in args]
+    try:
+        out = prim.impl(*saved, **params)
+    except (ValueError, IndexError, TypeError) as exc:
+        raise shape_error(prim.name, saved, params, exc) from None
+    if type(out) is not _ndarray:
+        out = np.asarray(out)
+    if autograd._grad_enabled:
+        parents = tuple((i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad)
+        if parents:
+            return _wrap(out, Node(prim, args, parents, saved, params, out))
+    return _wrap(out, None)
+
+
+def _unary(prim, x):
+    try:
+        out = prim.impl(x.data)
+    except (ValueError, TypeError) as exc:
+        raise shape_error(prim.name, [x.data], {}, exc) from None
+    if type(out) is not _ndarray:
+        out = np.asarray(out)
+    if x.requires_grad and autograd._grad_enabled:
+        return _wrap(out, Node(prim, (x,), ((0, x),), (x.data,), {}, out))
+    return _wrap(out, None)
+
+
+def _binary(prim, a, b):
+    if isinstance(a, Tensor):
+        ad = a.data
+        a_rg = a.requires_grad
+    else:
+        ad = a = _operand(a, prim.name)
+        a_rg = False
+    if isinstance(b, Tensor):
+        bd = b.data
+        b_rg = b.requires_grad
+    else:
+        bd = b = _operand(b, prim.name)
+        b_rg = False
+    try:
+        out = prim.impl(ad, bd)
+    except (ValueError, TypeError) as exc:
+        raise shape_error(prim.name, [ad, bd], {}, exc) from None
+    if type(out) is not _ndarray:
+        out = np.asarray(out)
+    if (a_rg or b_rg) and autograd._grad_enabled:
+        parents = ((0, a), (1, b)) if a_rg and b_rg else (((0, a),) if a_rg else ((1, b),))
+        return _wrap(out, Node(prim, (a, b), parents, (ad, bd), {}, out))
+    return _wrap(out, None)
+
+
+def _compare(ufunc, a, b):
+    ad = a.data
+    bd = b.data if isinstance(b, Tensor) else _operand(b, ufunc.__name__)
+    try:
+        return _wrap(np.asarray(ufunc(ad, bd)), None)
+    except ValueError as exc:
+        raise shape_error(ufunc.__name__, [ad, bd], {}, exc) from None
+
+
+def _root_gradient(t, gradient):
+    """The starting cotangent of a backward pass, checked against ``t``."""
+    if gradient is None:
+        if t.data.size != 1:
+            raise RuntimeError(
+                f"backward(): grad can be implicitly created only for scalar outputs, but this "
+                f"tensor has shape {t.shape}; pass gradient= (a tensor of shape {t.shape}), "
+                "or reduce the output first, e.g. y.sum().backward()")
+        return np.ones_like(t.data)
+    g = gradient.data if isinstance(gradient, Tensor) else to_array(gradient, t.data.dtype, what="gradient")
+    if g.shape != t.shape:
+        raise ShapeError(f"backward(): gradient has shape {g.shape} but the tensor has shape {t.shape}")
+    if g.dtype != t.data.dtype:
+        g = g.astype(t.data.dtype)
+    return g
+
+
+def tensor(data, requires_grad=False, dtype=None, name=None) -> Tensor:
+    """Make a Tensor from a number, a (nested) list or an ndarray.
+
+    Python numbers and lists get the default dtype (float64, see
+    ``rg.set_default_dtype``); NumPy arrays keep their dtype unless ``dtype``
+    is given. Strings and object arrays raise TypeError.
+
+    >>> import retrograd as rg
+    >>> rg.tensor([1, 2], requires_grad=True, name="w")
+    tensor([1., 2.], name='w', requires_grad=True)
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+
+
+register_tensor(Tensor, apply)
+
+from . import functions as _f  # noqa: E402  (functions import Tensor from here)
