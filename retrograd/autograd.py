@@ -180,15 +180,12 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                     deps[pn] = count + 1
 
     ready = [n for n in starts if deps[n] == 0]
-    with contextlib.ExitStack() as ctx:
-        if create_graph:
-            ctx.enter_context(enable_grad())
-        else:
-            ctx.enter_context(no_grad())
+    with (enable_grad() if create_graph else no_grad()):
         while ready:
             node = ready.pop()
             g = grads.pop(node)
-            if node.saved is None:
+            saved = node.saved
+            if saved is None:
                 raise RuntimeError(FREED_GRAPH_MESSAGE.format(name=node.prim.name))
             if capture is not None:
                 if node in capture:
@@ -198,32 +195,36 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                 if kept is not None:
                     _accumulate(kept, g, create_graph, _wrap)
             if create_graph:
-                args = list(node.saved)
+                args = list(saved)
                 for i, p in node.parents:
                     args[i] = p
                 out = _wrap(node.out, node)
                 if not isinstance(g, Tensor):
                     g = _wrap(g, None)
             else:
-                args, out = node.saved, node.out
+                args, out = saved, node.out
             prim, params = node.prim, node.params
+            rules = prim.vjps
             for i, p in node.parents:
-                gi = prim.vjp_for(i)(g, out, *args, **params)
+                rule = rules[i] if rules is not None else prim.vjp_for(i)
+                gi = rule(g, out, *args, **params)
                 pshape = p.data.shape
-                gshape = raw(gi).shape
-                if (gshape[nb:] if nb else gshape) != pshape:
+                if (gi.shape[nb:] if nb else gi.shape) != pshape:
                     gi = sum_to(gi, pshape, nb=nb)
                 pn = p._node
                 if pn is None:
-                    leaf_grads[p] = _add(leaf_grads.get(p), gi)
+                    prev = leaf_grads.get(p)
+                    leaf_grads[p] = gi if prev is None else prev + gi
                 else:
-                    grads[pn] = _add(grads.get(pn), gi)
+                    prev = grads.get(pn)
+                    grads[pn] = gi if prev is None else prev + gi
                     left = deps[pn] - 1
                     deps[pn] = left
                     if left == 0:
                         ready.append(pn)
             if not retain_graph:
-                node.free()
+                node.saved = node.out = node.inputs = None
+                node.parents = ()
 
     for leaf, g in leaf_grads.items():
         if capture is not None:

@@ -9,6 +9,8 @@ accepted too.
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from . import ops
@@ -94,7 +96,7 @@ def _axes(x, axis, op) -> tuple:
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
-        if not -nd <= a < max(nd, 1) or (nd == 0 and a not in (0, -1)):
+        if not -nd <= a < builtins.max(nd, 1) or (nd == 0 and a not in (0, -1)):
             raise ShapeError(f"{op}: axis {a} is out of range for a tensor with {nd} dimension(s)")
         out.append(int(a) - nd if a >= 0 else int(a))
     if nd == 0:

@@ -69,8 +69,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True) 
                     name = f" ({inputs[k].name})" if inputs[k].name else ""
                     where = np.unravel_index(j, inputs[k].shape) if inputs[k].ndim else ()
                     msg = (f"gradcheck: gradient of output {o_i} element {e} with respect to input {k}{name} "
-                           f"element {tuple(int(w) for w in where)} disagrees: analytic {ana[e]!r} vs "
-                           f"numeric {num[e]!r} (atol={atol}, rtol={rtol})")
+                           f"element {tuple(int(w) for w in where)} disagrees: analytic {float(ana[e])!r} vs "
+                           f"numeric {float(num[e])!r} (atol={atol}, rtol={rtol})")
                     if raise_exception:
                         raise GradcheckError(msg)
                     return False

@@ -331,23 +331,34 @@ def _unary(prim, x):
         raise shape_error(prim.name, [x.data], {}, exc) from None
     if type(out) is not _ndarray:
         out = np.asarray(out)
+    t = _new(Tensor)
+    t.data = out
+    t.grad = t.name = None
     if x.requires_grad and autograd._grad_enabled:
-        return _wrap(out, Node(prim, (x,), ((0, x),), (x.data,), {}, out))
-    return _wrap(out, None)
+        t.requires_grad = True
+        t._node = Node(prim, (x,), ((0, x),), (x.data,), _NO_PARAMS, out)
+    else:
+        t.requires_grad = False
+        t._node = None
+    return t
+
+
+_NO_PARAMS: dict = {}
 
 
 def _binary(prim, a, b):
+    # The hot path of every arithmetic operator: kept flat on purpose.
     if isinstance(a, Tensor):
         ad = a.data
         a_rg = a.requires_grad
     else:
-        ad = a = _operand(a, prim.name)
+        ad = a = a if type(a) is float or type(a) is int else _operand(a, prim.name)
         a_rg = False
     if isinstance(b, Tensor):
         bd = b.data
         b_rg = b.requires_grad
     else:
-        bd = b = _operand(b, prim.name)
+        bd = b = b if type(b) is float or type(b) is int else _operand(b, prim.name)
         b_rg = False
     try:
         out = prim.impl(ad, bd)
@@ -355,10 +366,17 @@ def _binary(prim, a, b):
         raise shape_error(prim.name, [ad, bd], {}, exc) from None
     if type(out) is not _ndarray:
         out = np.asarray(out)
+    t = _new(Tensor)
+    t.data = out
+    t.grad = t.name = None
     if (a_rg or b_rg) and autograd._grad_enabled:
+        t.requires_grad = True
         parents = ((0, a), (1, b)) if a_rg and b_rg else (((0, a),) if a_rg else ((1, b),))
-        return _wrap(out, Node(prim, (a, b), parents, (ad, bd), {}, out))
-    return _wrap(out, None)
+        t._node = Node(prim, (a, b), parents, (ad, bd), _NO_PARAMS, out)
+    else:
+        t.requires_grad = False
+        t._node = None
+    return t
 
 
 def _compare(ufunc, a, b):

@@ -46,7 +46,7 @@ class Primitive:
     array([2., 4.])
     """
 
-    __slots__ = ("name", "impl", "vjps", "vjp_n", "jvp", "doc")
+    __slots__ = ("name", "impl", "vjps", "vjp_n", "jvp", "doc", "_variadic_rules")
 
     def __init__(self, name, impl, vjp=None, jvp=None, vjp_n=None, doc=None):
         self.name = name
@@ -55,15 +55,20 @@ class Primitive:
         self.vjp_n = vjp_n
         self.jvp = jvp
         self.doc = doc
+        self._variadic_rules = {}
 
     def vjp_for(self, argnum: int):
         """The vector-Jacobian rule for argument ``argnum``, or None if not differentiable."""
         if self.vjps is not None:
             return self.vjps[argnum] if argnum < len(self.vjps) else None
-        if self.vjp_n is not None:
-            rule = self.vjp_n
-            return lambda g, out, *args, **params: rule(argnum, g, out, *args, **params)
-        return None
+        if self.vjp_n is None:
+            return None
+        rule = self._variadic_rules.get(argnum)
+        if rule is None:
+            n_rule = self.vjp_n
+            rule = self._variadic_rules[argnum] = (
+                lambda g, out, *args, **params: n_rule(argnum, g, out, *args, **params))
+        return rule
 
     def __call__(self, *args, **params):
         t = _tensor_type
