@@ -207,7 +207,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             rules = prim.vjps
             for i, p in node.parents:
                 rule = rules[i] if rules is not None else prim.vjp_for(i)
-                gi = rule(g, out, *args, **params)
+                gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
                 pshape = p.data.shape
                 if (gi.shape[nb:] if nb else gi.shape) != pshape:
                     gi = sum_to(gi, pshape, nb=nb)
