@@ -22,5 +22,8 @@ from .functions import (abs, add, argmax, argmin, broadcast_to, cat, clip, conca
                         swapaxes, tan, tanh, transpose, unsqueeze, var, where)
 from .gradcheck import gradcheck
 from .tensor import Tensor, tensor
+from . import learn
+from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
+from .gradcheck import gradgradcheck
 
 __version__ = "0.1.0"

@@ -1,0 +1,141 @@
+"""Pictures of a :class:`~retrograd.learn.graph.Graph`: SVG with no system dependency, and Graphviz DOT.
+
+The SVG uses the graph's own layout (``x``, ``y`` are box centres): forward
+values in blue, gradients d(output)/d(node) in green, local derivatives on the
+edges, as in the course diagrams.
+
+>>> from retrograd.learn import program
+>>> svg = program("a = 2 + 3*w\\nJ = a**2", w=3.0).graph().to_svg()
+>>> "121" in svg and "66" in svg
+True
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from .graph import NODE_H, NODE_W
+
+BLUE = "#1f5fbf"
+GREEN = "#1a7f37"
+GREY = "#57606a"
+EDGE = "#8c959f"
+
+_WORDS = {"en": {"input": "input", "const": "constant", "data": "data"},
+          "es": {"input": "entrada", "const": "constante", "data": "dato"}}
+
+
+def fmt(v, digits: int = 6) -> str:
+    """A value for display: integers without a decimal point, else ``digits`` significant digits.
+
+    >>> fmt(66.0), fmt(0.7445282168318492, 4), fmt(None), fmt([1.0, 2.5])
+    ('66', '0.7445', '–', '[1, 2.5]')
+    """
+    if v is None:
+        return "–"
+    if isinstance(v, list):
+        inner = ", ".join(fmt(x, digits) for x in v[:4])
+        return "[" + inner + (", …" if len(v) > 4 else "") + "]"
+    v = float(v)
+    if v == int(v) and abs(v) < 1e12:
+        return str(int(v))
+    return f"{v:.{digits}g}"
+
+
+def _short(text, n=24):
+    text = text or ""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def to_svg(graph, lang: str = "en") -> str:
+    """The graph as a standalone SVG document (a string).
+
+    >>> from retrograd.learn import program
+    >>> import xml.etree.ElementTree as ET
+    >>> root = ET.fromstring(program("J = (2 + 3*w)**2", w=3.0).graph().to_svg())
+    >>> root.tag.endswith("svg")
+    True
+    """
+    words = _WORDS.get(lang, _WORDS["en"])
+    nodes = {n["id"]: n for n in graph.nodes}
+    out = graph.output
+    w, h = graph.width, graph.height
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" '
+        f'viewBox="0 0 {w:.0f} {h:.0f}" font-family="Helvetica, Arial, sans-serif" font-size="12">',
+        "<defs><marker id=\"rg-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
+        f"markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"{EDGE}\"/>"
+        "</marker></defs>",
+        f'<rect width="{w:.0f}" height="{h:.0f}" fill="white"/>',
+    ]
+    incoming = {}
+    for e in graph.edges:
+        incoming.setdefault(e["target"], []).append(e)
+    for e in graph.edges:
+        s, t = nodes[e["source"]], nodes[e["target"]]
+        x1, y1 = s["x"] + NODE_W / 2, s["y"]
+        x2, y2 = t["x"] - NODE_W / 2, t["y"]
+        k = incoming[e["target"]].index(e)
+        m = len(incoming[e["target"]])
+        y2 += (k - (m - 1) / 2) * min(14.0, (NODE_H - 20) / max(m, 1))
+        mx = (x1 + x2) / 2
+        parts.append(f'<path class="edge" d="M {x1:.1f} {y1:.1f} C {mx:.1f} {y1:.1f}, {mx:.1f} {y2:.1f}, '
+                     f'{x2:.1f} {y2:.1f}" fill="none" stroke="{EDGE}" stroke-width="1.5" '
+                     'marker-end="url(#rg-arrow)"/>')
+        if e.get("local") is not None:
+            lx, ly = x1 + (x2 - x1) * 0.5, y1 + (y2 - y1) * 0.5 - 4
+            label = e.get("label") or ""
+            formula = e.get("local_formula")
+            text = f"{label} = {_short(formula, 14) + ' = ' if formula and formula != fmt(e['local']) else ''}" \
+                   f"{fmt(e['local'], 4)}"
+            parts.append(f'<text class="local" x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle" '
+                         f'fill="{GREY}" font-size="10" stroke="white" stroke-width="3" paint-order="stroke">'
+                         f"{escape(text)}</text>")
+    for n in graph.nodes:
+        x0, y0 = n["x"] - NODE_W / 2, n["y"] - NODE_H / 2
+        fill = "#f6f8fa" if n["kind"] != "op" else "#ffffff"
+        dash = ' stroke-dasharray="4 3"' if n["kind"] == "const" else ""
+        parts.append(f'<g class="node" id="node-{escape(n["id"])}">')
+        parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{NODE_W:.0f}" height="{NODE_H:.0f}" rx="8" '
+                     f'fill="{fill}" stroke="#57606a" stroke-width="1.2"{dash}/>')
+        if n["kind"] == "op":
+            title = f'{n["name"]} = {_short(n.get("formula"), 20)}'
+        elif n["kind"] == "input":
+            title = f'{n["name"]}  ({words["input"] if n.get("requires_grad") else words["data"]})'
+        else:
+            title = f'{n["name"]}  ({words["const"]})'
+        parts.append(f'<text x="{n["x"]:.1f}" y="{y0 + 20:.1f}" text-anchor="middle" font-weight="bold">'
+                     f"{escape(title)}</text>")
+        parts.append(f'<text class="value" x="{n["x"]:.1f}" y="{y0 + 44:.1f}" text-anchor="middle" '
+                     f'fill="{BLUE}" font-size="14">{escape(n["name"])} = {escape(fmt(n["value"]))}</text>')
+        if n.get("grad") is not None:
+            parts.append(f'<text class="grad" x="{n["x"]:.1f}" y="{y0 + 68:.1f}" text-anchor="middle" '
+                         f'fill="{GREEN}" font-size="13">∂{escape(out)}/∂{escape(n["name"])} = '
+                         f'{escape(fmt(n["grad"]))}</text>')
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def to_dot(graph) -> str:
+    """The graph in Graphviz DOT, left to right, same colours as the SVG.
+
+    >>> from retrograd.learn import program
+    >>> print(program("J = w**2", w=3.0).graph().to_dot().splitlines()[1])
+      rankdir=LR; node [shape=box, style=rounded, fontname="Helvetica"];
+    """
+    def q(s):
+        return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    lines = ["digraph retrograd {", '  rankdir=LR; node [shape=box, style=rounded, fontname="Helvetica"];']
+    for n in graph.nodes:
+        head = f'{n["name"]} = {n["formula"]}' if n["kind"] == "op" and n.get("formula") else n["name"]
+        rows = [f"<b>{escape(head)}</b>", f'<font color="{BLUE}">{escape(n["name"])} = {escape(fmt(n["value"]))}</font>']
+        if n.get("grad") is not None:
+            rows.append(f'<font color="{GREEN}">∂{escape(graph.output)}/∂{escape(n["name"])} = '
+                        f'{escape(fmt(n["grad"]))}</font>')
+        lines.append(f'  {q(n["id"])} [label=<{"<br/>".join(rows)}>];')
+    for e in graph.edges:
+        label = "" if e.get("local") is None else f' [label={q(e["label"] + " = " + fmt(e["local"], 4))}]'
+        lines.append(f'  {q(e["source"])} -> {q(e["target"])}{label};')
+    lines.append("}")
+    return "\n".join(lines)
