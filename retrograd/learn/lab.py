@@ -1,0 +1,592 @@
+"""The web lab: fill in a computation graph in the browser, with instant feedback.
+
+Three ways to open the same page:
+
+* ``retrograd lab [--port N] [--no-browser] [--lang es|en] [--host H]`` serves it on
+  127.0.0.1 (only, unless ``--host`` says otherwise) and opens the browser;
+* ``retrograd lab --export lesson.html --lesson coursera-nw1`` writes one self-contained
+  offline HTML file (no server, no network);
+* ``rg.learn.lab(lesson_or_program)`` shows it inline in Jupyter.
+
+The page draws the learning layer's ``Graph`` model (``Graph.to_dict()``, with the same
+layout as the SVG) and never recomputes it. Each node has a box for its forward value and a
+box for ``dOutput/dNode``; each edge a box for its local derivative. Checking answers and
+diagnosing mistakes happen in the page's JavaScript, so the offline file works on its own.
+
+Answers
+-------
+An answer may be an integer, a decimal (``.5``, ``-3``, ``4.50``), a fraction (``9/2``) or
+simple arithmetic (``2*11``, ``3^2``, ``-(1/4)``); the page reads it with a small
+recursive-descent parser (no ``eval``). Text it cannot read is marked ``invalid``.
+
+**Tolerance**: an answer ``a`` for the true value ``t`` is correct when
+``|a - t| <= max(0.005, 0.001 * |t|)``: right to 2 decimals, as the Coursera lab checks,
+or within a relative 1e-3 for large numbers (see :data:`TOLERANCE`).
+
+Every answer box is an ``<input>`` with ``data-node`` (node name), ``data-kind``
+(``value``, ``local`` or ``grad``), ``data-edge`` (``"from->to"``, local derivatives only)
+and ``data-state`` (``empty``, ``correct``, ``wrong`` or ``invalid``). Inputs and constants
+have their value box filled in, read-only, with ``data-given="true"``; they are not counted
+in the progress line.
+
+JSON API (server mode)
+----------------------
+All responses are JSON (``Content-Type: application/json``) except ``GET /``.
+
+``GET /``
+    The lab page (``?lang=es`` for Spanish, ``?lesson=NAME`` to start on a lesson).
+``GET /api/health``
+    ``{"ok": true, "version": "..."}``.
+``GET /api/lessons``
+    ``{"lessons": [{"name", "title_en", "title_es", "source", "values"}, ...]}``.
+``GET /api/lesson/NAME?level=assignment|primitive``
+    ``{"graph": GRAPH}`` for a built-in lesson at its own values; 404 for an unknown name.
+``POST /api/graph`` with body ``{"source": str, "values": {name: number}, "level": str}``
+    ``{"graph": GRAPH}``, the learning layer's ``Graph.to_dict()``. The program is read only
+    by the learning layer's safe parser. A bad program answers 400 with
+    ``{"error": {"msg": str, "line": int|null, "col": int|null}}``.
+
+Limits: request bodies over :data:`MAX_BODY` bytes get 413, programs over
+:data:`MAX_SOURCE` characters 400, POSTs that are not ``application/json`` 415, and a
+``Host`` header that is not the address the server listens on (DNS rebinding) 403.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import random
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+__all__ = ["lab", "LabView", "TOLERANCE", "MAX_BODY", "MAX_SOURCE", "LEVELS",
+           "graph_for", "lesson_list", "page_data", "render_page", "export_html",
+           "make_server", "serve", "random_values"]
+
+#: Answer tolerance, shared with the page: ``|a - t| <= max(abs, rel * |t|)``.
+TOLERANCE = {"abs": 0.005, "rel": 1e-3}
+#: Largest request body the server reads, in bytes.
+MAX_BODY = 64 * 1024
+#: Longest program the server accepts, in characters.
+MAX_SOURCE = 20_000
+#: Graph levels the page offers.
+LEVELS = ("assignment", "primitive")
+#: How many extra value sets an offline page stores per program (for "New values").
+OFFLINE_VARIANTS = 5
+
+
+class LabError(ValueError):
+    """A request the lab cannot serve; carries what the page shows.
+
+    >>> LabError("no such lesson", status=404).payload()
+    {'error': {'msg': 'no such lesson', 'line': None, 'col': None}}
+    """
+
+    def __init__(self, msg, line=None, col=None, status=400):
+        super().__init__(msg)
+        self.msg, self.line, self.col, self.status = msg, line, col, status
+
+    def payload(self):
+        return {"error": {"msg": self.msg, "line": self.line, "col": self.col}}
+
+
+# ---------------------------------------------------------------- the model
+
+
+def _learn():
+    from retrograd import learn
+    return learn
+
+
+def _field(obj, name, default=None):
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _lessons():
+    return {_field(d, "name"): d for d in _learn().lessons()}
+
+
+def lesson_list():
+    """The built-in lessons as plain dicts: name, title_en, title_es, source, values, data
+    (inputs drawn without a gradient), notes_en, notes_es.
+
+    >>> names = [l["name"] for l in lesson_list()]
+    >>> "coursera-nw1" in names
+    True
+    """
+    out = []
+    for d in _learn().lessons():
+        out.append({"name": _field(d, "name"), "title_en": _field(d, "title_en"),
+                    "title_es": _field(d, "title_es"), "source": _field(d, "source"),
+                    "values": {k: _number(v) for k, v in dict(_field(d, "values") or {}).items()},
+                    "data": list(_field(d, "data") or ()),
+                    "notes_en": list(_field(d, "notes_en") or ()),
+                    "notes_es": list(_field(d, "notes_es") or ())})
+    return out
+
+
+def _number(v):
+    if isinstance(v, bool):
+        raise LabError(f"input values must be numbers, not {v!r}")
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        raise LabError(f"input values must be numbers, not {v!r}") from None
+    if not math.isfinite(x):
+        raise LabError(f"input values must be finite, not {v!r}")
+    return int(x) if x.is_integer() and abs(x) < 2**53 else x
+
+
+def _check_finite(g):
+    for n in g.get("nodes", []):
+        for field in ("value", "grad"):
+            v = n.get(field)
+            if isinstance(v, float) and not math.isfinite(v):
+                raise LabError(f"node {n.get('name') or n.get('id')}: {field} is {v} "
+                               "(choose other input values)")
+    for e in g.get("edges", []):
+        v = e.get("local")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise LabError(f"edge {e.get('source')}->{e.get('target')}: local derivative is {v}")
+    return g
+
+
+def graph_for(source=None, values=None, level="assignment", lesson=None, data=()):
+    """The Graph dict of a program, as the page reads it (the learning layer builds it).
+
+    ``lesson`` names a built-in lesson: its program (and which inputs are data) at
+    ``values`` (default: the lesson's own). Otherwise ``source`` is read by the learning
+    layer's safe parser, with ``data`` naming inputs drawn without a gradient. Raises
+    :class:`LabError` (with the line and column when there is one) for a bad program.
+
+    >>> g = graph_for("a = 2 + 3*w\\nJ = a**2", {"w": 3})
+    >>> g["output"], [n["value"] for n in g["nodes"] if n["name"] == "J"]
+    ('J', [121.0])
+    >>> graph_for(lesson="coursera-nw1", values={"x": 2, "w": 1, "b": 0, "y": 1})["nodes"][-1]["value"]
+    0.5
+    >>> graph_for("J = (", {}).line
+    Traceback (most recent call last):
+    ...
+    retrograd.learn.lab.LabError: syntax error: ...
+    """
+    if level not in LEVELS:
+        raise LabError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    les = None
+    if lesson is not None:
+        les = _lessons().get(lesson)
+        if les is None:
+            raise LabError(f"no lesson named {lesson!r}", status=404)
+        source = _field(les, "source")
+        data = tuple(_field(les, "data") or ())
+        if values is None:
+            values = dict(_field(les, "values") or {})
+    if not isinstance(source, str):
+        raise LabError("the program must be text")
+    if len(source) > MAX_SOURCE:
+        raise LabError(f"the program is too long ({len(source)} characters, at most {MAX_SOURCE})")
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise LabError("values must be an object mapping input names to numbers")
+    if not isinstance(data, (list, tuple)) or not all(isinstance(d, str) for d in data):
+        raise LabError("data must be a list of input names")
+    vals = {}
+    for k, v in values.items():
+        if not isinstance(k, str) or not k.isidentifier():
+            raise LabError(f"bad input name {k!r}")
+        vals[k] = _number(v)
+    learn = _learn()
+    try:
+        if les is not None:
+            program = learn.Program(source, vals, data=data, eps=_field(les, "eps", 1e-3),
+                                    name=_field(les, "name"))
+        elif data:
+            program = learn.Program(source, vals, data=tuple(data))
+        else:
+            program = learn.program(source, **vals)
+        graph = program.graph(level=level)
+    except learn.ProgramError as exc:
+        raise LabError(str(_field(exc, "msg") or exc), _field(exc, "line"), _field(exc, "col")) from None
+    except (ValueError, TypeError, ArithmeticError, KeyError, NameError) as exc:
+        raise LabError(f"{type(exc).__name__}: {exc}") from None
+    return _check_finite(graph.to_dict())
+
+
+def _graph_of(obj, level):
+    """(source, values, graph dict) for a lesson name, Program, Graph or Graph dict."""
+    if isinstance(obj, str):
+        for l in lesson_list():
+            if l["name"] == obj:
+                return l["source"], l["values"], graph_for(lesson=obj, level=level)
+        raise LabError(f"no lesson named {obj!r}; lessons: "
+                       + ", ".join(l["name"] for l in lesson_list()), status=404)
+    if isinstance(obj, dict) and "nodes" in obj:
+        return obj.get("source", ""), dict(obj.get("inputs") or {}), obj
+    if hasattr(obj, "to_dict") and hasattr(obj, "nodes"):
+        g = obj.to_dict()
+        return g.get("source", ""), dict(g.get("inputs") or {}), g
+    if hasattr(obj, "graph"):
+        g = obj.graph(level=level).to_dict()
+        return g.get("source", ""), dict(g.get("inputs") or {}), g
+    learn = _learn()
+    try:
+        g = learn.build_graph(obj, level=level).to_dict()
+    except TypeError:
+        pass
+    else:
+        return g.get("source") or "", dict(g.get("inputs") or {}), _check_finite(g)
+    raise TypeError("lab() takes a lesson name, a Program, an output Tensor, a Graph or a Graph dict, "
+                    f"not {type(obj).__name__}")
+
+
+def random_values(values, rng):
+    """New input values shaped like ``values``: small non-zero integers when all are integers,
+    else one decimal in [-3, 3]. (The page draws the same way when a server is there.)
+
+    >>> random_values({"w": 3, "x": 2}, random.Random(0))
+    {'w': 2, 'x': -3}
+    """
+    ints = all(float(v).is_integer() for v in values.values())
+    out = {}
+    for k in values:
+        if ints:
+            v = 0
+            while v == 0:
+                v = rng.randint(-5, 5)
+        else:
+            v = round(rng.uniform(-3, 3), 1) or 0.5
+        out[k] = v
+    return out
+
+
+def _variants(source, values, count, lesson=None, data=(), seed=12345):
+    rng, found, tries = random.Random(seed), [], 0
+    while len(found) < count and tries < 10 * count + 10:
+        tries += 1
+        vals = random_values(values, rng)
+        try:
+            g = graph_for(source, vals, "assignment", lesson=lesson, data=data)
+        except LabError:
+            continue
+        big = any(abs(n.get("value") or 0) > 1e6 for n in g["nodes"]
+                  if isinstance(n.get("value"), (int, float)))
+        if not big and vals not in found:
+            found.append(vals)
+    return found
+
+
+def page_data(mode="offline", initial=None, lang="en", graphs=(), variants=None, api=""):
+    """The JSON the page starts from.
+
+    ``mode`` is ``"server"`` (new programs and values go to the JSON API) or ``"offline"``
+    (only the graphs in ``graphs`` exist; ``variants`` lists other value sets per program).
+
+    >>> d = page_data(lang="es", initial={"lesson": "coursera-nw1"})
+    >>> d["mode"], d["lang"], d["tolerance"]["abs"]
+    ('offline', 'es', 0.005)
+    """
+    if mode not in ("server", "offline"):
+        raise ValueError("mode must be 'server' or 'offline'")
+    return {"version": 1, "mode": mode, "api": api, "lang": "es" if lang == "es" else "en",
+            "tolerance": dict(TOLERANCE), "lessons": lesson_list(),
+            "initial": dict(initial or {}), "graphs": list(graphs),
+            "variants": dict(variants or {})}
+
+
+def _asset(name):
+    return (Path(__file__).resolve().parent / "static" / name).read_text(encoding="utf-8")
+
+
+def _script_json(obj):
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def render_page(data):
+    """The whole lab page, one self-contained HTML string (CSS, JS and data inlined).
+
+    >>> page = render_page(page_data(initial={"lesson": "coursera-nw0"}))
+    >>> page.startswith("<!DOCTYPE html>") and 'id="lab-data"' in page and "<script src" not in page
+    True
+    """
+    js, css = _asset("lab.js"), _asset("lab.css")
+    if "</script" in js.lower():
+        raise RuntimeError("lab.js must not contain '</script'")
+    page = _asset("lab.html")
+    return (page.replace("/*__LAB_CSS__*/", css)
+                .replace("/*__LAB_DATA__*/", _script_json(data))
+                .replace("/*__LAB_JS__*/", js))
+
+
+def _entry(source, values, level, graph):
+    return {"source": source, "values": values, "level": level, "graph": graph}
+
+
+def offline_data(target=None, lang="en", level="assignment", variants=OFFLINE_VARIANTS):
+    """Page data for an offline page: every lesson (both levels) plus ``target``, each with
+    ``variants`` extra value sets stored for the "New values" button.
+
+    >>> d = offline_data("coursera-nw1", variants=0)
+    >>> d["initial"]["lesson"], len(d["graphs"]) >= 8
+    ('coursera-nw1', True)
+    """
+    programs = [(l["source"], l["values"], l["name"], ()) for l in lesson_list()]
+    initial = {"level": level}
+    graphs, var = [], {}
+    if target is not None:
+        source, values, g = _graph_of(target, level)
+        if isinstance(target, str):
+            initial["lesson"] = target
+        else:
+            initial.update(custom=True, source=source, values=values)
+            graphs.append(_entry(source, values, level, g))
+            if source:
+                data = tuple(n["id"] for n in g["nodes"]
+                             if n.get("kind") == "input" and not n.get("requires_grad"))
+                programs.append((source, values, None, data))
+    for source, values, lesson, data in programs:
+        sets = [values] + (_variants(source, values, variants, lesson, data) if variants else [])
+        var[source.strip()] = sets
+        for vals in sets:
+            for lv in LEVELS:
+                try:
+                    graphs.append(_entry(source, vals, lv, graph_for(source, vals, lv, lesson, data)))
+                except LabError:
+                    pass
+    return page_data("offline", initial, lang, graphs, var)
+
+
+def export_html(path, lesson="coursera-nw1", lang="en", level="assignment",
+                variants=OFFLINE_VARIANTS):
+    """Write the lab as one self-contained offline HTML file; returns its Path.
+
+    ``lesson`` is a lesson name, a Program, a Graph or a Graph dict.
+
+    >>> import tempfile, os
+    >>> p = export_html(os.path.join(tempfile.mkdtemp(), "l.html"), "coursera-nw0", variants=0)
+    >>> p.read_text(encoding="utf-8").count("<script") == 2
+    True
+    """
+    path = Path(path)
+    path.write_text(render_page(offline_data(lesson, lang, level, variants)), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------ server
+
+
+class LabHandler(BaseHTTPRequestHandler):
+    """Serves the page and the JSON API (see the module docstring)."""
+
+    server_version = "retrograd-lab/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+        if getattr(self.server, "verbose", False):
+            super().log_message(format, *args)
+
+    # -- helpers
+    def _send(self, status, body, ctype="application/json; charset=utf-8"):
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _json(self, status, obj):
+        self._send(status, json.dumps(obj, allow_nan=False))
+
+    def _error(self, status, msg, line=None, col=None):
+        self._json(status, LabError(msg, line, col).payload())
+
+    def _host_ok(self):
+        allowed = getattr(self.server, "allowed_hosts", None)
+        if not allowed:
+            return True
+        host = (self.headers.get("Host") or "").strip().lower()
+        return host in allowed
+
+    # -- verbs
+    def do_HEAD(self):  # noqa: N802
+        self.do_GET()
+
+    def do_GET(self):  # noqa: N802
+        if not self._host_ok():
+            return self._error(403, "forbidden host")
+        url = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        path = url.path
+        try:
+            if path in ("/", "/index.html"):
+                lang = query.get("lang", self.server.lang)
+                lesson = query.get("lesson", self.server.lesson)
+                return self._send(200, self.server.page(lang, lesson), "text/html; charset=utf-8")
+            if path == "/api/health":
+                from retrograd import __version__
+                return self._json(200, {"ok": True, "version": __version__})
+            if path == "/api/lessons":
+                return self._json(200, {"lessons": lesson_list()})
+            if path.startswith("/api/lesson/"):
+                name = unquote(path[len("/api/lesson/"):])
+                level = query.get("level", "assignment")
+                for l in lesson_list():
+                    if l["name"] == name:
+                        return self._json(200, {"graph": graph_for(lesson=name, level=level)})
+                return self._error(404, f"no lesson named {name!r}")
+            if path == "/favicon.ico":
+                return self._send(204, b"", "image/x-icon")
+            return self._error(404, f"not found: {path}")
+        except LabError as exc:
+            return self._json(exc.status, exc.payload())
+
+    def do_POST(self):  # noqa: N802
+        if not self._host_ok():
+            return self._error(403, "forbidden host")
+        path = urlsplit(self.path).path
+        length = self.headers.get("Content-Length")
+        if length is None:
+            self.close_connection = True
+            return self._error(411, "Content-Length required")
+        try:
+            n = int(length)
+        except ValueError:
+            self.close_connection = True
+            return self._error(400, "bad Content-Length")
+        if n < 0 or n > MAX_BODY:
+            self.close_connection = True
+            return self._error(413, f"request body too large ({n} bytes, at most {MAX_BODY})")
+        raw = self.rfile.read(n)
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            return self._error(415, "send JSON (Content-Type: application/json)")
+        if path != "/api/graph":
+            return self._error(404, f"not found: {path}")
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return self._error(400, f"bad JSON: {exc}")
+        if not isinstance(body, dict):
+            return self._error(400, "the body must be a JSON object")
+        try:
+            g = graph_for(body.get("source"), body.get("values"), body.get("level") or "assignment",
+                          lesson=body.get("lesson"), data=body.get("data") or ())
+        except LabError as exc:
+            return self._json(exc.status, exc.payload())
+        except Exception as exc:  # noqa: BLE001 - never crash the server on one program
+            return self._error(500, f"internal error: {type(exc).__name__}: {exc}")
+        return self._json(200, {"graph": g})
+
+
+class LabServer(ThreadingHTTPServer):
+    """A ``ThreadingHTTPServer`` that knows the page it serves.
+
+    Bound to 127.0.0.1 unless told otherwise; requests whose ``Host`` header names another
+    host are refused (403) while bound to a loopback address.
+    """
+
+    daemon_threads = True
+
+    def __init__(self, address, lang="en", lesson=None, verbose=False):
+        super().__init__(address, LabHandler)
+        self.lang, self.lesson, self.verbose = lang, lesson, verbose
+        host, port = self.server_address[:2]
+        self.url = f"http://{host}:{port}/"
+        if host in ("127.0.0.1", "localhost", "::1"):
+            self.allowed_hosts = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+        else:
+            self.allowed_hosts = None
+        self._pages = {}
+        self._lock = threading.Lock()
+
+    def page(self, lang, lesson):
+        lang = "es" if lang == "es" else "en"
+        key = (lang, lesson)
+        with self._lock:
+            if key not in self._pages:
+                graphs = []
+                for l in lesson_list():
+                    try:
+                        graphs.append(_entry(l["source"], l["values"], "assignment",
+                                             graph_for(lesson=l["name"])))
+                    except LabError:
+                        pass
+                initial = {"lesson": lesson or "coursera-nw1", "level": "assignment"}
+                self._pages[key] = render_page(page_data("server", initial, lang, graphs))
+            return self._pages[key]
+
+
+def make_server(host="127.0.0.1", port=0, lang="en", lesson=None, verbose=False):
+    """A lab server bound to ``host:port`` (port 0: any free port), not yet serving.
+
+    >>> srv = make_server(port=0)
+    >>> srv.url.startswith("http://127.0.0.1:")
+    True
+    >>> srv.server_close()
+    """
+    return LabServer((host, port), lang=lang, lesson=lesson, verbose=verbose)
+
+
+def serve(host="127.0.0.1", port=8765, lang="en", lesson=None, open_browser=True, out=None):
+    """Serve the lab until interrupted (Ctrl-C); opens the browser unless told not to."""
+    import sys
+    out = out or sys.stdout
+    srv = make_server(host, port, lang, lesson)
+    url = srv.url + (f"?lang={lang}" if lang != "en" else "")
+    print(f"retrograd lab: {url}  (Ctrl-C to stop)", file=out, flush=True)
+    if open_browser:
+        import webbrowser
+        threading.Timer(0.3, webbrowser.open, args=(url,)).start()
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.server_close()
+    return 0
+
+
+# ----------------------------------------------------------------- Jupyter
+
+
+class LabView:
+    """The lab page for a notebook cell: ``_repr_html_`` embeds it in an iframe.
+
+    >>> v = lab("coursera-nw0", variants=0)
+    >>> v._repr_html_().startswith("<iframe")
+    True
+    """
+
+    def __init__(self, page, height=720):
+        self.html, self.height = page, height
+
+    def _repr_html_(self):
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+                f'style="width:100%;height:{int(self.height)}px;border:1px solid #cbd5e1;'
+                f'border-radius:8px" sandbox="allow-scripts allow-same-origin"></iframe>')
+
+    def save(self, path):
+        """Write the page to ``path`` (an offline HTML file)."""
+        Path(path).write_text(self.html, encoding="utf-8")
+        return Path(path)
+
+
+def lab(output_or_lesson="coursera-nw1", lang="en", level="assignment", height=720,
+        variants=OFFLINE_VARIANTS):
+    """The web lab for a lesson name, a Program, a Graph or a Graph dict, shown inline in
+    Jupyter (the same page as ``retrograd lab``, working offline).
+
+    >>> lab("coursera-nw1", lang="es", variants=0).html.count('"lesson":"coursera-nw1"') >= 1
+    True
+    """
+    return LabView(render_page(offline_data(output_or_lesson, lang, level, variants)), height)
