@@ -1,4 +1,5 @@
-"""The main job: the course's computation graphs, forward values and every gradient."""
+"""The main job: the course's computation graphs, explained: forward values, every local derivative,
+the chain rule, every gradient, each checked by finite differences (and SymPy when installed)."""
 
 from __future__ import annotations
 
@@ -39,11 +40,15 @@ def coursera_network1():
     return values, grads
 
 
-def main_job() -> int:
-    """Print both Coursera graphs: forward values, then every gradient."""
-    for title, (values, grads) in [("J = (2 + 3*w)**2", coursera_network0()),
-                                   ("J = (w*x + b - y)**2 / 2", coursera_network1())]:
-        print(title)
-        print("  forward:  " + ", ".join(f"{k} = {v:g}" for k, v in values.items()))
-        print("  backward: " + ", ".join(f"dJ/d{k} = {v:g}" for k, v in grads.items()))
+def main_job(lang: str = "en") -> int:
+    """Run the explained lessons: every forward value, local derivative, chain-rule product and check.
+
+    Works with NumPy alone; without SymPy each explanation says that symbolic
+    checks need ``pip install 'retrograd[learn]'``.
+    """
+    from .learn import explain, lessons
+    for i, les in enumerate(lessons()):
+        if i:
+            print("\n" + "#" * 78 + "\n")
+        print(explain(les.program(lang), lang=lang))
     return 0

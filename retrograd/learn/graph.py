@@ -37,7 +37,7 @@ from . import symbolic
 
 # Layout constants (the SVG and the web lab use the same coordinates).
 NODE_W, NODE_H = 150.0, 84.0
-DX, DY = 210.0, 120.0
+DX, DY = 250.0, 120.0
 MARGIN = 30.0
 
 _CONTRACT_NODE_KEYS = ("id", "name", "kind", "op", "formula", "value", "grad", "requires_grad", "layer", "x", "y")
@@ -369,6 +369,8 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
         sym_expr = sym[id(t)]
         sym_of[nid] = sym_expr
         nodes[-1]["formula_sympy"] = symbolic.text(sym_expr)
+        # Sources in the order they are written in the formula (b + c: b first).
+        sources.sort(key=lambda s: _position(formula, s[0]))
         local = _local_grads(t, mem, [s[1] for s in sources])
         for (sname, _), lv in zip(sources, local):
             lf = symbolic.diff(sym_expr, sname)
@@ -391,6 +393,13 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     return Graph(out_id, level, source, inputs if inputs is not None else
                  {n["id"]: n["value"] for n in nodes if n["kind"] == "input"},
                  nodes, edges, width, height, **extra)
+
+
+def _position(formula, name):
+    """Where ``name`` first appears as a whole word in ``formula`` (large if it does not)."""
+    import re
+    m = re.search(r"(?<![\w.])" + re.escape(name) + r"(?![\w.])", formula or "")
+    return m.start() if m else 1 << 30
 
 
 def _fresh(base, used):
@@ -553,15 +562,16 @@ def _symbolic_chain(nodes, edges, out_id, values):
 
 # ----- layout -------------------------------------------------------------------------------
 def layout(nodes, edges):
-    """Left-to-right layers: a node sits one layer right of its rightmost source.
+    """Left-to-right layers: an operation sits one layer right of its rightmost source; an input
+    or a constant sits just left of its first consumer, below the operations of its column.
 
     Sets ``layer``, ``x``, ``y`` (box centres) on every node; returns (width, height).
 
     >>> nodes = [{"id": "w", "kind": "input"}, {"id": "a", "kind": "op"}]
     >>> layout(nodes, [{"source": "w", "target": "a"}])
-    (420.0, 144.0)
+    (460.0, 144.0)
     >>> [(n["layer"], n["x"], n["y"]) for n in nodes]
-    [(0, 105.0, 72.0), (1, 315.0, 72.0)]
+    [(0, 105.0, 72.0), (1, 355.0, 72.0)]
     """
     sources, targets = {}, {}
     for e in edges:
@@ -571,33 +581,31 @@ def layout(nodes, edges):
     for n in nodes:  # nodes come in topological order
         srcs = [s for s in sources.get(n["id"], []) if s in layer]
         layer[n["id"]] = 1 + max(layer[s] for s in srcs) if srcs else 0
-    for n in reversed(nodes):  # constants sit just left of their first consumer
-        if n["kind"] == "const" and not sources.get(n["id"]) and targets.get(n["id"]):
+    leaves = [n for n in nodes if not sources.get(n["id"])]
+    for n in leaves:  # inputs and constants sit just left of their first consumer
+        if targets.get(n["id"]):
             layer[n["id"]] = max(0, min(layer[t] for t in targets[n["id"]]) - 1)
     columns = {}
     for n in nodes:
         columns.setdefault(layer[n["id"]], []).append(n)
-    ypos = {}
+    row = {}
     for col in sorted(columns):
         items = columns[col]
+        ops = [n for n in items if sources.get(n["id"])]
+        rest = [n for n in items if not sources.get(n["id"])]
 
         def bary(n):
-            ys = [ypos[s] for s in sources.get(n["id"], []) if s in ypos]
-            if not ys:
-                ys = [ypos[t] for t in targets.get(n["id"], []) if t in ypos]
+            ys = [row[s] for s in sources.get(n["id"], []) if s in row]
             return sum(ys) / len(ys) if ys else 0.0
-        if col > 0:
-            items.sort(key=bary)
-        for i, n in enumerate(items):
-            ypos[n["id"]] = i
+        ops.sort(key=bary)
+        for i, n in enumerate(ops + rest):
+            row[n["id"]] = i
     n_layers = max(columns) + 1 if columns else 1
     n_rows = max(len(c) for c in columns.values()) if columns else 1
-    height = 2 * MARGIN + NODE_H + (n_rows - 1) * DY
-    for col, items in columns.items():
-        offset = (n_rows - len(items)) * DY / 2
-        for i, n in enumerate(items):
-            n["layer"] = col
-            n["x"] = MARGIN + NODE_W / 2 + col * DX
-            n["y"] = MARGIN + NODE_H / 2 + offset + i * DY
+    for n in nodes:
+        n["layer"] = layer[n["id"]]
+        n["x"] = MARGIN + NODE_W / 2 + layer[n["id"]] * DX
+        n["y"] = MARGIN + NODE_H / 2 + row[n["id"]] * DY
     width = 2 * MARGIN + NODE_W + (n_layers - 1) * DX
+    height = 2 * MARGIN + NODE_H + (n_rows - 1) * DY
     return float(width), float(height)

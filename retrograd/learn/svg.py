@@ -86,8 +86,8 @@ def to_svg(graph, lang: str = "en") -> str:
             lx, ly = x1 + (x2 - x1) * 0.5, y1 + (y2 - y1) * 0.5 - 4
             label = e.get("label") or ""
             formula = e.get("local_formula")
-            text = f"{label} = {_short(formula, 14) + ' = ' if formula and formula != fmt(e['local']) else ''}" \
-                   f"{fmt(e['local'], 4)}"
+            show = formula and formula != fmt(e["local"]) and len(formula) <= 10
+            text = f"{label} = {formula + ' = ' if show else ''}{fmt(e['local'], 4)}"
             parts.append(f'<text class="local" x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle" '
                          f'fill="{GREY}" font-size="10" stroke="white" stroke-width="3" paint-order="stroke">'
                          f"{escape(text)}</text>")
