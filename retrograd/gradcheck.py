@@ -87,3 +87,57 @@ def _analytic_rows(out, x):
         if g is not None:
             rows[e] = g.data.ravel()
     return rows
+
+
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  raise_exception=True, seed=0) -> bool:
+    """Check second derivatives: gradcheck of the (recorded) backward pass of ``fn``.
+
+    Builds ``g(inputs, v) = v @ d fn(inputs) / d inputs`` with
+    ``create_graph=True`` and runs :func:`gradcheck` on it, perturbing both
+    the inputs and the cotangents ``v`` (``grad_outputs``; random float64
+    values from ``seed`` when not given). This is PyTorch's
+    ``gradgradcheck``: it catches vjp rules whose own derivatives are wrong.
+
+    >>> import retrograd as rg
+    >>> x = rg.tensor([0.5, 1.5], requires_grad=True)
+    >>> rg.gradgradcheck(lambda x: rg.tanh(x) * x, [x])
+    True
+    """
+    if isinstance(inputs, Tensor):
+        inputs = [inputs]
+    inputs = list(inputs)
+    diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    if not diff_idx:
+        raise ValueError("gradgradcheck: no input requires grad, so there is nothing to check")
+    outputs = _as_outputs(fn(*inputs))
+    for o in outputs:
+        if not isinstance(o, Tensor):
+            raise TypeError(f"gradgradcheck: fn must return Tensors, got {type(o).__name__}")
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed)
+        grad_outputs = [Tensor(rng.standard_normal(o.shape), requires_grad=True) for o in outputs]
+    else:
+        grad_outputs = [Tensor(np.array(g.data if isinstance(g, Tensor) else g, dtype=np.float64),
+                               requires_grad=True) for g in _as_outputs(grad_outputs)]
+        if len(grad_outputs) != len(outputs):
+            raise ValueError(f"gradgradcheck: {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+        for g, o in zip(grad_outputs, outputs):
+            if g.shape != o.shape:
+                raise ValueError(f"gradgradcheck: a grad_output has shape {g.shape} but its output has "
+                                 f"shape {o.shape}")
+    n = len(inputs)
+
+    def first_derivatives(*args):
+        ins, gos = args[:n], args[n:]
+        outs = _as_outputs(fn(*ins))
+        pairs = [(o, g) for o, g in zip(outs, gos) if isinstance(o, Tensor) and o.requires_grad]
+        wrt = [ins[i] for i in diff_idx]
+        if not pairs:
+            return tuple(Tensor(np.zeros(x.shape)) for x in wrt)
+        grads = _grad([o for o, _ in pairs], wrt, grad_outputs=[g for _, g in pairs],
+                      create_graph=True, allow_unused=True)
+        return tuple(Tensor(np.zeros(x.shape)) if g is None else g for g, x in zip(grads, wrt))
+
+    return gradcheck(first_derivatives, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)

@@ -42,10 +42,19 @@ def _broadcast_to_vjp(g, out, x, shape):
     return sum_to(g, raw(x).shape, nb=_nb(g, len(tuple(shape))))
 
 
+def _broadcast_to_jvp(t, out, x, shape):
+    # New leading axes of x go after the batch axes of t, not in front of them.
+    shape, xd = tuple(shape), raw(x).ndim
+    ts = raw(t).shape
+    nb = len(ts) - xd
+    if nb and len(shape) > xd:
+        t = reshape(t, ts[:nb] + (1,) * (len(shape) - xd) + ts[nb:])
+    return broadcast_to(t, ts[:nb] + shape)
+
+
 broadcast_to = Primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, tuple(shape)),
                          vjp=[_broadcast_to_vjp],
-                         jvp=[lambda t, out, x, shape: broadcast_to(
-                             t, raw(t).shape[:_nb(t, raw(x).ndim)] + tuple(shape))],
+                         jvp=[_broadcast_to_jvp],
                          doc="Broadcast x to shape (NumPy rules).")
 sum_to = Primitive("sum_to", _sum_to_impl,
                    vjp=[_sum_to_vjp],

@@ -1,0 +1,486 @@
+"""JAX-style transforms of functions of Tensors: grad, value_and_grad, vjp, jvp, jacobian, hessian, hvp.
+
+Each transform takes a function ``f`` of Tensors and gives back a function
+(or values) with the same names and meanings as in JAX. Arguments may be
+Tensors, NumPy arrays or Python numbers; results are Tensors.
+
+How they work: the arguments being differentiated become fresh Tensors that
+require grad, ``f`` runs once and records its graph, then
+
+* reverse mode (``grad``, ``vjp``, ``jacobian(mode="rev")``) walks that graph
+  backwards with the vjp rules (``retrograd.autograd.run_backward``); a whole
+  Jacobian is one walk whose cotangent is the identity, of shape
+  ``out.shape + out.shape`` (a batch of ``out.size`` cotangents);
+* forward mode (``jvp``, ``jacobian(mode="fwd")``) pushes tangents through the
+  same graph with the jvp rules (``retrograd.forward.push_forward``); a whole
+  Jacobian is one push whose tangent is the identity of the input.
+
+Transforms compose (``grad(grad(f))``, ``jacobian(grad(f))``): when an argument
+is itself being traced by an outer transform (it requires grad), or ``f``
+uses other Tensors that require grad, the derivative pass is recorded
+(``create_graph=True``) so the outer transform can differentiate it again.
+Otherwise it runs on plain arrays, with no recording overhead.
+
+>>> import retrograd as rg
+>>> rg.grad(lambda x: x ** 3)(2.0)
+tensor(12.)
+>>> rg.grad(rg.grad(lambda x: x ** 3))(2.0)
+tensor(12.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+from .autograd import enable_grad, is_grad_enabled, run_backward
+from .backend import to_array
+from .errors import ShapeError
+from .forward import key_of, push_forward
+from .tensor import Tensor, _wrap
+
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp"]
+
+
+# ----- checking what the user gave us -------------------------------------------------
+def _check_fun(f, name):
+    if not callable(f):
+        raise TypeError(f"{name}: expected a function as first argument, got {type(f).__name__} ({f!r:.40})")
+
+
+def _check_argnums_type(argnums, name):
+    """Validate ``argnums`` (int or non-empty tuple of ints); returns (tuple, single)."""
+    if isinstance(argnums, (int, np.integer)) and not isinstance(argnums, (bool, np.bool_)):
+        return (int(argnums),), True
+    if isinstance(argnums, (tuple, list)):
+        if not argnums:
+            raise ValueError(f"{name}: argnums is an empty tuple; give at least one argument index")
+        for a in argnums:
+            if not isinstance(a, (int, np.integer)) or isinstance(a, (bool, np.bool_)):
+                raise TypeError(f"{name}: argnums must be an int or a tuple of ints, got {argnums!r}")
+        return tuple(int(a) for a in argnums), False
+    raise TypeError(f"{name}: argnums must be an int or a tuple of ints, got {argnums!r}")
+
+
+def _resolve_argnums(nums, nargs, argnums, name):
+    """Turn (possibly negative) argument indices into positions, checking them against ``nargs``."""
+    out = []
+    for a in nums:
+        if not -nargs <= a < nargs:
+            raise ValueError(
+                f"{name}: argnums={argnums!r} asks for argument {a}, but the function was called with "
+                f"{nargs} positional argument(s); argnums counts positional arguments from 0")
+        out.append(a % nargs)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name}: argnums={argnums!r} names the same argument twice")
+    return tuple(out)
+
+
+def _as_array(x, name, what):
+    """The float array behind a Tensor, array or number that is going to be differentiated."""
+    if isinstance(x, Tensor):
+        arr = x.data
+    else:
+        if isinstance(x, (tuple, list)) and any(isinstance(e, Tensor) for e in x):
+            raise TypeError(f"{name}: {what} is a {type(x).__name__} of Tensors; pass one Tensor per "
+                            "argument (or rg.stack them)")
+        arr = to_array(x, what=f"{name}: {what}")
+    if arr.dtype.kind != "f":
+        raise TypeError(
+            f"{name}: {what} has dtype {arr.dtype}, but only floating point values can be "
+            f"differentiated; convert it first, e.g. rg.tensor(x, dtype=rg.float64)")
+    return arr
+
+
+def _input(x, name, what):
+    """A fresh Tensor standing for ``x`` in the trace.
+
+    A new leaf that requires grad, or, when ``x`` is itself traced by an outer
+    transform, a new node on top of it, so that the derivative reaches the
+    outer trace while inner and outer variables stay distinct.
+    """
+    arr = _as_array(x, name, what)
+    if isinstance(x, Tensor) and x.requires_grad and is_grad_enabled():
+        with enable_grad():
+            return ops.reshape(x, arr.shape)
+    return Tensor(arr, requires_grad=True)
+
+
+def _output(out, name, has_aux):
+    """Split off ``aux`` and check that ``out`` can be differentiated; returns (Tensor, aux)."""
+    aux = None
+    if has_aux:
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise TypeError(f"{name}: with has_aux=True the function must return a pair (output, aux), "
+                            f"got {type(out).__name__}")
+        out, aux = out
+    if isinstance(out, Tensor):
+        t = out
+    elif isinstance(out, (np.ndarray, np.generic, int, float)) and not isinstance(out, (bool, np.bool_)):
+        t = _wrap(to_array(out, what=f"{name}: output"), None)
+    else:
+        extra = (" (several outputs: differentiate one at a time, or rg.stack them into one Tensor; "
+                 "for auxiliary data pass has_aux=True)") if isinstance(out, (tuple, list)) else ""
+        raise TypeError(f"{name}: the function must return a Tensor, an array or a number, "
+                        f"got {type(out).__name__}{extra}")
+    if t.data.dtype.kind != "f":
+        raise TypeError(f"{name}: the function's output has dtype {t.data.dtype}, which is not "
+                        "differentiable (integer and boolean results, like argmax or comparisons, "
+                        "have no derivative); return a floating point Tensor")
+    return t, aux
+
+
+def _trace(f, args, positions, name, has_aux=False):
+    """Run ``f`` on fresh traced inputs at ``positions``; returns (inputs, output, aux)."""
+    call = list(args)
+    ins = []
+    for p in positions:
+        xi = _input(args[p], name, f"argument {p}")
+        call[p] = xi
+        ins.append(xi)
+    with enable_grad():
+        out = f(*call)
+    out, aux = _output(out, name, has_aux)
+    return ins, out, aux
+
+
+def _needs_graph(out, ins, extra=()):
+    """Whether the derivative pass must be recorded for an outer transform (or user backward).
+
+    True when grad mode is on and either an input or an ``extra`` Tensor is
+    traced from outside, or ``out`` depends on a Tensor that requires grad
+    other than the fresh inputs (a closed-over parameter).
+    """
+    if not is_grad_enabled():
+        return False
+    if any(x._node is not None for x in ins):
+        return True
+    if any(isinstance(e, Tensor) and e.requires_grad for e in extra):
+        return True
+    if out._node is None:
+        return False
+    own = set(map(id, ins))
+    seen = set()
+    stack = [out._node]
+    while stack:
+        node = stack.pop()
+        for _, p in node.parents:
+            pn = p._node
+            if pn is None:
+                if id(p) not in own:
+                    return True
+            elif pn not in seen:
+                seen.add(pn)
+                stack.append(pn)
+    return False
+
+
+def _finish(g, like, shape):
+    """A derivative as a Tensor of ``like``'s dtype (zeros where nothing reached)."""
+    dt = like.data.dtype
+    if g is None:
+        return _wrap(np.zeros(shape, dtype=dt), None)
+    if isinstance(g, Tensor):
+        if g.data.shape != tuple(shape):
+            g = ops.broadcast_to(g, tuple(shape))
+        return g
+    g = np.asarray(g)
+    if g.shape != tuple(shape):
+        g = np.broadcast_to(g, shape)
+    if g.dtype != dt or not g.flags.writeable or not g.flags.c_contiguous:
+        g = np.array(g, dtype=dt)
+    return _wrap(g, None)
+
+
+def _value(out, record):
+    """The primal output handed back to the user: detached unless an outer trace needs its graph."""
+    return out if record else _wrap(out.data, None)
+
+
+def _pullback(out, ins, seed, record):
+    """One backward walk from ``out`` seeded with ``seed`` (may be batched); gradients for ``ins``."""
+    if not out.requires_grad:
+        return [None] * len(ins)
+    keys = [key_of(x) for x in ins]
+    capture = {k: None for k in keys}
+    run_backward([out], [seed], retain_graph=True, create_graph=record, capture=capture)
+    return [capture[k] for k in keys]
+
+
+def _unit_seed(shape, dtype):
+    """The identity of shape ``shape + shape``: one one-hot cotangent (or tangent) per element."""
+    n = int(np.prod(shape, dtype=np.int64))
+    return np.eye(n, dtype=dtype).reshape(tuple(shape) * 2)
+
+
+# ----- reverse mode ---------------------------------------------------------------------
+def value_and_grad(f, argnums=0, has_aux=False):
+    """A function returning ``(f(*args), grad(f)(*args))``, evaluating ``f`` once (JAX's ``value_and_grad``).
+
+    ``f`` must return a scalar (a 0-d Tensor, array or number). With
+    ``argnums`` a tuple the gradient is a tuple, one per argument. With
+    ``has_aux=True``, ``f`` returns ``(value, aux)`` and the result is
+    ``((value, aux), grad)``.
+
+    >>> import retrograd as rg
+    >>> value, g = rg.value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
+    >>> value, g
+    (tensor(12.), (tensor(4.), tensor(3.)))
+    """
+    _check_fun(f, "value_and_grad")
+    nums, single = _check_argnums_type(argnums, "value_and_grad")
+    return _value_and_grad(f, argnums, nums, single, has_aux, "value_and_grad")
+
+
+def _value_and_grad(f, argnums, nums, single, has_aux, name):
+    def value_and_grad_f(*args):
+        positions = _resolve_argnums(nums, len(args), argnums, name)
+        ins, out, aux = _trace(f, args, positions, name, has_aux)
+        if out.data.ndim != 0:
+            raise TypeError(
+                f"{name}: the function must return a scalar (a 0-d Tensor), but it returned shape "
+                f"{out.shape}; reduce it first (e.g. .sum() or .mean()), or use rg.jacobian for the "
+                "derivative of every output element")
+        record = _needs_graph(out, ins)
+        gs = _pullback(out, ins, np.ones((), dtype=out.data.dtype), record)
+        gs = tuple(_finish(g, x, x.shape) for g, x in zip(gs, ins))
+        value = _value(out, record)
+        if has_aux:
+            value = (value, aux)
+        return value, (gs[0] if single else gs)
+    value_and_grad_f.__name__ = f"{name}_{getattr(f, '__name__', 'f')}"
+    value_and_grad_f.__doc__ = f"{name} of {getattr(f, '__name__', 'a function')}"
+    return value_and_grad_f
+
+
+def grad(f, argnums=0, has_aux=False):
+    """The gradient of a scalar function: ``grad(f)(*args)`` is df/d(args[argnums]) (JAX's ``grad``).
+
+    ``f`` takes Tensors and returns a scalar. The gradient has the shape (and
+    dtype) of the argument; with ``argnums`` a tuple it is a tuple of
+    gradients. With ``has_aux=True``, ``f`` returns ``(value, aux)`` and the
+    result is ``(grad, aux)``. Compose freely: ``grad(grad(f))``.
+
+    >>> import retrograd as rg
+    >>> f = lambda x: rg.sin(x) * x
+    >>> rg.grad(f)(0.0)
+    tensor(0.)
+    >>> rg.grad(rg.grad(f))(0.0)
+    tensor(2.)
+    >>> rg.grad(lambda w: (w ** 2).sum())(rg.tensor([1.0, 2.0]))
+    tensor([2., 4.])
+    """
+    _check_fun(f, "grad")
+    nums, single = _check_argnums_type(argnums, "grad")
+    vg = _value_and_grad(f, argnums, nums, single, has_aux, "grad")
+
+    def grad_f(*args):
+        value, g = vg(*args)
+        return (g, value[1]) if has_aux else g
+    grad_f.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
+    grad_f.__doc__ = f"Gradient of {getattr(f, '__name__', 'a function')} (argnums={argnums!r})."
+    return grad_f
+
+
+def vjp(f, *primals, has_aux=False):
+    """Evaluate ``f(*primals)`` and its vector-Jacobian product function (JAX's ``vjp``).
+
+    Returns ``(out, vjp_fn)``; ``vjp_fn(cotangent)`` takes a cotangent of the
+    shape of ``out`` and returns a tuple with one cotangent per primal,
+    ``cotangent @ d(out)/d(primal)``. ``vjp_fn`` may be called many times.
+    With ``has_aux=True`` returns ``(out, vjp_fn, aux)``.
+
+    >>> import retrograd as rg
+    >>> out, vjp_fn = rg.vjp(lambda x: x * x, rg.tensor([1.0, 2.0]))
+    >>> vjp_fn(rg.tensor([1.0, 10.0]))
+    (tensor([ 2., 40.]),)
+    """
+    _check_fun(f, "vjp")
+    if not primals:
+        raise TypeError("vjp: give at least one primal after the function, e.g. rg.vjp(f, x)")
+    ins, out, aux = _trace(f, primals, tuple(range(len(primals))), "vjp", has_aux)
+    record = _needs_graph(out, ins)
+
+    def vjp_fn(cotangent):
+        if isinstance(cotangent, (tuple, list)) and len(cotangent) == 1 and out.data.ndim == 0:
+            cotangent = cotangent[0]
+        ct_tensor = isinstance(cotangent, Tensor)
+        ct = cotangent.data if ct_tensor else to_array(cotangent, out.data.dtype, what="vjp_fn: cotangent")
+        if ct.shape != out.shape:
+            raise ShapeError(f"vjp_fn: the cotangent has shape {ct.shape} but the function's output has "
+                             f"shape {out.shape}; they must match")
+        if ct.dtype != out.data.dtype:
+            ct = ct.astype(out.data.dtype)
+        rec = record or (ct_tensor and cotangent.requires_grad and is_grad_enabled())
+        seed = cotangent if rec and ct_tensor else ct
+        gs = _pullback(out, ins, seed, rec)
+        return tuple(_finish(g, x, x.shape) for g, x in zip(gs, ins))
+
+    if has_aux:
+        return _value(out, record), vjp_fn, aux
+    return _value(out, record), vjp_fn
+
+
+# ----- forward mode ---------------------------------------------------------------------
+def jvp(f, primals, tangents):
+    """Evaluate ``f(*primals)`` and its Jacobian-vector product (JAX's ``jvp``), in forward mode.
+
+    ``primals`` and ``tangents`` are tuples (or lists) of the same length;
+    each tangent has the shape of its primal. Returns ``(out, tangent_out)``
+    with ``tangent_out = sum_i d(out)/d(primal_i) @ tangent_i``.
+
+    >>> import retrograd as rg
+    >>> rg.jvp(lambda x: x ** 3, (2.0,), (1.0,))
+    (tensor(8.), tensor(12.))
+    """
+    _check_fun(f, "jvp")
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp: primals and tangents must be tuples (or lists), e.g. rg.jvp(f, (x,), (v,)); "
+                        f"got {type(primals).__name__} and {type(tangents).__name__}")
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primal(s) but {len(tangents)} tangent(s); give one tangent "
+                         "per primal")
+    if not primals:
+        raise ValueError("jvp: give at least one primal")
+    ins, out, _ = _trace(f, tuple(primals), tuple(range(len(primals))), "jvp")
+    ts = []
+    for i, (x, t) in enumerate(zip(ins, tangents)):
+        arr = t.data if isinstance(t, Tensor) else to_array(t, x.data.dtype, what=f"jvp: tangent {i}")
+        if arr.shape != x.shape:
+            raise ShapeError(f"jvp: tangent {i} has shape {arr.shape} but primal {i} has shape {x.shape}; "
+                             "each tangent must have the shape of its primal")
+        if arr.dtype != x.data.dtype:
+            arr = arr.astype(x.data.dtype)
+        ts.append(t if isinstance(t, Tensor) and t.requires_grad else arr)
+    record = _needs_graph(out, ins, extra=tangents)
+    if not record:
+        ts = [t.data if isinstance(t, Tensor) else t for t in ts]
+    (t_out,) = push_forward([out], {key_of(x): t for x, t in zip(ins, ts)}, nb=0, record=record)
+    return _value(out, record), _finish(t_out, out, out.shape)
+
+
+# ----- Jacobians and Hessians ------------------------------------------------------------
+def jacobian(f, argnums=0, mode="auto", has_aux=False):
+    """The full Jacobian of ``f``: shape ``out.shape + in.shape`` (JAX's ``jacobian``/``jacrev``/``jacfwd``).
+
+    ``mode="rev"`` pushes the identity (a batch of ``out.size`` one-hot
+    cotangents) through *one* backward walk; ``mode="fwd"`` pushes the
+    identity of each input through one forward walk; ``mode="auto"`` picks
+    forward mode when the inputs have fewer elements than the output. With
+    ``argnums`` a tuple the result is a tuple of Jacobians. With
+    ``has_aux=True`` returns ``(jacobian, aux)``.
+
+    >>> import retrograd as rg
+    >>> W = rg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> rg.jacobian(lambda x: W @ x)(rg.tensor([5.0, 6.0]))
+    tensor([[1., 2.],
+            [3., 4.]])
+    >>> rg.jacobian(lambda x: x ** 2, mode="fwd")(rg.tensor([1.0, 2.0]))
+    tensor([[2., 0.],
+            [0., 4.]])
+    """
+    _check_fun(f, "jacobian")
+    nums, single = _check_argnums_type(argnums, "jacobian")
+    if mode not in ("auto", "rev", "fwd"):
+        raise ValueError(f"jacobian: mode must be 'rev', 'fwd' or 'auto', got {mode!r}")
+
+    def jacobian_f(*args):
+        positions = _resolve_argnums(nums, len(args), argnums, "jacobian")
+        ins, out, aux = _trace(f, args, positions, "jacobian", has_aux)
+        record = _needs_graph(out, ins)
+        m = mode
+        if m == "auto":
+            m = "fwd" if sum(x.data.size for x in ins) < out.data.size else "rev"
+        shapes = [out.shape + x.shape for x in ins]
+        if not out.requires_grad:
+            jacs = [None] * len(ins)
+        elif m == "rev":
+            jacs = _pullback(out, ins, _unit_seed(out.shape, out.data.dtype), record)
+        else:
+            jacs = [_forward_jacobian(out, x, record) for x in ins]
+        jacs = tuple(_finish(j, x, s) for j, x, s in zip(jacs, ins, shapes))
+        result = jacs[0] if single else jacs
+        return (result, aux) if has_aux else result
+    jacobian_f.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
+    jacobian_f.__doc__ = f"Jacobian of {getattr(f, '__name__', 'a function')} (argnums={argnums!r}, mode={mode!r})."
+    return jacobian_f
+
+
+def _forward_jacobian(out, x, record):
+    """d(out)/d(x) by one batched forward push; returned with axes ``out.shape + x.shape``."""
+    seed = _unit_seed(x.shape, x.data.dtype)
+    nb = x.data.ndim
+    (t,) = push_forward([out], {key_of(x): seed}, nb=nb, record=record)
+    if t is None:
+        return None
+    no = out.data.ndim
+    perm = tuple(range(nb, nb + no)) + tuple(range(nb))
+    if perm == tuple(range(nb + no)):
+        return t
+    if isinstance(t, Tensor):
+        return ops.transpose(t, perm)
+    return np.transpose(t, perm)
+
+
+def jacrev(f, argnums=0, has_aux=False):
+    """``jacobian(f, argnums, mode="rev")``: reverse mode, one backward walk for the whole Jacobian.
+
+    >>> import retrograd as rg
+    >>> rg.jacrev(lambda x: x * 3)(rg.tensor([1.0, 2.0]))
+    tensor([[3., 0.],
+            [0., 3.]])
+    """
+    return jacobian(f, argnums, mode="rev", has_aux=has_aux)
+
+
+def jacfwd(f, argnums=0, has_aux=False):
+    """``jacobian(f, argnums, mode="fwd")``: forward mode, one push of tangents for the whole Jacobian.
+
+    >>> import retrograd as rg
+    >>> rg.jacfwd(lambda x: x * 3)(rg.tensor([1.0, 2.0]))
+    tensor([[3., 0.],
+            [0., 3.]])
+    """
+    return jacobian(f, argnums, mode="fwd", has_aux=has_aux)
+
+
+def hessian(f, argnums=0):
+    """The Hessian of ``f``: second derivatives, shape ``out.shape + in.shape + in.shape`` (JAX's ``hessian``).
+
+    Computed forward-over-reverse (``jacfwd(jacrev(f))``). With ``argnums`` a
+    tuple the result is a nested tuple: ``H[i][j]`` is d2f/(d arg_i d arg_j).
+
+    >>> import retrograd as rg
+    >>> rg.hessian(lambda x: (x ** 3).sum())(rg.tensor([1.0, 2.0]))
+    tensor([[ 6.,  0.],
+            [ 0., 12.]])
+    """
+    _check_fun(f, "hessian")
+    nums, single = _check_argnums_type(argnums, "hessian")
+    if single:
+        return jacobian(jacobian(f, argnums, mode="rev"), argnums, mode="fwd")
+    inner = jacobian(f, argnums, mode="rev")
+
+    def hessian_f(*args):
+        rows = []
+        for i in range(len(nums)):
+            row = jacobian(lambda *a, i=i: inner(*a)[i], argnums, mode="fwd")(*args)
+            rows.append(row)
+        return tuple(rows)
+    hessian_f.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
+    hessian_f.__doc__ = f"Hessian of {getattr(f, '__name__', 'a function')} (argnums={argnums!r})."
+    return hessian_f
+
+
+def hvp(f, x, v):
+    """Hessian-vector product ``H(x) @ v`` of a scalar function, without forming the Hessian.
+
+    Forward-over-reverse: ``jvp(grad(f), (x,), (v,))[1]``, costing about two
+    gradient evaluations. ``v`` has the shape of ``x``; so does the result.
+
+    >>> import retrograd as rg
+    >>> rg.hvp(lambda x: (x ** 3).sum(), rg.tensor([1.0, 2.0]), rg.tensor([1.0, 1.0]))
+    tensor([ 6., 12.])
+    """
+    _check_fun(f, "hvp")
+    return jvp(grad(f), (x,), (v,))[1]
