@@ -171,10 +171,14 @@ def parse_program(source: str) -> ParsedProgram:
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
-        msg = e.msg or "invalid syntax"
+        msg, col = e.msg or "invalid syntax", e.offset or 1
         if "unexpected indent" in msg:
             msg = "unexpected indentation: start every line at the left margin"
-        raise ProgramError(f"syntax error: {msg}", e.lineno or 1, e.offset or 1, source) from None
+            lines = source.splitlines()
+            if e.lineno and e.lineno <= len(lines):
+                text = lines[e.lineno - 1]
+                col = len(text) - len(text.lstrip()) + 1
+        raise ProgramError(f"syntax error: {msg}", e.lineno or 1, col, source) from None
     except (ValueError, RecursionError, MemoryError) as e:
         raise ProgramError(f"the program cannot be parsed: {str(e)[:100] or 'nested too deeply'}",
                            1, 1, source) from None
