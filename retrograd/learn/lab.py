@@ -249,8 +249,9 @@ def random_values(values, rng):
     """New input values shaped like ``values``: small non-zero integers when all are integers,
     else one decimal in [-3, 3]. (The page draws the same way when a server is there.)
 
-    >>> random_values({"w": 3, "x": 2}, random.Random(0))
-    {'w': 2, 'x': -3}
+    >>> v = random_values({"w": 3, "x": 2}, random.Random(0))
+    >>> sorted(v), all(isinstance(x, int) and 1 <= abs(x) <= 5 for x in v.values())
+    (['w', 'x'], True)
     """
     ints = all(float(v).is_integer() for v in values.values())
     out = {}

@@ -45,7 +45,9 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     """Run ``retrograd lab`` with parsed ``args``; returns the exit status."""
-    from . import lab as labmod
+    import importlib
+    # (the package's ``lab`` attribute is the lab() function; this is the module)
+    labmod = importlib.import_module("retrograd.learn.lab")
 
     names = [l["name"] for l in labmod.lesson_list()]
     if args.lesson is not None and args.lesson not in names:

@@ -1,0 +1,209 @@
+"""The web lab's server and exports, without a browser: JSON API, limits, offline file, CLI."""
+
+import http.client
+import json
+import re
+import threading
+
+import pytest
+
+pytest.importorskip("retrograd.learn.lessons")
+
+from retrograd.cli import main as cli_main  # noqa: E402
+import importlib  # noqa: E402
+
+labmod = importlib.import_module("retrograd.learn.lab")  # the module, not rg.learn.lab()
+
+TIMEOUT = 10
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = labmod.make_server("127.0.0.1", 0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(TIMEOUT)
+
+
+def request(srv, method, path, body=None, headers=None):
+    host, port = srv.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
+    try:
+        hdrs = {"Content-Type": "application/json"}
+        hdrs.update(headers or {})
+        data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
+        conn.request(method, path, body=data, headers=hdrs)
+        resp = conn.getresponse()
+        raw = resp.read()
+        ctype = resp.getheader("Content-Type", "")
+        return resp.status, (json.loads(raw) if "json" in ctype else raw.decode())
+    finally:
+        conn.close()
+
+
+def node(g, name):
+    return next(n for n in g["nodes"] if n["name"] == name)
+
+
+def test_binds_loopback_by_default(server):
+    assert server.server_address[0] == "127.0.0.1"
+    assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_health_and_lessons(server):
+    status, body = request(server, "GET", "/api/health")
+    assert status == 200 and body["ok"] is True
+    status, body = request(server, "GET", "/api/lessons")
+    names = [l["name"] for l in body["lessons"]]
+    assert status == 200
+    assert {"coursera-nw0", "coursera-nw1", "udl-7.1", "romaintha-111"} <= set(names)
+    nw1 = body["lessons"][names.index("coursera-nw1")]
+    assert nw1["values"] == {"x": 2, "w": -2, "b": 8, "y": 1}
+    assert nw1["title_es"] and nw1["title_en"]
+
+
+def test_lesson_graph_has_the_coursera_numbers(server):
+    status, body = request(server, "GET", "/api/lesson/coursera-nw1")
+    assert status == 200
+    g = body["graph"]
+    values = {n["name"]: n["value"] for n in g["nodes"]}
+    grads = {n["name"]: n["grad"] for n in g["nodes"]}
+    assert values == {"x": 2, "w": -2, "b": 8, "y": 1, "c": -4, "a": 4, "d": 3, "J": 4.5}
+    assert grads["d"] == grads["a"] == grads["c"] == grads["b"] == 3 and grads["w"] == 6
+    assert grads["x"] is None and grads["y"] is None  # data, as in the lab
+    local = {(e["source"], e["target"]): e["local"] for e in g["edges"]}
+    assert local[("w", "c")] == 2 and local[("d", "J")] == 3
+
+
+def test_unknown_lesson_is_404(server):
+    status, body = request(server, "GET", "/api/lesson/nope")
+    assert status == 404 and "nope" in body["error"]["msg"]
+
+
+def test_post_program(server):
+    status, body = request(server, "POST", "/api/graph",
+                           {"source": "a = 2 + 3*w\nJ = a**2", "values": {"w": 3}, "level": "assignment"})
+    assert status == 200
+    g = body["graph"]
+    assert node(g, "J")["value"] == 121 and node(g, "w")["grad"] == 66
+
+
+def test_post_lesson_at_new_values_keeps_data_inputs(server):
+    status, body = request(server, "POST", "/api/graph",
+                           {"lesson": "coursera-nw1", "values": {"x": 1, "w": 2, "b": 3, "y": 4}})
+    assert status == 200
+    g = body["graph"]
+    assert node(g, "J")["value"] == 0.5 and node(g, "x")["grad"] is None
+
+
+def test_primitive_level(server):
+    status, body = request(server, "POST", "/api/graph",
+                           {"source": "J = (2 + 3*w)**2", "values": {"w": 3}, "level": "primitive"})
+    assert status == 200
+    assert len(body["graph"]["nodes"]) > 2
+
+
+@pytest.mark.parametrize("source,line,col,words", [
+    ("J = w.real", 1, 5, "attribute"),
+    ("a = 2*w\nJ = a $ 2", 2, None, "syntax"),
+    ("J = __import__('os')", 1, None, None),
+])
+def test_bad_program_is_a_clear_400(server, source, line, col, words):
+    status, body = request(server, "POST", "/api/graph", {"source": source, "values": {"w": 1}})
+    assert status == 400
+    err = body["error"]
+    assert err["line"] == line
+    if col is not None:
+        assert err["col"] == col
+    if words:
+        assert words in err["msg"]
+
+
+def test_missing_value_and_non_finite(server):
+    status, body = request(server, "POST", "/api/graph", {"source": "J = w*x", "values": {"w": 1}})
+    assert status == 400 and "x" in body["error"]["msg"]
+    status, body = request(server, "POST", "/api/graph", {"source": "J = log(w)", "values": {"w": -1}})
+    assert status == 400 and "finite" in body["error"]["msg"]
+
+
+@pytest.mark.parametrize("body", [
+    {"source": 3}, {"source": "J = w", "values": [1]}, {"source": "J = w", "values": {"w": "x"}},
+    {"source": "J = w", "values": {"w": True}}, {"source": "J = w", "values": {"w": 1}, "level": "x"},
+    [1, 2],
+])
+def test_bad_requests(server, body):
+    status, reply = request(server, "POST", "/api/graph", body)
+    assert status == 400 and reply["error"]["msg"]
+
+
+def test_bad_json_and_content_type(server):
+    status, body = request(server, "POST", "/api/graph", b"{not json")
+    assert status == 400 and "JSON" in body["error"]["msg"]
+    status, body = request(server, "POST", "/api/graph", b"source=1",
+                           {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 415
+
+
+def test_request_size_limit(server):
+    big = json.dumps({"source": "J = w" + " " * (labmod.MAX_BODY + 10), "values": {"w": 1}}).encode()
+    status, body = request(server, "POST", "/api/graph", big)
+    assert status == 413 and "too large" in body["error"]["msg"]
+    # and the server still answers afterwards
+    assert request(server, "GET", "/api/health")[0] == 200
+
+
+def test_foreign_host_header_is_refused(server):
+    status, body = request(server, "GET", "/api/health", headers={"Host": "attacker.example:80"})
+    assert status == 403
+
+
+def test_unknown_path(server):
+    assert request(server, "GET", "/etc/passwd")[0] == 404
+    assert request(server, "POST", "/api/other", {"a": 1})[0] == 404
+
+
+def test_page_is_self_contained_and_in_server_mode(server):
+    status, page = request(server, "GET", "/?lang=es")
+    assert status == 200 and page.startswith("<!DOCTYPE html>")
+    data = json.loads(re.search(r'<script type="application/json" id="lab-data">(.*?)</script>',
+                                page, re.S).group(1))
+    assert data["mode"] == "server" and data["lang"] == "es"
+    assert data["tolerance"] == {"abs": 0.005, "rel": 0.001}
+    assert not re.search(r'<(script|link)[^>]+(src|href)=', page)
+
+
+def test_export_is_offline_and_has_variants(tmp_path):
+    path = labmod.export_html(tmp_path / "l.html", "coursera-nw1", lang="es", variants=2)
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(r'(src|href)="?https?:', page)
+    data = json.loads(re.search(r'id="lab-data">(.*?)</script>', page, re.S).group(1))
+    assert data["mode"] == "offline" and data["initial"]["lesson"] == "coursera-nw1"
+    src = next(l["source"] for l in data["lessons"] if l["name"] == "coursera-nw1")
+    assert len(data["variants"][src.strip()]) == 3  # own values + 2 stored sets
+    assert any(e["level"] == "primitive" for e in data["graphs"])
+
+
+def test_cli_export(tmp_path, capsys):
+    out = tmp_path / "lesson.html"
+    assert cli_main(["lab", "--export", str(out), "--lesson", "coursera-nw1"]) == 0
+    assert out.exists() and "wrote" in capsys.readouterr().out
+    assert cli_main(["lab", "--export", str(out), "--lesson", "no-such"]) == 2
+
+
+def test_jupyter_view_for_lesson_program_and_tensor():
+    import retrograd as rg
+    from retrograd.learn import program
+
+    view = labmod.lab("udl-7.1", variants=0)
+    html = view._repr_html_()
+    assert html.startswith("<iframe") and "srcdoc=" in html and "<script" not in html  # escaped inside
+    view = labmod.lab(program("c = w*x\nJ = c**2", w=2.0, x=3.0), variants=0)
+    assert '"custom":true' in view.html
+    w = rg.tensor(3.0, requires_grad=True, name="w")
+    view = labmod.lab(((2 + 3 * w).named("a") ** 2).named("J"), variants=0)
+    assert '"custom":true' in view.html
+    with pytest.raises(TypeError):
+        labmod.lab(3.5)

@@ -1,0 +1,329 @@
+"""The web lab end to end, in a real headless Chromium (Debian's, installed by .ci/run).
+
+A learner's session: load a lesson, type right and wrong answers, read the colours, the
+states and the diagnosis, use the hints, type a program of one's own, switch language,
+share the URL, and open the exported offline file.
+"""
+
+import os
+import shutil
+import threading
+
+import pytest
+
+pytest.importorskip("retrograd.learn.lessons")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+import importlib  # noqa: E402
+
+labmod = importlib.import_module("retrograd.learn.lab")  # the module, not rg.learn.lab()
+
+CHROMIUM = os.environ.get("RETROGRAD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+BLUE, GREEN, RED = "rgb(29, 78, 216)", "rgb(21, 128, 61)", "rgb(185, 28, 28)"
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = labmod.make_server("127.0.0.1", 0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(10)
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = ctx.new_page()
+    pg.set_default_timeout(10_000)
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    ctx.close()
+    assert not errors, errors
+
+
+def box(pg, node, kind, edge=None):
+    sel = f'input[data-node="{node}"][data-kind="{kind}"]'
+    if edge:
+        sel = f'input[data-kind="local"][data-edge="{edge}"]'
+    return pg.locator(sel)
+
+
+def answer(pg, node, kind, text, edge=None):
+    b = box(pg, node, kind, edge)
+    b.fill(text)
+    return b
+
+
+def state(loc):
+    return loc.get_attribute("data-state")
+
+
+def border(loc):
+    return loc.evaluate("e => getComputedStyle(e).borderTopColor")
+
+
+def open_lesson(pg, srv, lesson="coursera-nw1", extra=""):
+    pg.goto(f"{srv.url}#lesson={lesson}{extra}")
+    pg.wait_for_selector('input[data-kind="grad"]')
+
+
+def test_forward_values_turn_blue_wrong_red_invalid_marked(page, server):
+    open_lesson(page, server)
+    # every node has a value box, every edge with a local derivative a local box
+    assert box(page, "J", "value").count() == 1
+    assert box(page, None, "local", "w->c").count() == 1
+    assert box(page, "x", "value").get_attribute("data-given") == "true"
+    assert box(page, "x", "grad").count() == 0  # data: no gradient, as in the lab
+    c = answer(page, "c", "value", "-4")
+    assert state(c) == "correct" and border(c) == BLUE
+    a = answer(page, "a", "value", "5")
+    assert state(a) == "wrong" and border(a) == RED
+    assert "Not the forward value of a" in page.inner_text("#feedback")
+    d = answer(page, "d", "value", "3+")
+    assert state(d) == "invalid"
+    assert "Not a number" in page.inner_text("#feedback")
+    answer(page, "d", "value", "")
+    assert state(d) == "empty"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("9/2", "correct"), ("4.50", "correct"), ("4.5", "correct"), ("4.499", "correct"),
+    ("4.51", "wrong"), ("(3*3)/2", "correct"), ("4,5", "invalid"), ("alert(1)", "invalid"),
+    ("1/0", "invalid"), ("", "empty"),
+])
+def test_answer_formats(page, server, text, expected):
+    open_lesson(page, server)
+    assert state(answer(page, "J", "value", text)) == expected
+
+
+def test_answer_parser_in_page(page, server):
+    open_lesson(page, server)
+    got = page.evaluate("""() => ['.5', '-3', '4.50', '9/2', '2*11', '2^3', '-(1/4)', '1e-3', '2 *',
+                                  'x', '', '0x10'].map(window.retrogradLab.parseAnswer)""")
+    assert got == [0.5, -3, 4.5, 4.5, 22, 8, -0.25, 0.001, None, None, None, None]
+
+
+def test_derivatives_green_and_diagnosed(page, server):
+    open_lesson(page, server)
+    w = answer(page, "w", "grad", "6")
+    assert state(w) == "correct" and border(w) == GREEN
+    loc = answer(page, None, "local", "2", edge="w->c")
+    assert state(loc) == "correct" and border(loc) == GREEN
+    # sign error
+    w = answer(page, "w", "grad", "-6")
+    assert state(w) == "wrong" and border(w) == RED
+    assert "Sign error" in page.inner_text("#feedback")
+    # forgot the local derivative: dJ/dc alone
+    answer(page, "w", "grad", "3")
+    assert "forgot the local derivative" in page.inner_text("#feedback")
+    # forward value used in place of a gradient: dJ/dc = (da/dc) * a instead of * dJ/da
+    answer(page, "c", "grad", "4")
+    fb = page.inner_text("#feedback")
+    assert "forward value of a" in fb and "∂J/∂a" in fb
+    # a local derivative that is really a gradient
+    answer(page, None, "local", "3", edge="w->c")
+    assert "gradient ∂J/∂c" in page.inner_text("#feedback")
+
+
+def test_udl_wrong_upstream_gradient(page, server):
+    open_lesson(page, server, "udl-7.1")
+    b = answer(page, "beta1", "grad", "-1.683")  # the notebook's slip: dl/df2 instead of dl/df1
+    assert state(b) == "wrong"
+    fb = page.inner_text("#feedback")
+    assert "Wrong upstream gradient" in fb and "∂l/∂f2" in fb and "∂l/∂f1" in fb
+    b = answer(page, "beta1", "grad", "-17.06")
+    assert state(b) == "correct"
+
+
+def test_progress_reveal_hide_reset(page, server):
+    open_lesson(page, server)
+    total = int(page.get_attribute("#progress", "data-total"))
+    assert total == 4 + 6 + 7  # values c a d J, grads w b c a d J, 7 local derivatives
+    answer(page, "c", "value", "-4")
+    answer(page, "a", "value", "4")
+    answer(page, "d", "value", "0")
+    assert page.inner_text("#progress") == f"2 / {total} correct"
+    page.click("#reveal")
+    assert page.inner_text("#progress") == f"{total} / {total} correct"
+    states = page.eval_on_selector_all("input[data-kind]", "els => els.map(e => e.dataset.state)")
+    assert set(states) == {"correct"}
+    page.click("#reveal")  # hide: the learner's own answers are back
+    assert box(page, "d", "value").input_value() == "0"
+    assert state(box(page, "d", "value")) == "wrong"
+    page.click("#reset")
+    assert page.inner_text("#progress") == f"0 / {total} correct"
+    assert state(box(page, "c", "value")) == "empty"
+
+
+def test_hint_formula_and_finite_difference(page, server):
+    open_lesson(page, server)
+    box(page, None, "local", "w->c").focus()
+    assert "∂c/∂w = x" in page.inner_text("#hint-body")
+    box(page, "w", "grad").focus()
+    assert "∂c/∂w · ∂J/∂c" in page.inner_text("#hint-body")
+    page.click("#fd-button")
+    out = page.inner_text("#fd-out")
+    assert "Finite difference" in out and ("5.99" in out or "6.00" in out or ": 6" in out)
+
+
+def test_tab_goes_right_to_left_in_backward_pass(page, server):
+    open_lesson(page, server)
+    box(page, "c", "value").focus()
+    seq = []
+    for _ in range(7):
+        page.keyboard.press("Tab")
+        seq.append(page.evaluate("() => [document.activeElement.dataset.node, document.activeElement.dataset.kind]"))
+    assert seq == [["a", "value"], ["d", "value"], ["J", "value"], ["J", "grad"], ["d", "local"],
+                   ["d", "grad"], ["a", "local"]]
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.dataset.kind") == "grad"
+
+
+def test_custom_program_and_error(page, server):
+    open_lesson(page, server)
+    page.click("#custom summary")
+    page.fill("#source", "a = w*x\nJ = (a - y)**2")
+    page.fill("#values", "w = 2, x = 3, y = 1")
+    page.click("#build")
+    page.wait_for_selector('input[data-node="a"][data-kind="value"]')
+    assert box(page, "c", "value").count() == 0
+    assert state(answer(page, "J", "value", "25")) == "correct"
+    assert state(answer(page, "w", "grad", "30")) == "correct"  # 2(a-y) * x
+    assert page.input_value("#lesson") == "__custom__"
+    # a bad program: clear error, page still alive
+    page.fill("#source", "a = w*x\nJ = a $ 2")
+    page.click("#build")
+    err = page.locator("#program-error")
+    err.wait_for(state="visible")
+    assert "line 2" in err.inner_text() and "syntax" in err.inner_text()
+    assert state(answer(page, "J", "value", "25")) == "correct"  # old graph still works
+    page.fill("#source", "J = w.real")
+    page.click("#build")
+    page.wait_for_function("() => document.querySelector('#program-error').innerText.includes('attribute')")
+
+
+def test_language_toggle_keeps_answers(page, server):
+    open_lesson(page, server)
+    answer(page, "c", "value", "-4")
+    answer(page, "w", "grad", "-6")
+    page.click("#lang")
+    assert page.inner_text("#lang") == "English"
+    assert page.inner_text("#reveal") == "Mostrar todo"
+    assert "correctas" in page.inner_text("#progress")
+    assert state(box(page, "c", "value")) == "correct"
+    box(page, "w", "grad").focus()
+    assert "Error de signo" in page.inner_text("#feedback")
+    assert "lang=es" in page.url
+    page.click("#lang")
+    assert page.inner_text("#reveal") == "Reveal all"
+
+
+def test_url_state_is_shareable(page, server, browser):
+    open_lesson(page, server, "coursera-nw0")
+    answer(page, "a", "value", "11")
+    answer(page, "a", "grad", "7")
+    page.click("#lang")
+    url = page.url
+    assert "lesson=coursera-nw0" in url
+    other = browser.new_page()
+    try:
+        other.goto(url)
+        other.wait_for_selector('input[data-kind="grad"]')
+        assert state(box(other, "a", "value")) == "correct"
+        assert state(box(other, "a", "grad")) == "wrong"
+        assert other.inner_text("#lang") == "English"  # Spanish page
+    finally:
+        other.close()
+
+
+def test_new_values_from_server(page, server):
+    open_lesson(page, server, "coursera-nw0")
+    answer(page, "a", "value", "11")
+    before = box(page, "w", "value").input_value()
+    for _ in range(3):  # random values can repeat; three tries
+        page.click("#newvals")
+        page.wait_for_timeout(150)
+        if box(page, "w", "value").input_value() != before:
+            break
+    assert box(page, "w", "value").input_value() != before
+    assert state(box(page, "a", "value")) == "empty"
+    assert "v=w" in page.url
+
+
+def test_exported_file_works_offline(page, tmp_path):
+    path = labmod.export_html(tmp_path / "lesson.html", "coursera-nw1", variants=2)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:") else None)
+    page.goto(path.as_uri())
+    page.wait_for_selector('input[data-kind="grad"]')
+    assert state(answer(page, "c", "value", "-4")) == "correct"
+    assert state(answer(page, "b", "grad", "3")) == "correct"
+    assert not page.locator("#offline-note").is_hidden()
+    before = box(page, "w", "value").input_value()
+    page.click("#newvals")
+    page.wait_for_function(f"() => document.querySelector('input[data-node=\"w\"][data-kind=\"value\"]').value !== {before!r}")
+    # a lesson switch works offline too
+    page.select_option("#lesson", "udl-7.1")
+    page.wait_for_selector('input[data-node="beta1"]')
+    # a new program cannot be built offline, and says so
+    page.click("#custom summary")
+    page.fill("#source", "J = w**3")
+    page.fill("#values", "w = 2")
+    page.click("#build")
+    page.locator("#program-error").wait_for(state="visible")
+    assert "retrograd lab" in page.inner_text("#program-error")
+    assert requests == []
+
+
+def test_screenshot(page, server, tmp_path):
+    open_lesson(page, server)
+    answer(page, "c", "value", "-4")
+    answer(page, "a", "value", "4")
+    answer(page, "d", "value", "5")
+    answer(page, "d", "grad", "3")
+    answer(page, None, "local", "1", edge="a->d")
+    answer(page, "a", "grad", "x")
+    answer(page, "w", "grad", "3")
+    out = os.environ.get("RETROGRAD_LAB_SCREENSHOT") or str(tmp_path / "lab.png")
+    page.screenshot(path=out, full_page=True)
+    assert os.path.getsize(out) > 10_000
+
+
+def test_primitive_level_boxes(page, server):
+    open_lesson(page, server)
+    page.select_option("#level", "primitive")
+    page.wait_for_selector('input[data-node="t1"][data-kind="value"]')
+    assert state(answer(page, "t1", "value", "9")) == "correct"  # d**2
+    assert state(answer(page, None, "local", "1/2", edge="t1->J")) == "correct"
+    assert "level=primitive" in page.url
+
+
+def test_jupyter_view_renders_in_an_iframe(page):
+    import retrograd as rg
+
+    page.set_content(rg.learn.lab("coursera-nw0", variants=0)._repr_html_())
+    frame = page.frame_locator("iframe")
+    a = frame.locator('input[data-node="a"][data-kind="value"]')
+    a.fill("2 + 3*3")
+    assert a.get_attribute("data-state") == "correct"
+    w = frame.locator('input[data-node="w"][data-kind="grad"]')
+    w.fill("66")
+    assert w.get_attribute("data-state") == "correct"
