@@ -387,6 +387,7 @@ class LabHandler(BaseHTTPRequestHandler):
 
     server_version = "retrograd-lab/1"
     protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds a connection may sit idle or send slowly
 
     def log_message(self, format, *args):  # noqa: A002 - stdlib signature
         if getattr(self.server, "verbose", False):
@@ -574,7 +575,7 @@ class LabView:
     def _repr_html_(self):
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
                 f'style="width:100%;height:{int(self.height)}px;border:1px solid #cbd5e1;'
-                f'border-radius:8px" sandbox="allow-scripts allow-same-origin"></iframe>')
+                f'border-radius:8px" sandbox="allow-scripts allow-popups"></iframe>')
 
     def save(self, path):
         """Write the page to ``path`` (an offline HTML file)."""

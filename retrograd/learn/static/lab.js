@@ -511,8 +511,7 @@
     inp.addEventListener("focus", function () { state.focus = box; showHint(box); });
     inp.addEventListener("keydown", function (ev) {
       if (ev.key === "Tab" || ev.key === "Enter") {
-        ev.preventDefault();
-        moveFocus(box, ev.shiftKey ? -1 : 1);
+        if (moveFocus(box, ev.shiftKey ? -1 : 1) || ev.key === "Enter") ev.preventDefault();
       }
     });
     return inp;
@@ -621,12 +620,13 @@
     return order;
   }
 
+  // Returns false at either end of the order, so Tab can leave the graph as usual.
   function moveFocus(box, dir) {
-    var i = state.order.indexOf(box);
-    if (i < 0) return;
-    var j = (i + dir + state.order.length) % state.order.length;
+    var i = state.order.indexOf(box), j = i + dir;
+    if (i < 0 || j < 0 || j >= state.order.length) return false;
     state.order[j].input.focus();
     state.order[j].input.select();
+    return true;
   }
 
   function update(box) {
