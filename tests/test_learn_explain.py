@@ -7,6 +7,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 
 import retrograd as rg
@@ -144,3 +145,21 @@ def test_main_job_without_sympy():
     assert "symbolic checks need SymPy: pip install 'retrograd[learn]'" in r.stdout
     assert "∂J/∂w = ∂a/∂w × ∂J/∂a = 3 × 22 = 66" in r.stdout
     assert "SymPy: diff(" not in r.stdout
+
+
+def test_arrays_are_explained_as_vector_jacobian_products():
+    p = program("a = w*x\nJ = a*a + w", w=[1.0, 2.0], x=3.0)
+    g = p.graph()
+    # dJ/dw = 2*a*x + 1 elementwise, at a = [3, 6]
+    assert g.node("w")["grad"] == [19.0, 37.0]
+    assert g.edge("w", "a")["product"] == [18.0, 36.0] and g.edge("w", "J")["product"] == [1.0, 1.0]
+    text = str(p.explain())
+    assert "vector-Jacobian product" in text and "= [18, 36] + [1, 1] = [19, 37]" in text
+    x = rg.tensor([1.0, 2.0], requires_grad=True, name="x")
+    W = rg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True, name="W")
+    J = rg.tanh((W @ x).named("h")).sum().named("J")
+    g = rg.learn.build_graph(J)
+    W.grad = None
+    J.backward()
+    assert np.allclose(g.node("W")["grad"], W.grad.numpy(), rtol=1e-12)
+    assert "matmul(W, x)" in str(rg.learn.explain(g))

@@ -169,6 +169,7 @@ def _blocks(g, lang):
     def live(e):
         return e["local"] is not None and nodes[e["target"]]["grad"] is not None
 
+    scalar = g.extra.get("scalar", True)
     pending = {nid: [e for e in outgoing.get(nid, []) if live(e)] for nid in nodes}
     done = {nid: [] for nid in nodes}
     for t in reversed(g.nodes):
@@ -187,7 +188,10 @@ def _blocks(g, lang):
             dl = _d(t["name"], s["name"])
             formula = e.get("local_formula")
             ftxt = f"{formula} = " if formula and formula != fmt(e["local"]) else ""
-            lines.append((0, T("local", d=dl, formula=ftxt, v=fmt(e["local"]))))
+            if scalar:
+                lines.append((0, T("local", d=dl, formula=ftxt, v=fmt(e["local"]))))
+            else:
+                lines.append((0, T("local_vec", d=dl, t=t["name"], formula=ftxt, v=fmt(e["local"]))))
             c = e.get("check")
             if c:
                 lines.append((1, T("check_local", d=dl, f=t["name"], s=s["name"], fp=_r(c["f_plus"]),
@@ -205,6 +209,16 @@ def _blocks(g, lang):
                 continue
             k = len(pending.get(s["id"], []))
             prod = e.get("product")
+            if not scalar:
+                lines.append((0, T("chain_vec", d=_d(out, s["name"]), local=dl, up=_d(out, t["name"]),
+                                   v=fmt(prod))))
+                if k > 1:
+                    done[s["id"]].append(e)
+                    if len(done[s["id"]]) == k:
+                        terms = " + ".join(fmt(x["product"]) for x in reversed(done[s["id"]]))
+                        lines.append((0, T("sum", name=s["name"], k=k, d=_d(out, s["name"]), terms=terms,
+                                           v=fmt(s["grad"]))))
+                continue
             if k <= 1:
                 lines.append((0, T("chain", d=_d(out, s["name"]), local=dl, up=_d(out, t["name"]),
                                    a=fmt(e["local"]), b=fmt(t["grad"]), v=fmt(prod if prod is not None else s["grad"]))))

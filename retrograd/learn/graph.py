@@ -81,6 +81,15 @@ def _render(op, args):
     return f"{name}({', '.join(t for t, _ in args)})", 5
 
 
+def _is_number(a) -> bool:
+    """A numeric constant (a number or a numeric array), not an axis tuple, None or a flag."""
+    if isinstance(a, (bool, np.bool_)) or a is None:
+        return False
+    if isinstance(a, (int, float, np.number)):
+        return True
+    return isinstance(a, np.ndarray) and a.dtype.kind in "iuf"
+
+
 def _const_arg(v):
     a = np.asarray(v)
     if a.size == 1:
@@ -347,6 +356,10 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
                         sources.append((nm, a))
                     args_t.append((nm, 5))
                     args_s.append(symbolic.symbol(nm))
+                elif not _is_number(a):
+                    # a structural argument (axes, shapes): part of the operation, not a value
+                    args_t.append((repr(a), 5))
+                    args_s.append(None)
                 elif level == "primitive":
                     cid = _fresh_counter("k", counters, used)
                     nodes.append(_node(cid, "const", None, None, _py(a), False, None))
@@ -372,9 +385,15 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
         # Sources in the order they are written in the formula (b + c: b first).
         sources.sort(key=lambda s: _position(formula, s[0]))
         local = _local_grads(t, mem, [s[1] for s in sources])
-        for (sname, _), lv in zip(sources, local):
+        # For arrays the chain rule is a vector-Jacobian product: the engine gives each edge's share.
+        up = grads.get(id(t))
+        vjps = (_local_grads(t, mem, [s[1] for s in sources], seed=np.asarray(up, dtype=np.float64))
+                if not scalar and up is not None else [None] * len(sources))
+        for (sname, _), lv, vj in zip(sources, local, vjps):
             lf = symbolic.diff(sym_expr, sname)
             edges.append(_edge(sname, nid, lv, symbolic.text(lf), lf))
+            if vj is not None:
+                edges[-1]["_vjp"] = vj
     # Program constants (c = 3) are leaves drawn as constants.
     out_id = names[id(output)]
     _fill_checks(nodes, edges, order, visible, names, group, members, output, out_id, eps, scalar)
@@ -382,7 +401,8 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     for e in edges:
         e["upstream"] = nodes_by_id[e["target"]]["grad"] if e["local"] is not None else None
         up = nodes_by_id[e["target"]]["grad"]
-        e["product"] = (None if e["local"] is None or up is None or not scalar
+        vjp = e.pop("_vjp", None)
+        e["product"] = (vjp if not scalar else None if e["local"] is None or up is None
                         else float(e["local"]) * float(up))
     _symbolic_chain(nodes, edges, out_id, values if scalar else None)
     for e in edges:
@@ -452,8 +472,11 @@ def _adjoints(output, visible):
     return out
 
 
-def _local_grads(t, mem, sources):
+def _local_grads(t, mem, sources, seed=None):
     """Engine values of d(t)/d(source) for each source, holding the other sources fixed.
+
+    For arrays this is the vector-Jacobian product with ``seed`` (ones by default:
+    the derivative of the sum of ``t``'s elements).
 
     The node's primitives are run again on fresh leaves, so the derivative is
     the local (partial) one even when sources depend on each other.
@@ -469,7 +492,8 @@ def _local_grads(t, mem, sources):
                     vals[id(a)] if isinstance(a, Tensor) else a for a in m._node.inputs]
             vals[id(m)] = m._node.prim(*args, **m._node.params)
         out = vals[id(t)]
-        gs = autograd.grad(out, list(leaves.values()), grad_outputs=_seed(out), allow_unused=True)
+        gs = autograd.grad(out, list(leaves.values()), grad_outputs=_seed(out) if seed is None else seed,
+                           allow_unused=True)
     return [0.0 if g is None else _py(g.data) for g in gs]
 
 

@@ -26,6 +26,8 @@ TEXTS = {
         "upstream": "upstream gradient {d} = {v}",
         "local": "local derivative {d} = {formula}{v}",
         "chain": "chain rule: {d} = {local} × {up} = {a} × {b} = {v}",
+        "local_vec": "local derivative {d} (arrays: summed over the elements of {t}) = {formula}{v}",
+        "chain_vec": "chain rule for arrays, a vector-Jacobian product: {d} ← ({local})ᵀ · {up} = {v}",
         "chain_part": "chain rule, path through {via}: {local} × {up} = {a} × {b} = {v}",
         "sum": "{name} feeds {k} nodes, so the contributions add up: {d} = {terms} = {v}",
         "data_edge": "{name} is data, not a parameter: no gradient is propagated to it",
@@ -44,7 +46,8 @@ TEXTS = {
         "eps": "ε = {eps}",
         "nosym": "symbolic checks need SymPy: pip install 'retrograd[learn]'",
         "notes": "Notes",
-        "not_scalar": "the values are arrays: finite-difference checks are shown for scalar programs only",
+        "not_scalar": "the values are arrays: gradients are those of the sum of the output's elements, and "
+                      "finite-difference checks are shown for scalar programs only",
         "level_primitive": "one node per primitive operation",
         "level_assignment": "one node per named value",
         "graph": "Graph",
@@ -65,6 +68,8 @@ TEXTS = {
         "upstream": "gradiente que llega {d} = {v}",
         "local": "derivada local {d} = {formula}{v}",
         "chain": "regla de la cadena: {d} = {local} × {up} = {a} × {b} = {v}",
+        "local_vec": "derivada local {d} (arrays: sumada sobre los elementos de {t}) = {formula}{v}",
+        "chain_vec": "regla de la cadena para arrays, un producto vector-jacobiano: {d} ← ({local})ᵀ · {up} = {v}",
         "chain_part": "regla de la cadena, camino por {via}: {local} × {up} = {a} × {b} = {v}",
         "sum": "{name} alimenta {k} nodos, así que las contribuciones se suman: {d} = {terms} = {v}",
         "data_edge": "{name} es un dato, no un parámetro: no se le propaga gradiente",
@@ -83,8 +88,8 @@ TEXTS = {
         "eps": "ε = {eps}",
         "nosym": "las comprobaciones simbólicas necesitan SymPy: pip install 'retrograd[learn]'",
         "notes": "Notas",
-        "not_scalar": "los valores son arrays: las comprobaciones por diferencias finitas solo se muestran "
-                      "para programas escalares",
+        "not_scalar": "los valores son arrays: los gradientes son los de la suma de los elementos de la salida, "
+                      "y las comprobaciones por diferencias finitas solo se muestran para programas escalares",
         "level_primitive": "un nodo por operación primitiva",
         "level_assignment": "un nodo por valor con nombre",
         "graph": "Grafo",
