@@ -19,6 +19,14 @@ def _stable_sigmoid(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def _pow_base_grad(g, out, x, y):
+    # d(x**y)/dx = y * x**(y-1), exactly 0 where y == 0: no 0 * inf at x == 0, in this
+    # derivative or in the ones taken of it (x**2 differentiated three times is 0, not nan).
+    yr = raw(y)
+    ym1 = where(yr == 0, 1.0, y - 1) if np.any(yr == 0) else y - 1
+    return g * y * x ** ym1
+
+
 def _pow_exponent_grad(g, out, x, y):
     # d(x**y)/dy = x**y * log(x); 0 where x == 0 and y >= 0 (PyTorch's convention).
     xr, yr = raw(x), raw(y)
@@ -59,8 +67,8 @@ div = Primitive("div", np.true_divide,
                 jvp=[lambda t, out, x, y: t / y, lambda t, out, x, y: neg(t * out / y)],
                 doc="x / y with broadcasting.")
 power = Primitive("pow", np.power,
-                  vjp=[lambda g, out, x, y: g * y * x ** (y - 1), _pow_exponent_grad],
-                  jvp=[lambda t, out, x, y: t * y * x ** (y - 1),
+                  vjp=[_pow_base_grad, _pow_exponent_grad],
+                  jvp=[_pow_base_grad,
                        lambda t, out, x, y: _pow_exponent_grad(t, out, x, y)],
                   doc="x ** y with broadcasting.")
 neg = Primitive("neg", np.negative,
