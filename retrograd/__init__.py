@@ -25,5 +25,6 @@ from .tensor import Tensor, tensor
 from . import learn
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .gradcheck import gradgradcheck
+from . import nn, optim, data
 
 __version__ = "0.1.0"

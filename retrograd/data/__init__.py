@@ -1,0 +1,15 @@
+"""Data for training: toy datasets, digits, MNIST from IDX files, and a batching ``DataLoader``.
+
+>>> import retrograd as rg
+>>> X, y = rg.data.make_circles(100, seed=0)
+>>> xb, yb = next(iter(rg.data.DataLoader((X, y), batch_size=32, shuffle=True, seed=0)))
+>>> xb.shape, yb.dtype
+((32, 2), dtype('int64'))
+"""
+
+from .datasets import (DATASETS_2D, load_digits, load_mnist, make_circles, make_moons, make_xor,
+                       read_idx, train_test_split)
+from .loader import DataLoader, Dataset, TensorDataset
+
+__all__ = ["make_circles", "make_xor", "make_moons", "load_digits", "read_idx", "load_mnist",
+           "train_test_split", "DATASETS_2D", "Dataset", "TensorDataset", "DataLoader"]

@@ -1,0 +1,573 @@
+"""Modules: layers that own their parameters (PyTorch's ``torch.nn.Module`` family).
+
+>>> import retrograd as rg
+>>> rg.manual_seed(0)
+>>> net = rg.nn.Sequential(rg.nn.Linear(2, 3), rg.nn.ReLU(), rg.nn.Linear(3, 1))
+>>> [tuple(p.shape) for p in net.parameters()]
+[(3, 2), (3,), (1, 3), (1,)]
+>>> net(rg.ones(4, 2)).shape
+(4, 1)
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict, namedtuple
+
+import numpy as np
+
+from ..backend import get_default_dtype
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+
+__all__ = ["Parameter", "Module", "Linear", "ReLU", "Sigmoid", "Tanh", "Identity", "Flatten",
+           "Softmax", "LogSoftmax", "Dropout", "Sequential", "ModuleList"]
+
+
+class Parameter(Tensor):
+    """A Tensor that is a module's learnable weight: it requires grad, and assigning it to a
+    Module attribute registers it (``module.parameters()`` finds it).
+
+    >>> import retrograd as rg
+    >>> p = rg.nn.Parameter(rg.zeros(2))
+    >>> p.requires_grad, p.is_leaf
+    (True, True)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data=None, requires_grad=True):
+        if data is None:
+            data = np.zeros(0, dtype=get_default_dtype())
+        if isinstance(data, Tensor):
+            data = data.data
+        super().__init__(data, requires_grad=requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+class Module:
+    """Base class of all layers and models.
+
+    Subclasses set parameters and sub-modules as attributes in ``__init__`` (after
+    ``super().__init__()``) and define ``forward``; calling the module calls ``forward``.
+
+    >>> import retrograd as rg
+    >>> class Affine(rg.nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.a = rg.nn.Parameter(rg.ones(1))
+    ...     def forward(self, x):
+    ...         return self.a * x
+    >>> m = Affine()
+    >>> m(rg.tensor([2.0])), [n for n, _ in m.named_parameters()]
+    (tensor([2.], grad_fn=<mul>), ['a'])
+    """
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    # ----- attribute registration ---------------------------------------------------
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(f"cannot assign {name!r} before Module.__init__() is called; "
+                                 "call super().__init__() first in your __init__")
+        params, modules, buffers = self._parameters, self._modules, self._buffers
+        for d in (params, modules, buffers):
+            if name in d and not (d is buffers and not isinstance(value, (Parameter, Module))):
+                del d[name]
+        if isinstance(value, Parameter):
+            params[name] = value
+        elif isinstance(value, Module):
+            modules[name] = value
+        elif name in buffers:
+            buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):
+        d = self.__dict__
+        for key in ("_parameters", "_modules", "_buffers"):
+            if key in d and name in d[key]:
+                return d[key][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name):
+        for key in ("_parameters", "_modules", "_buffers"):
+            if name in self.__dict__[key]:
+                del self.__dict__[key][name]
+                return
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param) -> None:
+        """Add a parameter (or None) under ``name``."""
+        if param is None:
+            self._parameters[name] = None
+        else:
+            setattr(self, name, param if isinstance(param, Parameter) else Parameter(param))
+
+    def register_buffer(self, name: str, value) -> None:
+        """Add a non-learnable array that belongs in the ``state_dict`` (e.g. running statistics)."""
+        self._buffers[name] = value
+
+    def add_module(self, name: str, module) -> None:
+        """Add a sub-module under ``name``."""
+        if not isinstance(module, Module) and module is not None:
+            raise TypeError(f"add_module: {type(module).__name__} is not a Module")
+        self._modules[name] = module
+
+    # ----- forward ----------------------------------------------------------------------
+    def forward(self, *args, **kwargs):
+        """The computation; every subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # ----- traversal ------------------------------------------------------------------
+    def named_children(self):
+        """(name, module) for the direct sub-modules."""
+        for name, m in self._modules.items():
+            if m is not None:
+                yield name, m
+
+    def children(self):
+        """The direct sub-modules.
+
+        >>> import retrograd as rg
+        >>> len(list(rg.nn.Sequential(rg.nn.ReLU(), rg.nn.Tanh()).children()))
+        2
+        """
+        for _, m in self.named_children():
+            yield m
+
+    def named_modules(self, prefix: str = "", _seen=None):
+        """(qualified name, module) for this module and every module below it, each once."""
+        seen = set() if _seen is None else _seen
+        if id(self) in seen:
+            return
+        seen.add(id(self))
+        yield prefix, self
+        for name, m in self.named_children():
+            yield from m.named_modules(prefix + ("." if prefix else "") + name, seen)
+
+    def modules(self):
+        """This module and every module below it."""
+        for _, m in self.named_modules():
+            yield m
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True):
+        """(qualified name, Parameter) pairs, each parameter once, in registration order.
+
+        >>> import retrograd as rg
+        >>> [n for n, _ in rg.nn.Sequential(rg.nn.Linear(2, 2)).named_parameters()]
+        ['0.weight', '0.bias']
+        """
+        seen = set()
+        mods = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for mname, m in mods:
+            for name, p in m._parameters.items():
+                if p is None or id(p) in seen:
+                    continue
+                seen.add(id(p))
+                yield mname + ("." if mname else "") + name, p
+
+    def parameters(self, recurse: bool = True):
+        """The Parameters (the list an optimizer takes).
+
+        >>> import retrograd as rg
+        >>> sum(p.numel() for p in rg.nn.Linear(3, 2).parameters())
+        8
+        """
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = ""):
+        """(qualified name, buffer) pairs."""
+        for mname, m in self.named_modules(prefix):
+            for name, b in m._buffers.items():
+                if b is not None:
+                    yield mname + ("." if mname else "") + name, b
+
+    # ----- modes and gradients ------------------------------------------------------
+    def train(self, mode: bool = True):
+        """Training mode (dropout active) for this module and all below it; returns self."""
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self):
+        """Evaluation mode (dropout off); returns self.
+
+        >>> import retrograd as rg
+        >>> rg.nn.Dropout().eval().training
+        False
+        """
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True):
+        """Freeze (False) or unfreeze the parameters; returns self."""
+        for p in self.parameters():
+            p.requires_grad = bool(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the accumulated gradients: ``.grad = None`` (or zeros with ``set_to_none=False``).
+
+        >>> import retrograd as rg
+        >>> lin = rg.nn.Linear(2, 1); lin(rg.ones(1, 2)).sum().backward()
+        >>> lin.zero_grad(); lin.weight.grad is None
+        True
+        """
+        for p in self.parameters():
+            _zero_grad(p, set_to_none)
+
+    def apply(self, fn):
+        """Call ``fn(module)`` on every sub-module and then on self; returns self."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, dtype):
+        """Convert every parameter and floating buffer to ``dtype`` (in place); returns self.
+
+        >>> import retrograd as rg
+        >>> rg.nn.Linear(2, 1).to(rg.float32).weight.dtype
+        dtype('float32')
+        """
+        dt = np.dtype(dtype)
+        for m in self.modules():
+            for p in m._parameters.values():
+                if p is not None and p.data.dtype != dt:
+                    p.data = p.data.astype(dt)
+                    if p.grad is not None:
+                        p.grad = None
+            for name, b in list(m._buffers.items()):
+                if isinstance(b, np.ndarray) and b.dtype.kind == "f":
+                    m._buffers[name] = b.astype(dt)
+                elif isinstance(b, Tensor) and b.data.dtype.kind == "f":
+                    b.data = b.data.astype(dt)
+        return self
+
+    def float(self):
+        """Convert to float32; returns self."""
+        return self.to(np.float32)
+
+    def double(self):
+        """Convert to float64; returns self."""
+        return self.to(np.float64)
+
+    # ----- state ----------------------------------------------------------------------
+    def state_dict(self) -> "OrderedDict[str, np.ndarray]":
+        """Parameters and buffers by qualified name, as NumPy arrays (copies).
+
+        Arrays save with ``np.savez`` and load without pickle.
+
+        >>> import retrograd as rg
+        >>> list(rg.nn.Linear(2, 1).state_dict())
+        ['weight', 'bias']
+        """
+        out = OrderedDict()
+        for name, p in self.named_parameters():
+            out[name] = p.data.copy()
+        for name, b in self.named_buffers():
+            out[name] = np.array(b.data if isinstance(b, Tensor) else b, copy=True)
+        return out
+
+    def load_state_dict(self, state_dict, strict: bool = True):
+        """Copy values (arrays or Tensors) into the parameters and buffers, in place.
+
+        With ``strict`` (the default) missing or unexpected keys raise KeyError; shapes must
+        always match. Returns ``(missing_keys, unexpected_keys)``.
+
+        >>> import retrograd as rg
+        >>> a, b = rg.nn.Linear(2, 1), rg.nn.Linear(2, 1)
+        >>> b.load_state_dict(a.state_dict())
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        >>> bool((a.weight.numpy() == b.weight.numpy()).all())
+        True
+        """
+        own = OrderedDict(self.named_parameters())
+        buffers = OrderedDict(self.named_buffers())
+        keys = set(state_dict)
+        missing = [k for k in list(own) + list(buffers) if k not in keys]
+        unexpected = [k for k in state_dict if k not in own and k not in buffers]
+        if strict and (missing or unexpected):
+            raise KeyError(f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}")
+        for name, p in own.items():
+            if name not in keys:
+                continue
+            value = np.asarray(state_dict[name].data if isinstance(state_dict[name], Tensor)
+                               else state_dict[name])
+            if value.shape != p.data.shape:
+                raise ValueError(f"load_state_dict: {name} has shape {p.data.shape} in the model but "
+                                 f"{value.shape} in the state dict")
+            np.copyto(p.data, value, casting="unsafe")
+        for name, b in buffers.items():
+            if name in keys:
+                value = np.asarray(state_dict[name])
+                target = b.data if isinstance(b, Tensor) else b
+                np.copyto(target, value, casting="unsafe")
+        return _IncompatibleKeys(missing, unexpected)
+
+    # ----- display --------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's repr."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        for name, m in self.named_children():
+            sub = repr(m).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {sub}")
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not lines:
+            return head + ")"
+        return head + "\n" + "\n".join(lines) + "\n)"
+
+
+def _zero_grad(p, set_to_none):
+    if p.grad is None:
+        return
+    if set_to_none:
+        p.grad = None
+    else:
+        p.grad = Tensor(np.zeros_like(p.data))
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias`` with ``weight`` of shape (out_features, in_features).
+
+    Initialised as ``torch.nn.Linear``: weight and bias uniform in
+    ±1/sqrt(in_features) (Kaiming-uniform with a=sqrt(5)), drawn from the seeded generator.
+
+    >>> import retrograd as rg
+    >>> lin = rg.nn.Linear(3, 2)
+    >>> lin
+    Linear(in_features=3, out_features=2, bias=True)
+    >>> lin(rg.ones(5, 3)).shape
+    (5, 2)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+        super().__init__()
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dt))
+        if bias:
+            self.bias = Parameter(np.empty(self.out_features, dtype=dt))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw fresh weights as ``torch.nn.Linear`` does."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class ReLU(Module):
+    """max(x, 0), elementwise.
+
+    >>> import retrograd as rg
+    >>> rg.nn.ReLU()(rg.tensor([-1.0, 1.0]))
+    tensor([0., 1.])
+    """
+
+    def forward(self, x):
+        return F.relu(x)
+
+
+class Sigmoid(Module):
+    """1 / (1 + exp(-x)), elementwise.
+
+    >>> import retrograd as rg
+    >>> rg.nn.Sigmoid()(rg.tensor([0.0]))
+    tensor([0.5])
+    """
+
+    def forward(self, x):
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    """tanh(x), elementwise.
+
+    >>> import retrograd as rg
+    >>> rg.nn.Tanh()(rg.tensor([0.0]))
+    tensor([0.])
+    """
+
+    def forward(self, x):
+        return F.tanh(x)
+
+
+class Identity(Module):
+    """Returns its input.
+
+    >>> import retrograd as rg
+    >>> rg.nn.Identity()(rg.tensor([1.0]))
+    tensor([1.])
+    """
+
+    def forward(self, x):
+        return x
+
+
+class Flatten(Module):
+    """Flatten every axis from ``start_dim`` on (images to vectors).
+
+    >>> import retrograd as rg
+    >>> rg.nn.Flatten()(rg.zeros(2, 3, 4)).shape
+    (2, 12)
+    """
+
+    def __init__(self, start_dim: int = 1):
+        super().__init__()
+        self.start_dim = start_dim
+
+    def forward(self, x):
+        s = x.shape
+        return x.reshape(s[:self.start_dim] + (-1,))
+
+
+class Softmax(Module):
+    """softmax along ``dim``.
+
+    >>> import retrograd as rg
+    >>> rg.nn.Softmax(dim=-1)(rg.tensor([0.0, 0.0]))
+    tensor([0.5, 0.5])
+    """
+
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmax(x, self.dim)
+
+
+class LogSoftmax(Module):
+    """log_softmax along ``dim``.
+
+    >>> import retrograd as rg
+    >>> rg.nn.LogSoftmax(dim=-1)(rg.tensor([0.0, 0.0]))
+    tensor([-0.69314718, -0.69314718])
+    """
+
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.log_softmax(x, self.dim)
+
+
+class Dropout(Module):
+    """In training mode, zero each element with probability ``p`` and scale the rest by 1/(1-p);
+    in evaluation mode, the identity. Uses the seeded generator.
+
+    >>> import retrograd as rg
+    >>> rg.nn.Dropout(0.5).eval()(rg.ones(2))
+    tensor([1., 1.])
+    """
+
+    def __init__(self, p: float = 0.5):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, got {p}")
+        self.p = p
+
+    def forward(self, x):
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Sequential(Module):
+    """Modules applied one after the other; indexable like a list.
+
+    >>> import retrograd as rg
+    >>> net = rg.nn.Sequential(rg.nn.Linear(2, 2), rg.nn.Tanh())
+    >>> len(net), type(net[1]).__name__
+    (2, 'Tanh')
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, m in modules[0].items():
+                self.add_module(name, m)
+        else:
+            for i, m in enumerate(modules):
+                self.add_module(str(i), m)
+
+    def __getitem__(self, idx):
+        mods = list(self._modules.values())
+        if isinstance(idx, slice):
+            return Sequential(*mods[idx])
+        return mods[idx]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        """Add a module at the end; returns self."""
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def forward(self, x):
+        for m in self._modules.values():
+            x = m(x)
+        return x
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters are registered.
+
+    >>> import retrograd as rg
+    >>> layers = rg.nn.ModuleList([rg.nn.Linear(2, 2) for _ in range(3)])
+    >>> len(list(layers.parameters()))
+    6
+    """
+
+    def __init__(self, modules=()):
+        super().__init__()
+        for m in modules:
+            self.append(m)
+
+    def append(self, module):
+        """Add a module at the end; returns self."""
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def __getitem__(self, idx):
+        return list(self._modules.values())[idx]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())

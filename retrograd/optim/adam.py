@@ -1,0 +1,99 @@
+"""Adam and AdamW, with PyTorch's update formulas (bias correction, ``eps`` outside the root)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """PyTorch's ``torch.optim.Adam``, update for update.
+
+    ``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g``, then
+    ``p -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)``.
+    ``weight_decay`` adds ``weight_decay * p`` to the gradient (L2); for decoupled
+    decay use :class:`AdamW`. ``amsgrad`` uses the running maximum of ``v``.
+
+    >>> import retrograd as rg
+    >>> w = rg.tensor([1.0], requires_grad=True)
+    >>> opt = rg.optim.Adam([w], lr=0.1)
+    >>> (w * w).sum().backward(); opt.step(); w
+    tensor([0.9], requires_grad=True)
+    """
+
+    _decoupled = False
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, amsgrad: bool = False, maximize: bool = False):
+        if lr < 0:
+            raise ValueError(f"invalid learning rate: {lr}")
+        if eps < 0:
+            raise ValueError(f"invalid epsilon value: {eps}")
+        if not (0.0 <= betas[0] < 1.0 and 0.0 <= betas[1] < 1.0):
+            raise ValueError(f"invalid betas: {betas} (each must be in [0, 1))")
+        if weight_decay < 0:
+            raise ValueError(f"invalid weight_decay value: {weight_decay}")
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad, maximize=maximize))
+
+    def _update(self, group, p, g, state):
+        data = p.data
+        lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(data)
+            state["exp_avg_sq"] = np.zeros_like(data)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(data)
+        state["step"] += 1
+        t = state["step"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        if wd != 0:
+            if self._decoupled:
+                data *= 1 - lr * wd
+            else:
+                g = g + wd * data
+        # m.lerp_(g, 1 - beta1), as torch computes it for weights below 0.5
+        w = 1 - beta1
+        if w < 0.5:
+            m += w * (g - m)
+        else:
+            m[...] = g - (g - m) * (1 - w)
+        v *= beta2
+        v += (1 - beta2) * g * g
+        bias_correction1 = 1 - beta1 ** t
+        bias_correction2_sqrt = math.sqrt(1 - beta2 ** t)
+        step_size = lr / bias_correction1
+        if group["amsgrad"]:
+            vmax = state["max_exp_avg_sq"]
+            np.maximum(vmax, v, out=vmax)
+            denom = np.sqrt(vmax)
+        else:
+            denom = np.sqrt(v)
+        denom /= bias_correction2_sqrt
+        denom += eps
+        upd = -step_size * m
+        upd /= denom
+        data += upd
+
+
+class AdamW(Adam):
+    """PyTorch's ``torch.optim.AdamW``: Adam with decoupled weight decay
+    (``p *= 1 - lr * weight_decay`` before the Adam step; default ``weight_decay=0.01``).
+
+    >>> import retrograd as rg
+    >>> w = rg.tensor([1.0], requires_grad=True)
+    >>> opt = rg.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> (w * w).sum().backward(); opt.step(); w
+    tensor([0.85], requires_grad=True)
+    """
+
+    _decoupled = True
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, maximize: bool = False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                         amsgrad=amsgrad, maximize=maximize)
