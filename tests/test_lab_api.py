@@ -3,7 +3,10 @@
 import http.client
 import json
 import re
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 
@@ -207,3 +210,24 @@ def test_jupyter_view_for_lesson_program_and_tensor():
     assert '"custom":true' in view.html
     with pytest.raises(TypeError):
         labmod.lab(3.5)
+
+
+def test_cli_serves_on_loopback_until_stopped():
+    proc = subprocess.Popen([sys.executable, "-m", "retrograd", "lab", "--port", "0", "--no-browser"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        line = ""
+        while time.monotonic() < deadline and "http://" not in line:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert m, (line, proc.stderr.read() if proc.poll() is not None else "")
+        conn = http.client.HTTPConnection("127.0.0.1", int(m.group(1)), timeout=TIMEOUT)
+        conn.request("GET", "/api/health")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        proc.terminate()
+        proc.wait(TIMEOUT)

@@ -141,6 +141,14 @@ def test_derivatives_green_and_diagnosed(page, server):
     # a local derivative that is really a gradient
     answer(page, None, "local", "3", edge="w->c")
     assert "gradient ∂J/∂c" in page.inner_text("#feedback")
+    # the list of boxes to fix, in backward order, each with its reason
+    items = page.locator("#mistakes li")
+    assert items.count() == 3
+    assert "∂J/∂c" in items.nth(0).inner_text() and "forward value of a" in items.nth(0).inner_text()
+    assert "∂c/∂w" in items.nth(1).inner_text()
+    assert "∂J/∂w" in items.nth(2).inner_text() and "forgot" in items.nth(2).inner_text()
+    items.nth(0).locator("button").click()
+    assert page.evaluate("() => document.activeElement.dataset.node") == "c"
 
 
 def test_udl_wrong_upstream_gradient(page, server):

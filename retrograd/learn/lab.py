@@ -42,9 +42,13 @@ All responses are JSON (``Content-Type: application/json``) except ``GET /``.
 ``GET /api/lesson/NAME?level=assignment|primitive``
     ``{"graph": GRAPH}`` for a built-in lesson at its own values; 404 for an unknown name.
 ``POST /api/graph`` with body ``{"source": str, "values": {name: number}, "level": str}``
-    ``{"graph": GRAPH}``, the learning layer's ``Graph.to_dict()``. The program is read only
+    ``{"graph": GRAPH}``, the learning layer's ``Graph.to_dict()``. Optional fields:
+    ``"lesson": NAME`` (that lesson's program at ``values``, its data inputs drawn without a
+    gradient; ``source`` is then ignored) and ``"data": [names]``. The program is read only
     by the learning layer's safe parser. A bad program answers 400 with
     ``{"error": {"msg": str, "line": int|null, "col": int|null}}``.
+
+Errors of every endpoint have that same ``{"error": {...}}`` shape.
 
 Limits: request bodies over :data:`MAX_BODY` bytes get 413, programs over
 :data:`MAX_SOURCE` characters 400, POSTs that are not ``application/json`` 415, and a

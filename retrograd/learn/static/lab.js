@@ -29,7 +29,6 @@
       fdResult: "Finite difference (central, h = {h}): {v}",
       pickBox: "Click a box (or press Tab) to see its hint here. Answers accept 4.5, .5, -3, 9/2, 2*11.",
       correct: "Correct.", invalid: "Not a number I can read. Use digits, a decimal point, / for fractions, + - * ^ for arithmetic.",
-      wrong: "Not quite.",
       valueHint: "Forward value of {n}: {n} = {f}",
       valueHintInput: "{n} is an input: its value is given.",
       localHint: "Local derivative {lbl}: how {t} changes when {s} changes a little, everything else fixed. Here {lbl} = {f}.",
@@ -58,6 +57,7 @@
       revealNote: "Answers revealed.",
       emptyProgram: "Write a program first.",
       badValues: "Input values must look like  x = 2, w = -2",
+      mistakes: "To fix",
       tolerance: "Answers count as correct to 2 decimals (|error| ≤ 0.005) or within 0.1 %.",
       loading: "Building…"
     },
@@ -73,7 +73,6 @@
       fdResult: "Diferencia finita (central, h = {h}): {v}",
       pickBox: "Pulsa una casilla (o Tab) para ver su pista aquí. Se aceptan respuestas como 4.5, .5, -3, 9/2, 2*11.",
       correct: "Correcto.", invalid: "No es un número que pueda leer. Usa dígitos, punto decimal, / para fracciones y + - * ^ para operar.",
-      wrong: "No exactamente.",
       valueHint: "Valor hacia delante de {n}: {n} = {f}",
       valueHintInput: "{n} es una entrada: su valor está dado.",
       localHint: "Derivada local {lbl}: cuánto cambia {t} cuando {s} cambia un poco, con todo lo demás fijo. Aquí {lbl} = {f}.",
@@ -102,6 +101,7 @@
       revealNote: "Respuestas mostradas.",
       emptyProgram: "Escribe primero un programa.",
       badValues: "Los valores de entrada deben ser como  x = 2, w = -2",
+      mistakes: "Por corregir",
       tolerance: "Una respuesta es correcta con 2 decimales (|error| ≤ 0,005) o dentro del 0,1 %.",
       loading: "Construyendo…"
     }
@@ -298,7 +298,7 @@
     var v = parseAnswer(text);
     if (v === null) return { state: "invalid", reason: t("invalid") };
     if (close(v, box.truth)) return { state: "correct", reason: t("correct") };
-    return { state: "wrong", reason: t("wrong") + " " + (diagnose(box, v) || genericReason(box)) };
+    return { state: "wrong", reason: diagnose(box, v) || genericReason(box) };
   }
 
   function genericReason(box) {
@@ -543,7 +543,7 @@
       div.appendChild(head);
       var row1 = el("label", { "class": "row row-value" });
       row1.appendChild(el("span", { "class": "row-label" }, name + " ="));
-      var vbox = { kind: "value", node: n, nodeName: name, truth: n.value, key: boxKey("value", name), aria: name };
+      var vbox = { kind: "value", node: n, nodeName: name, truth: n.value, key: boxKey("value", name), aria: name + " =" };
       var vin = makeInput(vbox);
       row1.appendChild(vin);
       div.appendChild(row1);
@@ -648,6 +648,25 @@
     $("progress").textContent = ok + " / " + total + " " + t("correctOf");
     $("progress").setAttribute("data-correct", String(ok));
     $("progress").setAttribute("data-total", String(total));
+    listMistakes();
+  }
+
+  // Every wrong or unreadable box with its reason, in the order of the passes.
+  function listMistakes() {
+    var ul = $("mistakes"), bad = (state.order || []).filter(function (b) {
+      return b.result && (b.result.state === "wrong" || b.result.state === "invalid");
+    });
+    ul.innerHTML = "";
+    $("mistakes-box").hidden = !bad.length;
+    $("mistakes-title").textContent = t("mistakes") + " (" + bad.length + ")";
+    bad.forEach(function (b) {
+      var li = el("li", { "data-key": b.key, "data-state": b.result.state });
+      var go = el("button", { type: "button", "class": "linky" }, b.aria);
+      go.addEventListener("click", function () { b.input.focus(); b.input.select(); });
+      li.appendChild(go);
+      li.appendChild(el("span", {}, " " + b.result.reason));
+      ul.appendChild(li);
+    });
   }
 
   // ------------------------------------------------------------ hint panel
