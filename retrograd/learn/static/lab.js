@@ -469,7 +469,51 @@
 
   // Where an edge's local-derivative box goes: in a gap between columns, along the
   // edge, the gap nearest the target first; nudged up or down when it would overlap.
-  function placeEdgeBox(L, x1, y1, x2, y2, rects) {
+  // Node rectangles other than an edge's own ends (what an edge must not cross).
+  function nodeRects(L, skipA, skipB) {
+    var out = [];
+    for (var id in L.pos) {
+      if (id === skipA || id === skipB) continue;
+      out.push({ x: L.pos[id].x - 6, y: L.pos[id].y - 6, w: NODE_W + 12, h: NODE_H + 12 });
+    }
+    return out;
+  }
+  function inside(x, y, rects) {
+    for (var i = 0; i < rects.length; i++) {
+      var q = rects[i];
+      if (x > q.x && x < q.x + q.w && y > q.y && y < q.y + q.h) return true;
+    }
+    return false;
+  }
+  // A straight edge, or, when that would cross a node, a quadratic curve bent just
+  // enough to go round it. yAt(x) gives the height of the edge at x.
+  function edgePath(x1, y1, x2, y2, rects) {
+    var mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
+    function curve(dy) {
+      var cy = my + dy;
+      return {
+        d: dy === 0 ? "M" + x1 + "," + y1 + " L" + (x2 - 2) + "," + y2
+                    : "M" + x1 + "," + y1 + " Q" + mx + "," + cy + " " + (x2 - 2) + "," + y2,
+        yAt: function (x) {
+          var tt = Math.min(1, Math.max(0, (x - x1) / ((x2 - x1) || 1)));
+          return (1 - tt) * (1 - tt) * y1 + 2 * tt * (1 - tt) * cy + tt * tt * y2;
+        }
+      };
+    }
+    var unit = NODE_H * 0.8, tries = [0, -1, 1, -2, 2, -3, 3, -4, 4];
+    for (var k = 0; k < tries.length; k++) {
+      var c = curve(tries[k] * unit), ok = true;
+      if (c.yAt(mx) < 6) continue;  // would leave the top of the picture
+      for (var j = 1; j < 40 && ok; j++) {
+        var x = x1 + (x2 - x1) * j / 40;
+        if (inside(x, c.yAt(x), rects)) ok = false;
+      }
+      if (ok) return c;
+    }
+    return curve(0);
+  }
+
+  function placeEdgeBox(L, x1, x2, yAt, rects) {
     var cols = L.cols, cands = [], i, k;
     for (i = cols.length - 2; i >= 0; i--) {
       var gx = (cols[i] + NODE_W + cols[i + 1]) / 2;
@@ -483,8 +527,8 @@
     opts.sort(function (a, b) { return a.cost - b.cost; });
     var first = null;
     for (i = 0; i < opts.length; i++) {
-      var cx = opts[i].cx, cy = y1 + (y2 - y1) * (cx - x1) / ((x2 - x1) || 1) + opts[i].dy;
-      var r = { x: cx - EDGE_W / 2, y: cy - EDGE_H / 2, w: EDGE_W, h: EDGE_H };
+      var cx = opts[i].cx, cy = yAt(cx) + opts[i].dy;
+      var r = { x: cx - EDGE_W / 2, y: Math.max(2, cy - EDGE_H / 2), w: EDGE_W, h: EDGE_H };
       if (!first) first = r;
       if (!overlaps(r, rects)) return r;
     }
@@ -529,7 +573,7 @@
     defs.appendChild(marker); svg.appendChild(defs);
     canvas.appendChild(svg);
 
-    var boxes = [], rects = [];
+    var boxes = [], rects = [], maxY = L.H;
     g.nodes.forEach(function (n) { var p = L.pos[n.id]; rects.push({ x: p.x - 4, y: p.y - 4, w: NODE_W + 8, h: NODE_H + 8 }); });
 
     // nodes
@@ -570,10 +614,12 @@
       if (!s || !d) return;
       var ps = L.pos[s.id], pd = L.pos[d.id];
       var x1 = ps.x + NODE_W, y1 = ps.y + NODE_H / 2, x2 = pd.x, y2 = pd.y + NODE_H / 2;
-      svg.appendChild(sel("line", { x1: x1, y1: y1, x2: x2 - 2, y2: y2, "class": "edge", "marker-end": "url(#arrow)" }));
+      var path = edgePath(x1, y1, x2, y2, nodeRects(L, s.id, d.id));
+      svg.appendChild(sel("path", { d: path.d, "class": "edge", fill: "none", "marker-end": "url(#arrow)" }));
       if (!isNum(e.local)) return;
-      var r = placeEdgeBox(L, x1, y1, x2, y2, rects);
+      var r = placeEdgeBox(L, x1, x2, path.yAt, rects);
       rects.push(r);
+      maxY = Math.max(maxY, r.y + r.h + 8);
       var sname = nodeLabel(s), dname = nodeLabel(d);
       var lab = el("label", { "class": "edge-box", "data-edge-box": sname + "->" + dname });
       lab.style.left = r.x + "px"; lab.style.top = r.y + "px"; lab.style.width = EDGE_W + "px";
@@ -585,6 +631,8 @@
       boxes.push(lbox);
     });
 
+    // curves and edge boxes may reach below the last node: grow the picture to fit
+    canvas.style.height = maxY + "px"; svg.setAttribute("height", maxY);
     state.boxes = boxes;
     state.order = tabOrder(view, boxes);
     var l = lessonOf(state.source), notes = l ? (state.lang === "es" ? l.notes_es : l.notes_en) || [] : [];
