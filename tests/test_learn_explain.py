@@ -163,3 +163,12 @@ def test_arrays_are_explained_as_vector_jacobian_products():
     J.backward()
     assert np.allclose(g.node("W")["grad"], W.grad.numpy(), rtol=1e-12)
     assert "matmul(W, x)" in str(rg.learn.explain(g))
+
+
+def test_no_derivative_is_said_not_hidden():
+    p = program("J = sqrt(w)", w=0.0)
+    g = p.graph()
+    assert g.node("w")["grad"] == float("inf")
+    assert g.to_dict()["nodes"][0]["grad"] is None  # JSON has no inf: the note says it
+    assert any("not finite" in n for n in g.to_dict()["notes"])
+    assert "inf" in str(p.explain())

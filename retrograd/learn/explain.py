@@ -31,6 +31,8 @@ def _r(v) -> str:
     if v is None:
         return "–"
     v = float(v)
+    if v != v or v in (float("inf"), float("-inf")):
+        return str(v)
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
     return repr(v)
@@ -45,6 +47,8 @@ def _bias(v) -> str:
 def _close(a, b, rtol=1e-6) -> bool:
     if a is None or b is None:
         return False
+    if float(a) == float(b):
+        return True
     return abs(float(a) - float(b)) <= rtol * max(1.0, abs(float(b)))
 
 

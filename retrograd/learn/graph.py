@@ -135,7 +135,7 @@ class Graph:
              "nodes": [dict(n) for n in self.nodes], "edges": [dict(e) for e in self.edges],
              "width": self.width, "height": self.height}
         d.update(self.extra)
-        return json.loads(json.dumps(d))
+        return json.loads(json.dumps(_finite(d)))
 
     @classmethod
     def from_dict(cls, d: dict) -> "Graph":
@@ -220,6 +220,17 @@ class Graph:
 
     def __repr__(self):
         return f"<Graph {self.level} output={self.output!r}: {len(self.nodes)} nodes, {len(self.edges)} edges>"
+
+
+def _finite(x):
+    """A copy with non-finite floats replaced by None (JSON has no inf or NaN; the notes say which)."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_finite(v) for v in x]
+    return x
 
 
 # ----- extraction ---------------------------------------------------------------------------
@@ -327,7 +338,13 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     values = {names[id(t)]: _py(t.data) for t in visible}
 
     # Gradients of the output with respect to every visible tensor, from the engine.
-    grads = _adjoints(output, visible)
+    with np.errstate(all="ignore"):
+        grads = _adjoints(output, visible)
+    for t in visible:
+        g_t = grads.get(id(t))
+        if g_t is not None and not np.all(np.isfinite(g_t)):
+            notes.append(f"d{names[id(output)]}/d{names[id(t)]} is not finite at these values ({_py(g_t)}): "
+                         "the function has no derivative there")
 
     nodes, edges = [], []
     sym_of = {}  # node id -> SymPy expression of its value in terms of its sources
@@ -483,6 +500,11 @@ def _local_grads(t, mem, sources, seed=None):
     """
     if not sources:
         return []
+    with np.errstate(all="ignore"):
+        return _local_grads_run(t, mem, sources, seed)
+
+
+def _local_grads_run(t, mem, sources, seed):
     leaves = {id(s): tensor(np.array(s.data, dtype=np.float64 if s.data.dtype.kind != "f" else s.data.dtype),
                             requires_grad=True) for s in sources}
     vals = {}

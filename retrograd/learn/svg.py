@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import math
 from xml.sax.saxutils import escape
 
 from .graph import NODE_H, NODE_W
@@ -37,6 +38,8 @@ def fmt(v, digits: int = 6) -> str:
         inner = ", ".join(fmt(x, digits) for x in v[:4])
         return "[" + inner + (", …" if len(v) > 4 else "") + "]"
     v = float(v)
+    if not math.isfinite(v):
+        return str(v)
     if v == int(v) and abs(v) < 1e12:
         return str(int(v))
     return f"{v:.{digits}g}"
