@@ -27,7 +27,8 @@ Every answer box is an ``<input>`` with ``data-node`` (node name), ``data-kind``
 (``value``, ``local`` or ``grad``), ``data-edge`` (``"from->to"``, local derivatives only)
 and ``data-state`` (``empty``, ``correct``, ``wrong`` or ``invalid``). Inputs and constants
 have their value box filled in, read-only, with ``data-given="true"``; they are not counted
-in the progress line.
+in the progress line (``#progress`` carries ``data-correct`` and ``data-total``). While a graph
+is loading, ``<body>`` has ``data-busy="1"``.
 
 JSON API (server mode)
 ----------------------

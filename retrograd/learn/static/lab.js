@@ -809,9 +809,18 @@
     }, function (e) { throw { msg: String(e) }; });
   }
 
+  // While a graph is on its way, <body data-busy="1"> (tests and screen readers can wait on it).
+  function busy(promise) {
+    state.busy = (state.busy || 0) + 1;
+    document.body.setAttribute("data-busy", "1");
+    return Promise.resolve(promise).finally(function () {
+      if (--state.busy === 0) document.body.removeAttribute("data-busy");
+    });
+  }
+
   function load(source, values, level, keepAnswers) {
     setStatus(t("loading"));
-    return fetchGraph(source, values, level).then(function (g) {
+    return busy(fetchGraph(source, values, level).then(function (g) {
       state.source = source; state.values = values; state.level = level; state.graph = g;
       if (!keepAnswers) { state.answers = {}; state.saved = null; }
       showProgramError(null);
@@ -822,7 +831,7 @@
     }, function (err) {
       setStatus("");
       showProgramError(err);
-    });
+    }));
   }
 
   function loadLesson(name, values, level, keep) {
@@ -886,7 +895,7 @@
         showProgramError(err);
       });
     }
-    return attempt();
+    return busy(attempt());
   }
 
   // ------------------------------------------------------- URL (shareable)
