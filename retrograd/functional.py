@@ -30,6 +30,8 @@ tensor(12.)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import ops
@@ -207,9 +209,65 @@ def _pullback(out, ins, seed, record):
     return [capture[k] for k in keys]
 
 
-def _unit_seed(shape, dtype):
-    """The identity of shape ``shape + shape``: one one-hot cotangent (or tangent) per element."""
-    n = int(np.prod(shape, dtype=np.int64))
+class _Diagonal(np.ndarray):
+    """A square diagonal matrix (the identity, at first) that NumPy's matmul and multiply see through.
+
+    It is the seed of a whole-Jacobian pass over a vector: one one-hot
+    cotangent (or tangent) per element. Elementwise rules scale it by a
+    vector, which keeps it diagonal (``I * s``), and the first ``matmul`` rule
+    it meets costs a row or column scaling instead of a matrix product
+    (``diag(d) @ A = d[:, None] * A``). The results are exactly NumPy's on the
+    dense matrix it holds; every other operation, and every view, sees only
+    that plain matrix.
+    """
+
+    def __new__(cls, d):
+        n = d.shape[0]
+        flat = np.zeros(n * n, dtype=d.dtype)
+        flat[::n + 1] = d
+        obj = flat.reshape(n, n).view(cls)
+        obj.d = d
+        return obj
+
+    def __array_finalize__(self, obj):
+        self.d = None  # views (reshape, transpose, slices) are not known to be diagonal
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and len(inputs) == 2 and not kwargs:
+            a, b = inputs
+            da, db = _diag_of(a), _diag_of(b)
+            if ufunc is np.matmul:
+                if da is not None and np.ndim(b) >= 1 and np.shape(b)[-2 if np.ndim(b) > 1 else 0] == da.size:
+                    return da[:, None] * b if np.ndim(b) > 1 else da * b
+                if db is not None and np.ndim(a) >= 1 and np.shape(a)[-1] == db.size:
+                    return np.multiply(a, db)
+            elif ufunc is np.multiply:
+                if da is not None and np.shape(b) in ((), (1,), da.shape) and db is None:
+                    return _Diagonal(np.multiply(da, b))
+                if db is not None and np.shape(a) in ((), (1,), db.shape) and da is None:
+                    return _Diagonal(np.multiply(a, db))
+        for o in kwargs.get("out", ()):
+            if isinstance(o, _Diagonal):
+                o.d = None  # written in place: no longer known to be diagonal
+        inputs = tuple(np.asarray(x) if isinstance(x, _Diagonal) else x for x in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(np.asarray(o) if isinstance(o, _Diagonal) else o for o in kwargs["out"])
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+
+def _diag_of(x):
+    return x.d if isinstance(x, _Diagonal) else None
+
+
+def _unit_seed(shape, dtype, structured=False):
+    """The identity of shape ``shape + shape``: one one-hot cotangent (or tangent) per element.
+
+    With ``structured=True`` and a vector shape, an identity that the first
+    elementwise and matrix products see through (see ``_Diagonal``).
+    """
+    n = math.prod(shape)
+    if structured and len(shape) == 1:
+        return _Diagonal(np.ones(n, dtype=dtype))
     return np.eye(n, dtype=dtype).reshape(tuple(shape) * 2)
 
 
@@ -395,7 +453,7 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
         if not out.requires_grad:
             jacs = [None] * len(ins)
         elif m == "rev":
-            jacs = _pullback(out, ins, _unit_seed(out.shape, out.data.dtype), record)
+            jacs = _pullback(out, ins, _unit_seed(out.shape, out.data.dtype, not record), record)
         else:
             jacs = [_forward_jacobian(out, x, record) for x in ins]
         jacs = tuple(_finish(j, x, s) for j, x, s in zip(jacs, ins, shapes))
@@ -408,7 +466,7 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
 
 def _forward_jacobian(out, x, record):
     """d(out)/d(x) by one batched forward push; returned with axes ``out.shape + x.shape``."""
-    seed = _unit_seed(x.shape, x.data.dtype)
+    seed = _unit_seed(x.shape, x.data.dtype, not record)
     nb = x.data.ndim
     (t,) = push_forward([out], {key_of(x): seed}, nb=nb, record=record)
     if t is None:

@@ -483,3 +483,40 @@ def test_transforms_ignore_no_grad_and_leave_inputs_alone():
     close(g, [3.0, 12.0])
     close(j, np.diag([3.0, 12.0]))
     assert x.grad is None and not g.requires_grad
+
+
+# ----- the structured identity seed ------------------------------------------------------------
+def test_diagonal_seed_gives_numpys_results_for_every_operation():
+    """The seed of one-pass Jacobians skips products with itself; results must equal dense NumPy's."""
+    from retrograd.functional import _Diagonal
+
+    rng = np.random.default_rng(0)
+    d = rng.standard_normal(4)
+    dense = np.diag(d)
+    A, v, col = rng.standard_normal((4, 3)), rng.standard_normal(4), rng.standard_normal((4, 1))
+    B, batch = rng.standard_normal((3, 4)), rng.standard_normal((2, 4, 5))
+    cases = [
+        lambda D: D @ A, lambda D: B @ D, lambda D: D @ v, lambda D: v @ D, lambda D: D @ batch,
+        lambda D: D * v, lambda D: v * D, lambda D: D * 2.5, lambda D: D * col, lambda D: D * A.T[:1],
+        lambda D: (D * v) @ A, lambda D: D + 1, lambda D: -D, lambda D: D.T @ A, lambda D: D[1:] @ A,
+        lambda D: D.reshape(2, 8), lambda D: np.where(D > 0, D, 0.0) @ A, lambda D: D.sum(axis=0),
+        lambda D: D @ D, lambda D: (D * v) * (D * v), lambda D: np.add.reduce(D * v, axis=1),
+    ]
+    for i, case in enumerate(cases):
+        got, want = case(_Diagonal(d.copy())), case(dense.copy())
+        assert got.shape == want.shape, i
+        np.testing.assert_array_equal(np.asarray(got), want, err_msg=f"case {i}")
+    D = _Diagonal(d.copy())
+    np.add(D, 1.0, out=D)  # written in place: must stop claiming to be diagonal
+    np.testing.assert_array_equal(D @ A, (dense + 1.0) @ A)
+
+
+def test_jacobian_results_are_plain_independent_arrays():
+    W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    for mode in ("rev", "fwd"):
+        J = rg.jacobian(lambda x: W @ x, mode=mode)(np.zeros(2))
+        assert type(J.data) is np.ndarray
+        J.data[0, 0] = 100.0  # must not write into W
+        assert W[0, 0] == 1.0
+        J = rg.jacobian(lambda x: x, mode=mode)(np.zeros(3))
+        assert type(J.data) is np.ndarray and J.data.flags.writeable
