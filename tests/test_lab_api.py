@@ -231,3 +231,19 @@ def test_cli_serves_on_loopback_until_stopped():
     finally:
         proc.terminate()
         proc.wait(TIMEOUT)
+
+
+def test_concurrent_requests_get_their_own_graphs(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(w):
+        status, body = request(server, "POST", "/api/graph",
+                               {"source": "a = 2 + 3*w\nJ = a**2", "values": {"w": w}})
+        return w, status, body
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(ask, range(-8, 8)))
+    for w, status, body in results:
+        assert status == 200
+        assert node(body["graph"], "J")["value"] == (2 + 3 * w) ** 2
+        assert node(body["graph"], "w")["grad"] == 6 * (2 + 3 * w)

@@ -82,6 +82,9 @@ MAX_SOURCE = 20_000
 LEVELS = ("assignment", "primitive")
 #: How many extra value sets an offline page stores per program (for "New values").
 OFFLINE_VARIANTS = 5
+# The engine's grad mode is process-wide, so graphs are built one at a time even though the
+# server answers requests on several threads.
+_BUILD_LOCK = threading.Lock()
 
 
 class LabError(ValueError):
@@ -208,19 +211,25 @@ def graph_for(source=None, values=None, level="assignment", lesson=None, data=()
         vals[k] = _number(v)
     learn = _learn()
     try:
-        if les is not None:
-            program = learn.Program(source, vals, data=data, eps=_field(les, "eps", 1e-3),
-                                    name=_field(les, "name"))
-        elif data:
-            program = learn.Program(source, vals, data=tuple(data))
-        else:
-            program = learn.program(source, **vals)
-        graph = program.graph(level=level)
+        with _BUILD_LOCK:
+            return _check_finite(_build(learn, les, source, vals, data, level))
     except learn.ProgramError as exc:
         raise LabError(str(_field(exc, "msg") or exc), _field(exc, "line"), _field(exc, "col")) from None
     except (ValueError, TypeError, ArithmeticError, KeyError, NameError) as exc:
+        if isinstance(exc, LabError):
+            raise
         raise LabError(f"{type(exc).__name__}: {exc}") from None
-    return _check_finite(graph.to_dict())
+
+
+def _build(learn, les, source, vals, data, level):
+    if les is not None:
+        program = learn.Program(source, vals, data=data, eps=_field(les, "eps", 1e-3),
+                                name=_field(les, "name"))
+    elif data:
+        program = learn.Program(source, vals, data=tuple(data))
+    else:
+        program = learn.program(source, **vals)
+    return program.graph(level=level).to_dict()
 
 
 def _graph_of(obj, level):
