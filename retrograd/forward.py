@@ -28,9 +28,11 @@ from . import ops
 from .autograd import enable_grad, no_grad
 from .ops.primitive import raw
 
-# Primitives whose batched jvp rules handle their own alignment (matmul's
-# leading axes are not elementwise broadcasting of both operands).
-_SELF_ALIGNED = {ops.matmul}
+# Elementwise primitives that broadcast their array arguments against each other. Their
+# per-argument jvp rules are written for a tangent shaped like the argument (``t * y``), so the
+# engine lines a batched tangent up with the output first. Every other primitive's rules get
+# ``batch + x.shape`` tangents and handle the batch axes themselves (matmul, linear, ...).
+BROADCASTING = {ops.add, ops.sub, ops.mul, ops.div, ops.power, ops.maximum, ops.minimum, ops.where}
 
 
 def key_of(t):
@@ -65,23 +67,6 @@ def topological_nodes(outputs, stop):
             if pn is not None and pn not in done:
                 stack.append((pn, False))
     return order
-
-
-def _is_array_arg(a) -> bool:
-    return isinstance(a, (np.ndarray, np.generic, float, int)) and not isinstance(a, bool)
-
-
-def _aligns(node) -> bool:
-    """Whether ``node``'s arguments broadcast elementwise against each other to its output."""
-    if node.prim in _SELF_ALIGNED:
-        return False
-    shapes = [np.shape(a) for a in node.saved if _is_array_arg(a)]
-    if len(shapes) < 2:
-        return False
-    try:
-        return np.broadcast_shapes(*shapes) == node.out.shape
-    except ValueError:
-        return False
 
 
 def _to_shape(c, nb, shape, record):
@@ -124,7 +109,7 @@ def _tangent_of_node(node, tans, nb, record):
     rules = prim.jvp
     if rules is None:
         raise NotImplementedError(f"forward mode: primitive '{prim.name}' has no jvp rule")
-    align = _aligns(node)
+    align = nb > 0 and prim in BROADCASTING
     total = None
     for i, t in have.items():
         rule = rules[i] if i < len(rules) else None

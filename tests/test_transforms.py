@@ -520,3 +520,26 @@ def test_jacobian_results_are_plain_independent_arrays():
         assert W[0, 0] == 1.0
         J = rg.jacobian(lambda x: x, mode=mode)(np.zeros(3))
         assert type(J.data) is np.ndarray and J.data.flags.writeable
+
+
+def test_has_aux_for_jacobian_and_vjp():
+    x = np.array([0.5, -1.0])
+    J, aux = rg.jacobian(lambda v: (rg.tanh(v), "info"), has_aux=True)(x)
+    close(J, np.diag(1 - np.tanh(x) ** 2))
+    assert aux == "info"
+    out, vjp_fn, aux = rg.vjp(lambda v: (v * 3, {"n": 2}), x, has_aux=True)
+    assert aux == {"n": 2}
+    close(vjp_fn(np.ones(2))[0], [3.0, 3.0])
+
+
+def test_hessian_of_vector_output_and_through_nn_primitives():
+    from retrograd.nn import functional as F
+    rng = np.random.default_rng(3)
+    W, b, X = rng.standard_normal((3, 4)), rng.standard_normal(3), rng.standard_normal((5, 4))
+    y = np.array([0, 1, 2, 1, 0])
+    ours = rg.hessian(lambda w: F.cross_entropy(F.linear(X, w, b), y))(W)
+    theirs = tf.hessian(lambda w: torch.nn.functional.cross_entropy(
+        torch.nn.functional.linear(T(X), w, T(b)), torch.tensor(y)))(T(W))
+    close(ours, theirs, rtol=1e-7, atol=1e-12)
+    ours = rg.hessian(lambda v: rg.tanh(rg.tensor(W) @ v))(X[0])  # shape (3, 4, 4)
+    close(ours, tf.hessian(lambda v: torch.tanh(T(W) @ v))(T(X[0])), rtol=1e-7, atol=1e-12)
