@@ -8,6 +8,7 @@ share the URL, and open the exported offline file.
 import os
 import shutil
 import threading
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -251,6 +252,11 @@ def test_url_state_is_shareable(page, server, browser):
     page.click("#lang")
     url = page.url
     assert "lesson=coursera-nw0" in url
+    page.click("#share")  # the exercise link: same program and values, no answers
+    shared = page.input_value("#share-url")
+    params = parse_qs(shared.split("#", 1)[1])
+    assert params["lesson"] == ["coursera-nw0"] and params["lang"] == ["es"] and "a" not in params
+    assert "a" in parse_qs(url.split("#", 1)[1])  # the address bar keeps the answers
     other = browser.new_page()
     try:
         other.goto(url)

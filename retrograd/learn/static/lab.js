@@ -23,7 +23,7 @@
       lesson: "Lesson", custom: "Your own program", level: "Boxes", assignment: "one per line", primitive: "one per operation",
       program: "Program (one assignment per line)", values: "Input values", build: "Build graph",
       reveal: "Reveal all", hide: "Hide answers", reset: "Reset", newvals: "New values", share: "Copy link",
-      copied: "Link copied", correctOf: "correct", lang: "Español",
+      copied: "Link to this exercise copied (without your answers)", correctOf: "correct", lang: "Español",
       legendValue: "forward value", legendDeriv: "derivative", legendWrong: "wrong", legendInvalid: "not a number",
       value: "value", given: "given", hint: "Hint", fd: "Finite difference", fdNA: "Finite difference not available for this box.",
       fdResult: "Finite difference (central, h = {h}): {v}",
@@ -67,7 +67,7 @@
       lesson: "Lección", custom: "Tu propio programa", level: "Casillas", assignment: "una por línea", primitive: "una por operación",
       program: "Programa (una asignación por línea)", values: "Valores de entrada", build: "Construir grafo",
       reveal: "Mostrar todo", hide: "Ocultar respuestas", reset: "Reiniciar", newvals: "Nuevos valores", share: "Copiar enlace",
-      copied: "Enlace copiado", correctOf: "correctas", lang: "English",
+      copied: "Enlace a este ejercicio copiado (sin tus respuestas)", correctOf: "correctas", lang: "English",
       legendValue: "valor hacia delante", legendDeriv: "derivada", legendWrong: "incorrecta", legendInvalid: "no es un número",
       value: "valor", given: "dado", hint: "Pista", fd: "Diferencia finita", fdNA: "No hay diferencia finita para esta casilla.",
       fdResult: "Diferencia finita (central, h = {h}): {v}",
@@ -988,7 +988,11 @@
     });
     $("newvals").addEventListener("click", function () { state.saved = null; $("reveal").textContent = t("reveal"); newValues(); });
     $("share").addEventListener("click", function () {
-      var url = location.href;
+      // The exercise (program, values, level, language) without this learner's answers;
+      // the address bar keeps the answers too, for picking up where one left off.
+      var p = readUrl(), url;
+      p.delete("a");
+      try { url = location.href.split("#")[0] + "#" + p.toString(); } catch (e) { url = ""; }
       var done = function () { setStatus(t("copied")); };
       try { navigator.clipboard.writeText(url).then(done, done); } catch (e) { done(); }
       $("share-url").value = url; $("share-url").hidden = false;
