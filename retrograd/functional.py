@@ -82,14 +82,16 @@ def _as_array(x, name, what):
     """The float array behind a Tensor, array or number that is going to be differentiated."""
     if isinstance(x, Tensor):
         arr = x.data
+    elif type(x) is np.ndarray and x.dtype.kind == "f":
+        return x
     else:
         if isinstance(x, (tuple, list)) and any(isinstance(e, Tensor) for e in x):
-            raise TypeError(f"{name}: {what} is a {type(x).__name__} of Tensors; pass one Tensor per "
+            raise TypeError(f"{name}: argument {what} is a {type(x).__name__} of Tensors; pass one Tensor per "
                             "argument (or rg.stack them)")
-        arr = to_array(x, what=f"{name}: {what}")
+        arr = to_array(x, what=f"{name}: argument {what}")
     if arr.dtype.kind != "f":
         raise TypeError(
-            f"{name}: {what} has dtype {arr.dtype}, but only floating point values can be "
+            f"{name}: argument {what} has dtype {arr.dtype}, but only floating point values can be "
             f"differentiated; convert it first, e.g. rg.tensor(x, dtype=rg.float64)")
     return arr
 
@@ -103,9 +105,10 @@ def _input(x, name, what):
     """
     arr = _as_array(x, name, what)
     if isinstance(x, Tensor) and x.requires_grad and is_grad_enabled():
-        with enable_grad():
-            return ops.reshape(x, arr.shape)
-    return Tensor(arr, requires_grad=True)
+        return ops.reshape(x, arr.shape)
+    t = _wrap(arr, None)
+    t.requires_grad = True
+    return t
 
 
 def _output(out, name, has_aux):
@@ -137,11 +140,14 @@ def _trace(f, args, positions, name, has_aux=False):
     call = list(args)
     ins = []
     for p in positions:
-        xi = _input(args[p], name, f"argument {p}")
+        xi = _input(args[p], name, p)
         call[p] = xi
         ins.append(xi)
-    with enable_grad():
+    if is_grad_enabled():
         out = f(*call)
+    else:
+        with enable_grad():
+            out = f(*call)
     out, aux = _output(out, name, has_aux)
     return ins, out, aux
 
