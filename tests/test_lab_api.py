@@ -10,7 +10,6 @@ import time
 
 import pytest
 
-pytest.importorskip("retrograd.learn.lessons")
 
 from retrograd.cli import main as cli_main  # noqa: E402
 import importlib  # noqa: E402
