@@ -16,6 +16,8 @@ from .shape import getitem, reshape, transpose
 from .reduce import softmax, sum_
 from .linalg import matmul
 
+_ndarray = np.ndarray
+
 
 # ----- linear: x @ W.T + b ------------------------------------------------------------
 def _linear_impl(x, w, b=None):
@@ -31,11 +33,15 @@ def _mT(x):
 
 
 def _linear_grad_x(g, out, x, w, b=None):
+    if type(g) is _ndarray and type(w) is _ndarray:
+        return g @ w
     return matmul(g, w)
 
 
 def _linear_grad_w(g, out, x, w, b=None):
     # g: batch + x.shape[:-1] + (out,); the weight gradient sums over x's leading axes.
+    if type(g) is _ndarray and type(x) is _ndarray and g.ndim == 2 and x.ndim == 2:
+        return g.T @ x  # the common case: plain arrays, a batch of rows
     xs, gs = raw(x).shape, raw(g).shape
     if len(xs) == 1:  # a single sample: outer product
         return reshape(g, gs + (1,)) * x
@@ -47,6 +53,8 @@ def _linear_grad_w(g, out, x, w, b=None):
 
 
 def _linear_grad_b(g, out, x, w, b=None):
+    if type(g) is _ndarray and g.ndim == 2 and raw(x).ndim == 2:
+        return g.sum(axis=0)
     xs, gs = raw(x).shape, raw(g).shape
     lead = len(xs) - 1
     if lead == 0:
@@ -77,11 +85,12 @@ linear = Primitive("linear", _linear_impl,
 # ----- cross entropy from logits and class indices -------------------------------------
 def _ce_impl(z, y, reduction="mean"):
     # log-softmax without overflow, then pick the target class of every row.
-    m = z.max(axis=-1, keepdims=True)
-    shifted = z - m
-    lse = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    picked = np.take_along_axis(shifted, y[..., None], axis=-1)
-    losses = (lse - picked)[..., 0]
+    shifted = z - z.max(axis=-1, keepdims=True)
+    lse = np.log(np.exp(shifted).sum(axis=-1))
+    if z.ndim == 2:
+        losses = lse - shifted[np.arange(z.shape[0]), y]
+    else:
+        losses = lse - shifted[..., y]
     if reduction == "mean":
         return np.asarray(losses.mean())
     if reduction == "sum":
@@ -98,12 +107,21 @@ def _one_hot(y, c, dtype):
 def _ce_grad(g, out, z, y, reduction="mean"):
     zr = raw(z)
     n = zr.shape[0] if zr.ndim > 1 else 1
-    if isinstance(z, np.ndarray) and not hasattr(g, "_node"):
+    if type(z) is _ndarray and type(g) is _ndarray:
         # First-order fast path on plain arrays: softmax - one_hot, in place.
-        m = zr.max(axis=-1, keepdims=True)
-        p = np.exp(zr - m)
+        p = zr - zr.max(axis=-1, keepdims=True)
+        np.exp(p, out=p)
         p /= p.sum(axis=-1, keepdims=True)
-        np.put_along_axis(p, y[..., None], np.take_along_axis(p, y[..., None], axis=-1) - 1, axis=-1)
+        if zr.ndim == 2:
+            p[np.arange(n), y] -= 1
+        else:
+            p[..., y] -= 1
+        if g.ndim == out.ndim:  # no batch axes: scale in place
+            if reduction == "none":
+                p *= g[..., None]
+            else:
+                p *= (g / n) if reduction == "mean" else g
+            return p
         d = p
     else:
         d = softmax(z, -1) - _one_hot(y, zr.shape[-1], zr.dtype)

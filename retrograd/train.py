@@ -1,0 +1,509 @@
+"""``retrograd train``: train a multilayer perceptron on a dataset, with progress bars and plots.
+
+::
+
+    retrograd train --data digits --hidden 64,64 --act relu --opt adam --lr 1e-3 \\
+                    --epochs 20 --batch 64 --out runs/digits
+
+Each epoch shows a progress bar (tqdm) and prints the training loss and accuracy
+and the test loss and accuracy. The run folder gets ``metrics.json``,
+``loss.png`` (the loss and accuracy curves), ``decision_boundary.png`` for 2-D
+data, and ``checkpoint.npz``: the model, the optimizer state and the history,
+written atomically at the end of every epoch (plain arrays, no pickle).
+``--resume`` continues from it; Ctrl-C stops the run and leaves the last
+checkpoint intact.
+
+The same loop is available from Python as :func:`fit`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import nn, optim
+from .autograd import no_grad
+from .creation import generator, manual_seed
+from .data import DataLoader
+from .data import datasets as ds
+from .tensor import _wrap
+
+__all__ = ["fit", "build_mlp", "load_dataset", "save_checkpoint", "load_checkpoint", "add_parser"]
+
+CHECKPOINT = "checkpoint.npz"
+INSTALL_HINT = "pip install 'retrograd[train]'"
+ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+OPTIMIZERS = ("sgd", "adam", "adamw")
+
+
+def _optional(module: str):
+    """Import an optional dependency of training, or explain how to install it."""
+    import importlib
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"retrograd train needs {module.split('.')[0]} for this: {INSTALL_HINT}") from None
+
+
+# ----- model and data ---------------------------------------------------------------------
+class Standardize(nn.Module):
+    """A fixed first layer: ``(x - mean) / std`` per feature, with the statistics of the
+    training set kept as buffers (saved in the checkpoint with the weights).
+
+    >>> import numpy as np, retrograd as rg
+    >>> s = Standardize.fit(np.array([[0.0, 1.0], [2.0, 3.0]]))
+    >>> s(rg.tensor([[1.0, 2.0]]))
+    tensor([[0., 0.]])
+    """
+
+    def __init__(self, mean, std):
+        super().__init__()
+        self.register_buffer("mean", np.asarray(mean))
+        self.register_buffer("std", np.asarray(std))
+
+    @classmethod
+    def fit(cls, X, floor: float = 0.1):
+        """Statistics of ``X``; standard deviations are floored at ``floor`` times the largest
+        (constant pixels would otherwise divide by zero)."""
+        mean = X.mean(axis=0)
+        std = X.std(axis=0)
+        std = np.maximum(std, floor * std.max() if std.size and std.max() > 0 else 1.0)
+        return cls(mean.astype(X.dtype), std.astype(X.dtype))
+
+    def forward(self, x):
+        return (x - self.mean) / self.std
+
+    def extra_repr(self) -> str:
+        return f"features={self.mean.shape[0]}"
+
+
+def build_mlp(n_in: int, hidden, n_out: int, act: str = "relu", dtype=np.float32):
+    """A multilayer perceptron: Linear layers of the ``hidden`` sizes, each followed by ``act``.
+
+    >>> build_mlp(2, [3], 1, act="sigmoid")
+    Sequential(
+      (0): Linear(in_features=2, out_features=3, bias=True)
+      (1): Sigmoid()
+      (2): Linear(in_features=3, out_features=1, bias=True)
+    )
+    """
+    if act not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {act!r}; choose one of {', '.join(ACTIVATIONS)}")
+    layers, prev = [], n_in
+    for h in hidden:
+        layers += [nn.Linear(prev, int(h), dtype=dtype), ACTIVATIONS[act]()]
+        prev = int(h)
+    layers.append(nn.Linear(prev, n_out, dtype=dtype))
+    return nn.Sequential(*layers)
+
+
+def load_dataset(spec: str, seed: int = 0, n_samples: int = 1000, test_fraction: float = 0.2,
+                 dtype=np.float32) -> dict:
+    """Load ``digits``, ``circles``, ``xor``, ``moons`` or ``mnist:PATH`` and split it.
+
+    Returns a dict with ``X_train, y_train, X_test, y_test, n_classes, name``. MNIST uses its
+    own test split; the others are split with ``test_fraction`` (seeded).
+
+    >>> d = load_dataset("xor", seed=0, n_samples=100)
+    >>> d["X_train"].shape, d["X_test"].shape, d["n_classes"]
+    ((80, 2), (20, 2), 2)
+    """
+    name = spec
+    if spec.startswith(("mnist:", "fashion-mnist:", "fashion:")):
+        path = spec.split(":", 1)[1]
+        Xtr, ytr = ds.load_mnist(path, "train", dtype=dtype)
+        try:
+            Xte, yte = ds.load_mnist(path, "test", dtype=dtype)
+        except FileNotFoundError:
+            Xtr, Xte, ytr, yte = ds.train_test_split(Xtr, ytr, test_fraction, seed=seed)
+        name = "mnist"
+    elif spec == "digits":
+        X, y = ds.load_digits(dtype=dtype)
+        Xtr, Xte, ytr, yte = ds.train_test_split(X, y, test_fraction, seed=seed)
+    elif spec in ds.DATASETS_2D:
+        X, y = ds.DATASETS_2D[spec](n_samples, seed=seed, dtype=dtype)
+        Xtr, Xte, ytr, yte = ds.train_test_split(X, y, test_fraction, seed=seed + 1)
+    else:
+        raise ValueError(f"unknown dataset {spec!r}; use digits, circles, xor, moons or mnist:PATH "
+                         "(a folder with the MNIST or Fashion-MNIST IDX files)")
+    n_classes = int(max(ytr.max(), yte.max())) + 1
+    return dict(X_train=Xtr, y_train=ytr, X_test=Xte, y_test=yte, n_classes=n_classes, name=name)
+
+
+# ----- checkpoints -----------------------------------------------------------------------
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename it over ``path``.
+
+    A crash or Ctrl-C at any point leaves either the old file or the new one, never half of one.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _jsonable(v):
+    if isinstance(v, tuple):
+        return list(v)
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def save_checkpoint(path, model, optimizer=None, meta=None) -> None:
+    """Save the model, the optimizer state and a JSON ``meta`` dict in one ``.npz``, atomically.
+
+    Loadable with ``np.load(path, allow_pickle=False)``; see :func:`load_checkpoint`.
+
+    >>> import tempfile, os, retrograd as rg
+    >>> p = os.path.join(tempfile.mkdtemp(), "c.npz")
+    >>> m = rg.nn.Linear(2, 1); save_checkpoint(p, m, meta={"epoch": 3})
+    >>> state, opt_state, meta = load_checkpoint(p); sorted(state), meta["epoch"]
+    (['bias', 'weight'], 3)
+    """
+    arrays = {f"model/{k}": v for k, v in model.state_dict().items()}
+    meta = dict(meta or {})
+    if optimizer is not None:
+        sd = optimizer.state_dict()
+        for idx, st in sd["state"].items():
+            for k, v in st.items():
+                arrays[f"optim/{idx}/{k}"] = np.asarray(v)
+        meta["optimizer"] = {"type": type(optimizer).__name__,
+                             "param_groups": [{k: _jsonable(v) for k, v in g.items()}
+                                              for g in sd["param_groups"]]}
+    arrays["meta"] = np.array(json.dumps(meta))
+    _atomic_write(Path(path), lambda f: np.savez(f, **arrays))
+
+
+def load_checkpoint(path):
+    """``(model_state, optimizer_state or None, meta)`` from a file written by :func:`save_checkpoint`."""
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(str(z["meta"]))
+        model_state = {k[6:]: z[k] for k in z.files if k.startswith("model/")}
+        opt_state = None
+        if "optimizer" in meta:
+            state: dict = {}
+            for k in z.files:
+                if k.startswith("optim/"):
+                    _, idx, name = k.split("/", 2)
+                    state.setdefault(int(idx), {})[name] = z[k]
+            groups = [dict(g, betas=tuple(g["betas"])) if "betas" in g else dict(g)
+                      for g in meta["optimizer"]["param_groups"]]
+            opt_state = {"state": state, "param_groups": groups}
+    return model_state, opt_state, meta
+
+
+# ----- the loop ----------------------------------------------------------------------------
+def make_optimizer(name: str, params, lr: float, momentum: float = 0.0, weight_decay: float = 0.0):
+    """``sgd``, ``adam`` or ``adamw`` over ``params``.
+
+    >>> import retrograd as rg
+    >>> type(make_optimizer("adam", rg.nn.Linear(2, 1).parameters(), 1e-3)).__name__
+    'Adam'
+    """
+    if name == "sgd":
+        return optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
+    if name == "adam":
+        return optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    if name == "adamw":
+        return optim.AdamW(params, lr=lr, weight_decay=weight_decay if weight_decay else 1e-2)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+
+
+def evaluate(model, X, y, batch: int = 2048):
+    """Mean cross-entropy loss and accuracy of ``model`` on ``(X, y)``, in evaluation mode.
+
+    >>> import numpy as np, retrograd as rg
+    >>> loss, acc = evaluate(rg.nn.Linear(2, 2), np.zeros((4, 2)), np.array([0, 1, 0, 1]))
+    >>> acc
+    0.5
+    """
+    was_training = model.training
+    model.eval()
+    total, correct = 0.0, 0
+    with no_grad():
+        for i in range(0, len(X), batch):
+            xb, yb = X[i:i + batch], y[i:i + batch]
+            logits = model(_wrap(np.asarray(xb), None))
+            loss = nn.functional.cross_entropy(logits, yb, reduction="sum")
+            total += float(loss.item())
+            correct += int((logits.data.argmax(axis=1) == yb).sum())
+    model.train(was_training)
+    n = max(len(X), 1)
+    return total / n, correct / n
+
+
+DEFAULTS = dict(data="digits", hidden=[64, 64], act="relu", opt="adam", lr=1e-3, momentum=0.0,
+                weight_decay=0.0, epochs=20, batch=64, seed=0, dtype="float32", n_samples=1000,
+                test_fraction=0.2, dropout=0.0, standardize=True)
+
+
+def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = True,
+        log=print, **config) -> dict:
+    """Train an MLP classifier; returns the metrics (also written to ``out/metrics.json``).
+
+    ``config`` keys (defaults in ``DEFAULTS``): ``data, hidden, act, opt, lr, momentum,
+    weight_decay, epochs, batch, seed, dtype, n_samples, test_fraction, dropout, standardize``. With
+    ``out``, a checkpoint is written atomically after every epoch, and ``resume=True``
+    continues from it (the saved configuration wins, except ``epochs``).
+
+    >>> m = fit(data="xor", hidden=[8], epochs=2, n_samples=80, progress=False, log=None)
+    >>> len(m["history"]), 0 <= m["final"]["test_accuracy"] <= 1
+    (2, True)
+    """
+    log = log or (lambda *a, **k: None)
+    unknown = set(config) - set(DEFAULTS)
+    if unknown:
+        raise TypeError(f"fit(): unknown option(s) {', '.join(sorted(unknown))}")
+    cfg = dict(DEFAULTS, **config)
+    out = Path(out) if out is not None else None
+    ckpt_path = out / CHECKPOINT if out is not None else None
+    saved = None
+    if resume:
+        if ckpt_path is None or not ckpt_path.exists():
+            raise FileNotFoundError(f"--resume: no checkpoint at {ckpt_path}; start the run without --resume")
+        saved = load_checkpoint(ckpt_path)
+        epochs = cfg["epochs"] if "epochs" in config else saved[2]["config"]["epochs"]
+        cfg = dict(saved[2]["config"], epochs=epochs)
+    cfg["hidden"] = [int(h) for h in cfg["hidden"]]
+    dtype = np.dtype(cfg["dtype"])
+    tqdm = _optional("tqdm").tqdm if progress else None
+    if plots:
+        _optional("matplotlib")
+
+    data = load_dataset(cfg["data"], seed=cfg["seed"], n_samples=cfg["n_samples"],
+                        test_fraction=cfg["test_fraction"], dtype=dtype)
+    Xtr, ytr, Xte, yte = data["X_train"], data["y_train"], data["X_test"], data["y_test"]
+    manual_seed(cfg["seed"])
+    model = build_mlp(Xtr.shape[1], cfg["hidden"], data["n_classes"], cfg["act"], dtype)
+    layers = [Standardize.fit(Xtr)] if cfg["standardize"] else []
+    for m in model:
+        layers.append(m)
+        if cfg["dropout"] and isinstance(m, tuple(ACTIVATIONS.values())):
+            layers.append(nn.Dropout(cfg["dropout"]))
+    model = nn.Sequential(*layers)
+    opt = make_optimizer(cfg["opt"], model.parameters(), cfg["lr"], cfg["momentum"], cfg["weight_decay"])
+    loss_fn = nn.CrossEntropyLoss()
+    loader = DataLoader((Xtr, ytr), batch_size=cfg["batch"], shuffle=True, seed=cfg["seed"])
+
+    history, start, elapsed = [], 0, 0.0
+    if saved is not None:
+        model_state, opt_state, meta = saved
+        model.load_state_dict(model_state)
+        if opt_state is not None:
+            opt.load_state_dict(opt_state)
+        history = meta["history"]
+        start = meta["epoch"]
+        elapsed = meta.get("seconds", 0.0)
+        if "rng" in meta:
+            generator().bit_generator.state = meta["rng"]
+        log(f"resuming {out} at epoch {start + 1} of {cfg['epochs']}")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    log(f"data {data['name']}: {len(Xtr)} train / {len(Xte)} test samples, {Xtr.shape[1]} features, "
+        f"{data['n_classes']} classes; model {Xtr.shape[1]}-{'-'.join(map(str, cfg['hidden']))}-"
+        f"{data['n_classes']} ({cfg['act']}), {cfg['opt']} lr={cfg['lr']}, {dtype}")
+
+    n_batches = len(loader)
+    for epoch in range(start, cfg["epochs"]):
+        t0 = time.perf_counter()
+        model.train()
+        loader.epoch = epoch
+        batches = loader
+        bar = None
+        if tqdm is not None:
+            bar = batches = tqdm(loader, total=n_batches, desc=f"epoch {epoch + 1}/{cfg['epochs']}",
+                                 unit="batch", leave=False, file=sys.stderr, dynamic_ncols=True)
+        total, correct, seen = 0.0, 0, 0
+        try:
+            for i, (xb, yb) in enumerate(batches):
+                opt.zero_grad()
+                logits = model(xb)
+                loss = loss_fn(logits, yb)
+                loss.backward()
+                opt.step()
+                k = len(yb.data)
+                total += float(loss.data) * k
+                correct += int((logits.data.argmax(axis=1) == yb.data).sum())
+                seen += k
+                if bar is not None and (i % 10 == 0 or i == n_batches - 1):
+                    bar.set_postfix(loss=f"{total / seen:.4f}", acc=f"{correct / seen:.3f}", refresh=False)
+        finally:
+            if bar is not None:
+                bar.close()
+        train_loss, train_acc = total / max(seen, 1), correct / max(seen, 1)
+        test_loss, test_acc = evaluate(model, Xte, yte)
+        seconds = time.perf_counter() - t0
+        elapsed += seconds
+        history.append(dict(epoch=epoch + 1, train_loss=train_loss, train_accuracy=train_acc,
+                            test_loss=test_loss, test_accuracy=test_acc, seconds=seconds))
+        log(f"epoch {epoch + 1:3d}/{cfg['epochs']}  loss {train_loss:.4f}  acc {train_acc:.4f}  "
+            f"test loss {test_loss:.4f}  test acc {test_acc:.4f}  ({seconds:.2f}s)")
+        if out is not None:
+            meta = dict(format=1, epoch=epoch + 1, config=cfg, history=history, seconds=elapsed,
+                        rng=generator().bit_generator.state)
+            save_checkpoint(ckpt_path, model, opt, meta)
+
+    final_loss, final_acc = evaluate(model, Xte, yte)
+    metrics = dict(config=cfg, history=history, seconds=elapsed,
+                   final=dict(test_loss=final_loss, test_accuracy=final_acc,
+                              train_loss=history[-1]["train_loss"] if history else None,
+                              train_accuracy=history[-1]["train_accuracy"] if history else None))
+    log(f"final test accuracy {final_acc:.4f} (test loss {final_loss:.4f}) after {len(history)} epochs, "
+        f"{elapsed:.1f}s")
+    if out is not None:
+        text = json.dumps(metrics, indent=2)
+        _atomic_write(out / "metrics.json", lambda f: f.write(text.encode()))
+        if plots:
+            plot_loss(history, out / "loss.png")
+            if Xtr.shape[1] == 2:
+                plot_decision_boundary(model, np.concatenate([Xtr, Xte]), np.concatenate([ytr, yte]),
+                                       out / "decision_boundary.png")
+        log(f"wrote {out / 'metrics.json'}" + (", loss.png" if plots else "")
+            + (", decision_boundary.png" if plots and Xtr.shape[1] == 2 else "") + f", {CHECKPOINT}")
+    metrics["model"] = model
+    return metrics
+
+
+# ----- plots -------------------------------------------------------------------------------
+def _figure(width=6.4, height=4.0):
+    _optional("matplotlib")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def plot_loss(history, path) -> None:
+    """Loss (left axis) and accuracy (right axis) per epoch, train and test, to a PNG."""
+    fig = _figure()
+    ax = fig.add_subplot(1, 1, 1)
+    ep = [h["epoch"] for h in history]
+    ax.plot(ep, [h["train_loss"] for h in history], "-o", ms=3, label="train loss")
+    ax.plot(ep, [h["test_loss"] for h in history], "-o", ms=3, label="test loss")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cross-entropy loss")
+    ax2 = ax.twinx()
+    ax2.plot(ep, [h["train_accuracy"] for h in history], "--", color="tab:green", label="train acc")
+    ax2.plot(ep, [h["test_accuracy"] for h in history], "--", color="tab:red", label="test acc")
+    ax2.set_ylabel("accuracy")
+    ax2.set_ylim(0, 1.02)
+    lines = ax.get_legend_handles_labels()
+    lines2 = ax2.get_legend_handles_labels()
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="center right", fontsize=8)
+    ax.set_title("training curves")
+    fig.tight_layout()
+    _atomic_write(Path(path), lambda f: fig.savefig(f, format="png"))
+
+
+def plot_decision_boundary(model, X, y, path, resolution: int = 200) -> None:
+    """The predicted class over the plane (filled contours) with the data points, to a PNG."""
+    fig = _figure(5.0, 5.0)
+    ax = fig.add_subplot(1, 1, 1)
+    pad = 0.1 * (X.max(0) - X.min(0)) + 1e-6
+    lo, hi = X.min(0) - pad, X.max(0) + pad
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(X.dtype)
+    model.eval()
+    with no_grad():
+        logits = model(_wrap(grid, None)).data
+    model.train()
+    if logits.shape[1] == 2:  # probability of class 1
+        z = np.exp(logits - logits.max(1, keepdims=True))
+        z = (z[:, 1] / z.sum(1)).reshape(gx.shape)
+        cs = ax.contourf(gx, gy, z, levels=20, cmap="RdBu_r", alpha=0.6)
+        ax.contour(gx, gy, z, levels=[0.5], colors="k", linewidths=1)
+        fig.colorbar(cs, ax=ax, label="P(class 1)")
+    else:
+        z = logits.argmax(1).reshape(gx.shape)
+        ax.contourf(gx, gy, z, alpha=0.4, cmap="tab10")
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r" if logits.shape[1] == 2 else "tab10",
+               s=8, edgecolors="k", linewidths=0.2)
+    ax.set_title("decision boundary")
+    fig.tight_layout()
+    _atomic_write(Path(path), lambda f: fig.savefig(f, format="png"))
+
+
+# ----- command line ------------------------------------------------------------------------
+def _hidden(text: str):
+    try:
+        sizes = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise ValueError(f"--hidden takes comma-separated layer sizes such as 64,64, got {text!r}") from None
+    if any(s < 1 for s in sizes):
+        raise ValueError(f"--hidden sizes must be positive, got {text!r}")
+    return sizes
+
+
+def run(args) -> int:
+    """Run ``retrograd train`` from parsed arguments; returns the exit status."""
+    config = {}
+    for key in DEFAULTS:
+        v = getattr(args, key, None)
+        if v is not None:
+            config[key] = v
+    try:
+        if "hidden" in config:
+            config["hidden"] = _hidden(config["hidden"])
+        if args.out is None:
+            args.out = os.path.join("runs", config.get("data", DEFAULTS["data"]).split(":")[0])
+        fit(out=args.out, resume=args.resume, progress=not args.no_progress, plots=not args.no_plots,
+            **config)
+    except KeyboardInterrupt:
+        ckpt = Path(args.out) / CHECKPOINT
+        if ckpt.exists():
+            with np.load(ckpt, allow_pickle=False) as z:
+                epoch = json.loads(str(z["meta"]))["epoch"]
+            print(f"\ninterrupted: the checkpoint of epoch {epoch} in {ckpt} is intact; "
+                  f"continue with: retrograd train --out {args.out} --resume", file=sys.stderr)
+        else:
+            print("\ninterrupted before the first epoch ended: no checkpoint written", file=sys.stderr)
+        return 130
+    except (ImportError, FileNotFoundError, ValueError) as exc:
+        print(f"retrograd train: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    """Register ``retrograd train``."""
+    p = subparsers.add_parser(
+        "train", help="train an MLP classifier (progress bars, metrics, plots, checkpoints)",
+        description="Train a multilayer perceptron with retrograd. " + __doc__.split("\n\n")[2].replace("\n", " "))
+    p.add_argument("--data", help="digits, circles, xor, moons or mnist:PATH (default digits)")
+    p.add_argument("--hidden", help="hidden layer sizes, comma-separated (default 64,64)")
+    p.add_argument("--act", choices=sorted(ACTIVATIONS), help="activation (default relu)")
+    p.add_argument("--opt", choices=OPTIMIZERS, help="optimizer (default adam)")
+    p.add_argument("--lr", type=float, help="learning rate (default 1e-3)")
+    p.add_argument("--momentum", type=float, help="SGD momentum (default 0)")
+    p.add_argument("--weight-decay", dest="weight_decay", type=float, help="weight decay (default 0)")
+    p.add_argument("--dropout", type=float, help="dropout after every hidden activation (default 0)")
+    p.add_argument("--epochs", type=int, help="number of epochs (default 20)")
+    p.add_argument("--batch", type=int, help="batch size (default 64)")
+    p.add_argument("--seed", type=int, help="seed for data, initial weights and shuffling (default 0)")
+    p.add_argument("--dtype", choices=["float32", "float64"], help="floating point type (default float32)")
+    p.add_argument("--n-samples", dest="n_samples", type=int,
+                   help="points for circles/xor/moons (default 1000)")
+    p.add_argument("--test-fraction", dest="test_fraction", type=float,
+                   help="fraction held out for testing (default 0.2; MNIST uses its test files)")
+    p.add_argument("--no-standardize", dest="standardize", action="store_const", const=False,
+                   help="feed the raw features (by default each is standardized with the training "
+                        "set's mean and standard deviation, inside the model)")
+    p.add_argument("--out", help="run folder (default runs/DATA)")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--no-plots", action="store_true", help="no PNG plots (no matplotlib needed)")
+    p.set_defaults(func=run)
