@@ -24,6 +24,15 @@ torch.set_default_dtype(torch.float64)
 class RG:
     """retrograd spelling of the operations the test functions use."""
     tanh, sin, cos, exp, log, sqrt, sigmoid = rg.tanh, rg.sin, rg.cos, rg.exp, rg.log, rg.sqrt, rg.sigmoid
+    tan, relu, abs = rg.tan, rg.relu, rg.abs
+
+    @staticmethod
+    def clip(x, lo, hi):
+        return rg.clip(x, lo, hi)
+
+    @staticmethod
+    def min(x, axis=None):
+        return rg.min(x, axis=axis)
     maximum, minimum = staticmethod(rg.maximum), staticmethod(rg.minimum)
 
     @staticmethod
@@ -91,6 +100,15 @@ class TH:
     """PyTorch spelling of the same operations."""
     tanh, sin, cos, exp, log, sqrt, sigmoid = (torch.tanh, torch.sin, torch.cos, torch.exp, torch.log,
                                                torch.sqrt, torch.sigmoid)
+    tan, relu, abs = torch.tan, torch.relu, torch.abs
+
+    @staticmethod
+    def clip(x, lo, hi):
+        return torch.clamp(x, lo, hi)
+
+    @staticmethod
+    def min(x, axis=None):
+        return x.min() if axis is None else x.amin(dim=axis)
     maximum, minimum = staticmethod(torch.maximum), staticmethod(torch.minimum)
 
     @staticmethod
@@ -170,7 +188,9 @@ def f_mlp(N, x):
 
 
 def f_elementwise(N, x):
-    return N.sin(x) * x ** 2 + N.exp(-x) / (1 + x * x) + N.sqrt(1 + x * x) - N.log(2 + N.cos(x))
+    return (N.sin(x) * x ** 2 + N.exp(-x) / (1 + x * x) + N.sqrt(1 + x * x) - N.log(2 + N.cos(x))
+            + (2 + N.sin(x)) ** (x / 2) + N.sum(N.reshape(1.5 + x * x, (4, 1)) ** N.reshape(x[:2] / 2, (1, 2)),
+                                                  axis=1))
 
 
 def f_outer(N, x):
@@ -205,8 +225,14 @@ def f_where_bcast(N, x):
     return N.bcast(leaky, (3, 4)) * N.c(W34) + N.maximum(x, N.c(V4)) - N.minimum(x * x, N.c(1.5))
 
 
+def f_kinks(N, x):
+    # relu, abs and clip away from their kinks (the strategy keeps x off 0 and +-1.2)
+    m = N.reshape(x, (2, 2)) * N.c(M24[:, :2])
+    return N.tan(x / 2) * N.relu(x) + N.abs(x) * N.clip(x, -1.2, 1.2) + N.min(m, axis=0).sum() + N.min(x)
+
+
 VECTOR_FUNCTIONS = [f_mlp, f_elementwise, f_outer, f_softmax, f_matvec_left, f_batched, f_square_mat,
-                    f_indexing, f_where_bcast]
+                    f_indexing, f_where_bcast, f_kinks]
 
 
 def scalar_of(fn):
@@ -232,6 +258,7 @@ def vectors(draw, n=4):
     x = np.where(np.abs(x) < 0.05, x + 0.1, x)
     x = np.where(np.abs(x - V4) < 0.05, x + 0.1, x)
     x = np.where(np.abs(x * x - 1.5) < 0.05, x + 0.07, x)
+    x = np.where(np.abs(np.abs(x) - 1.2) < 0.03, x * 0.9, x)
     return x
 
 
@@ -543,3 +570,10 @@ def test_hessian_of_vector_output_and_through_nn_primitives():
     close(ours, theirs, rtol=1e-7, atol=1e-12)
     ours = rg.hessian(lambda v: rg.tanh(rg.tensor(W) @ v))(X[0])  # shape (3, 4, 4)
     close(ours, tf.hessian(lambda v: torch.tanh(T(W) @ v))(T(X[0])), rtol=1e-7, atol=1e-12)
+
+
+def test_every_primitive_declares_vjp_and_jvp_rules():
+    from retrograd import ops
+    for prim in ops.ALL:
+        assert prim.jvp is not None, prim.name
+        assert prim.vjps is not None or prim.vjp_n is not None, prim.name
