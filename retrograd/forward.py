@@ -36,7 +36,13 @@ BROADCASTING = {ops.add, ops.sub, ops.mul, ops.div, ops.power, ops.maximum, ops.
 
 
 def key_of(t):
-    """The key under which a Tensor's tangent (or gradient) is stored: its node, or itself for a leaf."""
+    """The key under which a Tensor's tangent (or gradient) is stored: its node, or itself for a leaf.
+
+    >>> import retrograd as rg
+    >>> x = rg.tensor(1.0, requires_grad=True)
+    >>> key_of(x) is x, key_of(x * 2) is not None
+    (True, True)
+    """
     return t._node if t._node is not None else t
 
 
@@ -44,6 +50,11 @@ def topological_nodes(outputs, stop):
     """Nodes that ``outputs`` depend on, each after all of its parents; never walks past ``stop`` keys.
 
     Iterative depth-first search (no recursion limit on long chains).
+
+    >>> import retrograd as rg
+    >>> x = rg.tensor(1.0, requires_grad=True)
+    >>> [n.name for n in topological_nodes([rg.sin(x * 2)], stop={})]
+    ['mul', 'sin']
     """
     order = []
     done = set()
@@ -134,6 +145,15 @@ def push_forward(outputs, seeds, nb=0, record=False):
     tangent is zero). With ``record=True`` the rules run on Tensors and the
     tangents are recorded; otherwise they are plain arrays computed without
     recording.
+
+    >>> import numpy as np, retrograd as rg
+    >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = x * x
+    >>> push_forward([y], {x: np.array([1.0, 0.0])})        # one tangent
+    [array([2., 0.])]
+    >>> push_forward([y], {x: np.eye(2)}, nb=1)[0]          # a batch of tangents: the Jacobian
+    array([[2., 0.],
+           [0., 4.]])
     """
     tans = dict(seeds)
     order = topological_nodes(outputs, stop=tans)
