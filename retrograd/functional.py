@@ -211,7 +211,17 @@ def _pullback(out, ins, seed, record):
         return [None] * len(ins)
     keys = [key_of(x) for x in ins]
     capture = {k: None for k in keys}
-    run_backward([out], [seed], retain_graph=True, create_graph=record, capture=capture)
+    # An input traced by an outer transform is a node on top of the outer variable. The walk must
+    # stop there (the outer graph is the outer transform's business, and may even be freed): cut
+    # the node's link to its parents for the walk, and put it back afterwards.
+    cut = [(x._node, x._node.parents) for x in ins if x._node is not None]
+    try:
+        for node, _ in cut:
+            node.parents = ()
+        run_backward([out], [seed], retain_graph=True, create_graph=record, capture=capture)
+    finally:
+        for node, parents in cut:
+            node.parents = parents
     return [capture[k] for k in keys]
 
 

@@ -253,3 +253,26 @@ def test_jvp_vjp_jacobian_argument_errors():
         rg.vjp(f)
     with pytest.raises(ValueError, match="mode must be"):
         rg.jacobian(f, mode="reverse")
+
+
+def test_transform_of_an_intermediate_whose_graph_was_freed():
+    """Differentiating with respect to an activation does not walk (or need) the graph below it."""
+    w = rg.tensor([0.5, -1.0], requires_grad=True)
+    h = rg.tanh(w * 3)
+    h.sum().backward()  # frees the graph of h
+    g = rg.grad(lambda a: (a ** 3).sum())(h)
+    np.testing.assert_allclose(g.data, 3 * np.tanh(w.data * 3) ** 2)
+    H = rg.hessian(lambda a: (a ** 3).sum())(h)
+    np.testing.assert_allclose(H.data, np.diag(6 * np.tanh(w.data * 3)))
+
+
+def test_nested_transform_result_flows_back_to_outer_leaves():
+    """grad(f)(h) with h = tanh(3 w): its backward reaches w, as torch.func.grad's does."""
+    w = rg.tensor([0.5, -1.0], requires_grad=True)
+    g = rg.grad(lambda a: (rg.sin(a) * a).sum())(rg.tanh(w * 3))
+    g.sum().backward()
+    wt = torch.tensor([0.5, -1.0], requires_grad=True)
+    gt = torch.func.grad(lambda a: (torch.sin(a) * a).sum())(torch.tanh(wt * 3))
+    gt.sum().backward()
+    np.testing.assert_allclose(g.data, gt.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(w.grad.data, wt.grad.numpy(), rtol=1e-10)
