@@ -577,3 +577,15 @@ def test_every_primitive_declares_vjp_and_jvp_rules():
     for prim in ops.ALL:
         assert prim.jvp is not None, prim.name
         assert prim.vjps is not None or prim.vjp_n is not None, prim.name
+
+
+def test_grad_with_respect_to_the_cotangent_of_vjp():
+    """d/dv sum(v @ J) = J @ 1: the cotangent itself can be traced by an outer transform."""
+    x0, v0 = np.array([0.3, -0.8, 1.1]), np.array([1.0, 0.5])
+    f = lambda x: rg.stack([rg.sin(x).sum(), (x * x * x).sum()])  # noqa: E731
+    ours = rg.grad(lambda v: rg.vjp(f, x0)[1](v)[0].sum())(v0)
+    J = rg.jacobian(f)(x0).data
+    close(ours, J @ np.ones(3))
+    tout = tf.grad(lambda v: tf.vjp(lambda x: torch.stack([torch.sin(x).sum(), (x ** 3).sum()]), T(x0))[1](v)[0]
+                   .sum())(T(v0))
+    close(ours, tout)
