@@ -175,12 +175,24 @@ def _needs_graph(out, ins, extra=()):
         for _, p in node.parents:
             pn = p._node
             if pn is None:
-                if id(p) not in own:
+                if p.requires_grad and id(p) not in own:
                     return True
             elif pn not in seen:
                 seen.add(pn)
                 stack.append(pn)
     return False
+
+
+def _retire(ins):
+    """Mark the fresh leaves of a finished transform as constants.
+
+    They stay in the graph of its results (which an outer transform may walk),
+    but nothing outside can ask for their derivative any more, so they must not
+    make the outer transform record its own pass (see ``_needs_graph``).
+    """
+    for x in ins:
+        if x._node is None:
+            x.requires_grad = False
 
 
 def _finish(g, like, shape):
@@ -317,6 +329,7 @@ def _value_and_grad(f, argnums, nums, single, has_aux, name):
                 "derivative of every output element")
         record = _needs_graph(out, ins)
         gs = _pullback(out, ins, np.ones((), dtype=out.data.dtype), record)
+        _retire(ins)
         gs = tuple(_finish(g, x, x.shape) for g, x in zip(gs, ins))
         value = _value(out, record)
         if has_aux:
@@ -374,6 +387,7 @@ def vjp(f, *primals, has_aux=False):
         raise TypeError("vjp: give at least one primal after the function, e.g. rg.vjp(f, x)")
     ins, out, aux = _trace(f, primals, tuple(range(len(primals))), "vjp", has_aux)
     record = _needs_graph(out, ins)
+    _retire(ins)
 
     def vjp_fn(cotangent):
         if isinstance(cotangent, (tuple, list)) and len(cotangent) == 1 and out.data.ndim == 0:
@@ -430,6 +444,7 @@ def jvp(f, primals, tangents):
     if not record:
         ts = [t.data if isinstance(t, Tensor) else t for t in ts]
     (t_out,) = push_forward([out], {key_of(x): t for x, t in zip(ins, ts)}, nb=0, record=record)
+    _retire(ins)
     return _value(out, record), _finish(t_out, out, out.shape)
 
 
@@ -472,6 +487,7 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
             jacs = _pullback(out, ins, _unit_seed(out.shape, out.data.dtype, not record), record)
         else:
             jacs = [_forward_jacobian(out, x, record) for x in ins]
+        _retire(ins)
         jacs = tuple(_finish(j, x, s) for j, x, s in zip(jacs, ins, shapes))
         result = jacs[0] if single else jacs
         return (result, aux) if has_aux else result

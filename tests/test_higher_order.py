@@ -144,6 +144,11 @@ def test_grad_of_grad_builds_no_graph_for_plain_inputs():
     assert not g.requires_grad and g.grad_fn is None
     h = rg.grad(rg.grad(lambda x: x ** 3))(2.0)
     assert not h.requires_grad and h.item() == 12.0
+    # mixed partial of x**y at y = 0 is 1/x (the exponent is traced, so the formula stays exact)
+    m = rg.grad(rg.grad(lambda x, y: x ** y, 0), 1)(2.0, 0.0)
+    assert not m.requires_grad and m.item() == pytest.approx(0.5)
+    H = rg.hessian(lambda x: (rg.sin(x) * x).sum())(np.array([0.5, 1.0]))
+    assert not H.requires_grad and H.grad_fn is None
 
 
 # ----- gradgradcheck --------------------------------------------------------------------------

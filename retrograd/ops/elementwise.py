@@ -20,11 +20,13 @@ def _stable_sigmoid(x):
 
 
 def _pow_base_grad(g, out, x, y):
-    # d(x**y)/dx = y * x**(y-1), exactly 0 where y == 0: no 0 * inf at x == 0, in this
-    # derivative or in the ones taken of it (x**2 differentiated three times is 0, not nan).
+    # d(x**y)/dx = y * x**(y-1). For a constant exponent it is exactly 0 where y == 0: no
+    # 0 * inf at x == 0, in this derivative or in the ones taken of it (x**2 differentiated
+    # three times is 0, not nan). A recorded exponent keeps the formula, so d/dy stays exact.
     yr = raw(y)
-    ym1 = where(yr == 0, 1.0, y - 1) if np.any(yr == 0) else y - 1
-    return g * y * x ** ym1
+    if y is yr and np.any(yr == 0):
+        return g * y * x ** np.where(yr == 0, 1.0, yr - 1)
+    return g * y * x ** (y - 1)
 
 
 def _pow_exponent_grad(g, out, x, y):
