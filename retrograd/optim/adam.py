@@ -51,33 +51,42 @@ class Adam(Optimizer):
         state["step"] += 1
         t = state["step"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
+        s0, s1 = self._scratch(p, 0), self._scratch(p, 1)
         if wd != 0:
             if self._decoupled:
                 data *= 1 - lr * wd
-            else:
-                g = g + wd * data
-        # m.lerp_(g, 1 - beta1), as torch computes it for weights below 0.5
+            else:  # g + wd * p
+                np.multiply(data, wd, out=s1)
+                s1 += g
+                g = s1
+        # m.lerp_(g, 1 - beta1), as torch computes it
         w = 1 - beta1
+        np.subtract(g, m, out=s0)
         if w < 0.5:
-            m += w * (g - m)
+            s0 *= w
+            m += s0
         else:
-            m[...] = g - (g - m) * (1 - w)
+            s0 *= 1 - w
+            np.subtract(g, s0, out=m)
+        # v = beta2 * v + (1 - beta2) * g * g
         v *= beta2
-        v += (1 - beta2) * g * g
+        np.multiply(g, 1 - beta2, out=s0)
+        s0 *= g
+        v += s0
         bias_correction1 = 1 - beta1 ** t
         bias_correction2_sqrt = math.sqrt(1 - beta2 ** t)
         step_size = lr / bias_correction1
         if group["amsgrad"]:
             vmax = state["max_exp_avg_sq"]
             np.maximum(vmax, v, out=vmax)
-            denom = np.sqrt(vmax)
+            np.sqrt(vmax, out=s0)
         else:
-            denom = np.sqrt(v)
-        denom /= bias_correction2_sqrt
-        denom += eps
-        upd = -step_size * m
-        upd /= denom
-        data += upd
+            np.sqrt(v, out=s0)
+        s0 /= bias_correction2_sqrt
+        s0 += eps                       # denom
+        np.multiply(m, -step_size, out=s1)
+        s1 /= s0
+        data += s1
 
 
 class AdamW(Adam):

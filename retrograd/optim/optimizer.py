@@ -96,6 +96,19 @@ class Optimizer:
     def _update(self, group, p, grad, state):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _scratch(self, p, k: int):
+        """A reusable work array shaped like ``p`` (not part of the state).
+
+        Updates write their temporaries here instead of allocating fresh arrays each step:
+        large short-lived allocations are what makes NumPy code slow (the allocator hands the
+        memory back to the system and every new array page-faults again).
+        """
+        bufs = self.__dict__.setdefault("_scratch_bufs", {}).get(p)
+        data = p.data
+        if bufs is None or bufs[0].shape != data.shape or bufs[0].dtype != data.dtype:
+            bufs = self._scratch_bufs[p] = [np.empty_like(data), np.empty_like(data)]
+        return bufs[k]
+
     # ----- state dicts --------------------------------------------------------------
     def state_dict(self) -> dict:
         """``{"state": {index: {name: array or number}}, "param_groups": [...]}``, parameters by index.

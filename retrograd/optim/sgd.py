@@ -39,8 +39,11 @@ class SGD(Optimizer):
     def _update(self, group, p, g, state):
         lr, momentum, wd = group["lr"], group["momentum"], group["weight_decay"]
         data = p.data
-        if wd != 0:
-            g = g + wd * data
+        s0, s1 = self._scratch(p, 0), self._scratch(p, 1)
+        if wd != 0:  # g + wd * p
+            np.multiply(data, wd, out=s0)
+            s0 += g
+            g = s0
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
@@ -48,6 +51,16 @@ class SGD(Optimizer):
             else:
                 buf *= momentum
                 dampening = group["dampening"]
-                buf += g if dampening == 0 else (1 - dampening) * g
-            g = g + momentum * buf if group["nesterov"] else buf
-        data -= lr * g
+                if dampening == 0:
+                    buf += g
+                else:
+                    np.multiply(g, 1 - dampening, out=s1)
+                    buf += s1
+            if group["nesterov"]:  # g + momentum * buf
+                np.multiply(buf, momentum, out=s1)
+                np.add(g, s1, out=s1)
+                g = s1
+            else:
+                g = buf
+        np.multiply(g, lr, out=s0)
+        data -= s0
