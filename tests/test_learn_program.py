@@ -179,3 +179,15 @@ def test_data_inputs_and_constants():
     assert g.node("x")["grad"] is None and g.node("w")["grad"] == 15.0
     with pytest.raises(ProgramError, match="data"):
         rg.learn.Program("J = w", {"w": 1.0}, data=("q",))
+
+
+def test_long_flat_sums_are_not_deep_and_stay_fast():
+    import time
+    start = time.perf_counter()
+    p = program("J = " + " + ".join(f"sin({i}*w)" for i in range(1, 150)), w=0.3)
+    g = p.graph("primitive")
+    assert g.node("w")["grad"] == pytest.approx(sum(i * np.cos(i * 0.3) for i in range(1, 150)))
+    chain = "a0 = w\n" + "\n".join(f"a{i} = sin(a{i - 1}) + w*a{i - 1}" for i in range(1, 60))
+    g = program(chain, w=0.5).graph("primitive")
+    assert g.node("a57")["grad_formula"] == "(w + cos(a57))*(w + cos(a58))"
+    assert time.perf_counter() - start < 30

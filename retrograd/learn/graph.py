@@ -39,6 +39,8 @@ from . import symbolic
 NODE_W, NODE_H = 150.0, 84.0
 DX, DY = 250.0, 120.0
 MARGIN = 30.0
+#: Symbolic d(output)/d(node) formulas bigger than this (SymPy operation count) are not kept.
+MAX_SYMBOLIC_OPS = 300
 
 _CONTRACT_NODE_KEYS = ("id", "name", "kind", "op", "formula", "value", "grad", "requires_grad", "layer", "x", "y")
 
@@ -421,7 +423,11 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
         vjp = e.pop("_vjp", None)
         e["product"] = (vjp if not scalar else None if e["local"] is None or up is None
                         else float(e["local"]) * float(up))
-    _symbolic_chain(nodes, edges, out_id, values if scalar else None)
+    try:
+        _symbolic_chain(nodes, edges, out_id, values if scalar else None, notes)
+    except RecursionError:  # a formula too deep for SymPy: the engine's numbers stand alone
+        for n in nodes:
+            n["grad_formula"] = n["grad_formula_value"] = None
     for e in edges:
         sym_local = e.pop("_sym", None)
         e["local_formula_value"] = symbolic.value(sym_local, values) if scalar else None
@@ -572,7 +578,7 @@ def _fill_checks(nodes, edges, order, visible, names, group, members, output, ou
         n["check"] = check(t, output, exact, None)
 
 
-def _symbolic_chain(nodes, edges, out_id, values):
+def _symbolic_chain(nodes, edges, out_id, values, notes):
     """The chain rule with SymPy: d(out)/d(n) = sum over n's consumers m of (dm/dn) * d(out)/d(m)."""
     for n in nodes:
         n["grad_formula"] = None
@@ -584,6 +590,7 @@ def _symbolic_chain(nodes, edges, out_id, values):
     for e in edges:
         outgoing.setdefault(e["source"], []).append(e)
     G = {out_id: sympy.Integer(1)}
+    skipped = []
     for n in reversed(nodes):
         nid = n["id"]
         if nid == out_id:
@@ -591,13 +598,25 @@ def _symbolic_chain(nodes, edges, out_id, values):
         outs = [e for e in outgoing.get(nid, []) if e["target"] in G or e["target"] == out_id]
         if not outs:
             continue
-        total = sympy.Integer(0)
+        # Group the terms by the downstream gradient they multiply: cos(a)*G + w*G is kept as
+        # (w + cos(a))*G, so chains of primitives do not double the formula at every step.
+        by_up, total = {}, sympy.Integer(0)
         for e in outs:
             if e.get("_sym") is None or G.get(e["target"]) is None:
                 total = None
                 break
-            total = total + e["_sym"] * G[e["target"]]
+            up = G[e["target"]]
+            by_up[up] = by_up.get(up, sympy.Integer(0)) + e["_sym"]
+        if total is not None:
+            for up, local in by_up.items():
+                total = total + local * up
+        if total is not None and sympy.count_ops(total) > MAX_SYMBOLIC_OPS:
+            total = None
+            skipped.append(n["name"])
         G[nid] = total
+    if skipped:
+        notes.append(f"symbolic chain-rule formulas longer than {MAX_SYMBOLIC_OPS} operations are not shown "
+                     f"(from {skipped[0]} leftwards); every local derivative is still checked with SymPy")
     for n in nodes:
         g = G.get(n["id"])
         if g is None or n["kind"] == "const":

@@ -30,7 +30,7 @@ MAX_CHARS = 4000
 MAX_STATEMENTS = 200
 #: Most syntax-tree nodes in a program.
 MAX_NODES = 2000
-#: Deepest nesting of an expression.
+#: Deepest nesting of an expression (a chain of + and - counts as one level, as does one of * and /).
 MAX_DEPTH = 60
 #: Largest constant exponent accepted in ``x ** k``.
 MAX_EXPONENT = 1000
@@ -53,6 +53,7 @@ FUNCTIONS = {
 }
 
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 _BAD_BINOPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
                ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&"}
 _DESCRIBE = {
@@ -257,7 +258,10 @@ def _check_expr(expr, source):
                 k = _constant_value(node.right)
                 if k is not None and abs(k) > MAX_EXPONENT:
                     raise _err(f"the exponent {k:g} is too large (at most {MAX_EXPONENT})", node.right, source)
-            stack += [(node.left, depth + 1), (node.right, depth + 1)]
+            # a + b + c + ... (or a*b*c*...) is flat, not deep: only a change of operator nests.
+            fam = _FAMILY.get(op)
+            stack += [(k, depth + (0 if fam and _FAMILY.get(type(getattr(k, "op", None))) == fam
+                                   and isinstance(k, ast.BinOp) else 1)) for k in (node.left, node.right)]
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
                 raise _err("only unary minus and plus are allowed", node, source)

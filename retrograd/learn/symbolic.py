@@ -81,6 +81,20 @@ def number(v):
     return sympy.Float(v)
 
 
+def _safe(fn):
+    """Return None instead of failing when SymPy recurses too deep on a huge expression."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except RecursionError:
+            return None
+    return wrapper
+
+
+@_safe
 def from_primitive(op: str, args: list, params=None):
     """The SymPy expression of primitive ``op`` applied to ``args`` (SymPy expressions or numbers).
 
@@ -122,6 +136,7 @@ def from_primitive(op: str, args: list, params=None):
     return None
 
 
+@_safe
 def diff(expr, name: str):
     """d(expr)/d(name), or None when ``expr`` is None.
 
@@ -134,6 +149,7 @@ def diff(expr, name: str):
     return sympy.diff(expr, symbol(name))
 
 
+@_safe
 def value(expr, values: dict):
     """The float value of ``expr`` with node values substituted (None if it cannot be evaluated).
 
@@ -144,8 +160,8 @@ def value(expr, values: dict):
     if expr is None or not AVAILABLE:
         return None
     try:
-        subs = {symbol(k): sympy.Float(v, 30) for k, v in values.items()
-                if isinstance(v, float) and symbol(k) in expr.free_symbols}
+        subs = {s: sympy.Float(values[s.name], 30) for s in expr.free_symbols
+                if isinstance(values.get(s.name), float)}
         out = complex(expr.xreplace(subs).evalf(30))
     except (TypeError, ValueError, ZeroDivisionError):
         return None
@@ -154,6 +170,7 @@ def value(expr, values: dict):
     return float(out.real)
 
 
+@_safe
 def text(expr):
     """The formula as a string (SymPy's printing), or None.
 
