@@ -14,9 +14,11 @@ import retrograd as rg
 from retrograd.cli import main
 from retrograd.learn import explain, lesson, program
 
+needs_sympy = pytest.mark.skipif(not rg.learn.symbolic.AVAILABLE, reason="needs SymPy (the learn extra)")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+@needs_sympy
 def test_english_walk_of_coursera_nw0():
     text = str(explain(lesson("coursera-nw0")))
     # forward table
@@ -37,6 +39,7 @@ def test_english_walk_of_coursera_nw0():
     assert "✗" not in text
 
 
+@needs_sympy
 def test_spanish_walk_of_coursera_nw1():
     text = str(explain(lesson("coursera-nw1", "es"), lang="es"))
     assert "Propagación hacia delante" in text and "Propagación hacia atrás" in text

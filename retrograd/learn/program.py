@@ -276,7 +276,8 @@ def _check_expr(expr, source):
         elif isinstance(node, ast.Name):
             if not isinstance(node.ctx, ast.Load):
                 raise _err("assignment is only allowed at the start of a line", node, source)
-            _check_name(node.id, node, source) if node.id.startswith("_") else None
+            if node.id.startswith("_"):
+                _check_name(node.id, node, source)
             if node.id in FUNCTIONS:
                 raise _err(f"{node.id} is a function: call it, like {node.id}(x)", node, source)
         elif isinstance(node, ast.Call):
