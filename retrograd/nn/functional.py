@@ -252,9 +252,13 @@ def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float
     >>> cross_entropy(rg.tensor([[2.0, 0.0], [0.0, 2.0]]), rg.tensor([0, 1]), reduction="none")
     tensor([0.12692801, 0.12692801])
     """
-    _check_reduction(reduction)
     z = _as_tensor(input)
-    tr = raw(target) if isinstance(target, Tensor) else np.asarray(target)
+    tr = target.data if isinstance(target, Tensor) else np.asarray(target)
+    zs = z.data.shape
+    if (tr.dtype.kind in "iu" and len(zs) == 2 and tr.shape == zs[:1] and not label_smoothing
+            and reduction in _REDUCTIONS and (not tr.size or (tr.min() >= 0 and tr.max() < zs[1]))):
+        return _ops.cross_entropy(z, tr, reduction=reduction)  # the common case, already checked
+    _check_reduction(reduction)
     if tr.dtype.kind == "f" and tr.shape == z.shape:  # class probabilities
         _check_same_shape("cross_entropy", z, tr)
         probs = _target_like(target, z)

@@ -17,7 +17,9 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from ..backend import get_default_dtype
-from ..tensor import Tensor
+from ..ops.elementwise import relu as _relu
+from ..ops.nn import linear as _linear
+from ..tensor import Tensor, _unary
 from . import functional as F
 from . import init
 
@@ -378,7 +380,12 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
-        return F.linear(x, self.weight, self.bias)
+        p = self._parameters
+        w = p["weight"]
+        if isinstance(x, Tensor) and x.data.ndim and x.data.shape[-1] == w.data.shape[1]:
+            b = p["bias"]  # the common case, checked: straight to the fused primitive
+            return _linear(x, w, b) if b is not None else _linear(x, w)
+        return F.linear(x, w, p["bias"])
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
@@ -393,7 +400,7 @@ class ReLU(Module):
     """
 
     def forward(self, x):
-        return F.relu(x)
+        return _unary(_relu, x) if isinstance(x, Tensor) else F.relu(x)
 
 
 class Sigmoid(Module):
