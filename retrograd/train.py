@@ -252,7 +252,8 @@ DEFAULTS = dict(data="digits", hidden=[64, 64], act="relu", opt="adam", lr=1e-3,
 
 def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = True,
         log=print, **config) -> dict:
-    """Train an MLP classifier; returns the metrics (also written to ``out/metrics.json``).
+    """Train an MLP classifier; returns the metrics (also written to ``out/metrics.json``),
+    with the trained model under ``"model"``.
 
     ``config`` keys (defaults in ``DEFAULTS``): ``data, hidden, act, opt, lr, momentum,
     weight_decay, epochs, batch, seed, dtype, n_samples, test_fraction, dropout, standardize``. With

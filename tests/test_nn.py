@@ -323,3 +323,32 @@ def test_init_functions():
     assert rg.nn.init.calculate_gain("tanh") == pytest.approx(5 / 3)
     with pytest.raises(ValueError):
         rg.nn.init.kaiming_uniform_(rg.zeros(3))
+
+
+# ----- the fused primitives over generated shapes ------------------------------------------
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(lead=st.lists(st.integers(0, 3), min_size=0, max_size=2), n_in=st.integers(1, 4),
+       n_out=st.integers(1, 3), bias=st.booleans(), seed=st.integers(0, 2 ** 16))
+def test_linear_gradcheck_generated_shapes(lead, n_in, n_out, bias, seed):
+    rng = np.random.default_rng(seed)
+    x = rg.tensor(rng.standard_normal(tuple(lead) + (n_in,)), requires_grad=True)
+    w = rg.tensor(rng.standard_normal((n_out, n_in)), requires_grad=True)
+    args = (x, w) + ((rg.tensor(rng.standard_normal(n_out), requires_grad=True),) if bias else ())
+    out = F.linear(*args)
+    ref = x.numpy() @ w.numpy().T + (args[2].numpy() if bias else 0)
+    np.testing.assert_allclose(out.numpy(), ref, rtol=1e-12, atol=1e-12)
+    assert gradcheck(lambda *a: F.linear(*a), args)
+
+
+@given(n=st.integers(1, 4), c=st.integers(1, 4), scale=st.floats(0.1, 50),
+       reduction=st.sampled_from(["mean", "sum", "none"]), seed=st.integers(0, 2 ** 16))
+def test_cross_entropy_generated_shapes_match_torch(n, c, scale, reduction, seed):
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n, c)) * scale
+    y = rng.integers(0, c, n)
+    _compare_loss(lambda a, b: F.cross_entropy(a, b, reduction=reduction),
+                  lambda a, b: torch.nn.functional.cross_entropy(a, b, reduction=reduction), [z, y], atol=1e-10)
+    zt = rg.tensor(z, requires_grad=True)
+    assert gradcheck(lambda a: F.cross_entropy(a, y, reduction=reduction), (zt,), atol=1e-4)
