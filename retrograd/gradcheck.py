@@ -16,17 +16,17 @@ def _as_outputs(out):
 def _numeric_jacobian(fn, inputs, k, eps, n_out):
     """Columns d(outputs)/d(inputs[k][j]) by central differences, one per element j."""
     x = inputs[k].data
-    flat = x.reshape(-1)  # a view: perturbing it perturbs the input in place
     cols = []
-    for j in range(flat.size):
-        orig = flat[j]
-        flat[j] = orig + eps
+    # Perturb the input's own array element by element (reshape(-1) could be a copy for a view).
+    for idx in np.ndindex(x.shape):
+        orig = x[idx]
+        x[idx] = orig + eps
         plus = [np.array(o.data if isinstance(o, Tensor) else o, dtype=np.float64).ravel()
                 for o in _as_outputs(fn(*inputs))]
-        flat[j] = orig - eps
+        x[idx] = orig - eps
         minus = [np.array(o.data if isinstance(o, Tensor) else o, dtype=np.float64).ravel()
                  for o in _as_outputs(fn(*inputs))]
-        flat[j] = orig
+        x[idx] = orig
         cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
     return cols  # cols[j][output] -> flat array over output elements
 

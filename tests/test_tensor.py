@@ -123,3 +123,10 @@ def test_gradcheck_passes_on_correct_rules_and_names_the_culprit_otherwise():
     assert "input 0 (x)" in msg and "element (1,)" in msg
     assert repr(float(2 * np.cos(1.5))) in msg and "numeric" in msg
     assert rg.gradcheck(lambda t: bad(t), [x], raise_exception=False) is False
+
+
+def test_gradcheck_perturbs_non_contiguous_inputs_in_place():
+    base = rg.tensor(np.arange(20.0).reshape(5, 4) / 10)
+    view = base[:, :3].detach().requires_grad_()
+    assert not view.data.flags.c_contiguous
+    assert rg.gradcheck(lambda t: (t * t).sum(), [view])
