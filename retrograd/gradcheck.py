@@ -13,6 +13,15 @@ def _as_outputs(out):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
+def _differentiable_inputs(inputs, who):
+    """``inputs`` as a list, and the positions of those that require grad (at least one)."""
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    if not diff_idx:
+        raise ValueError(f"{who}: no input requires grad, so there is nothing to check")
+    return inputs, diff_idx
+
+
 def _numeric_jacobian(fn, inputs, k, eps, n_out):
     """Columns d(outputs)/d(inputs[k][j]) by central differences, one per element j."""
     x = inputs[k].data
@@ -45,12 +54,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True) 
     >>> rg.gradcheck(lambda x: rg.sin(x) * x, [x])
     True
     """
-    if isinstance(inputs, Tensor):
-        inputs = [inputs]
-    inputs = list(inputs)
-    diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
-    if not diff_idx:
-        raise ValueError("gradcheck: no input requires grad, so there is nothing to check")
+    inputs, diff_idx = _differentiable_inputs(inputs, "gradcheck")
     outputs = _as_outputs(fn(*inputs))
     for k in diff_idx:
         numeric = _numeric_jacobian(fn, inputs, k, eps, len(outputs))
@@ -104,12 +108,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     >>> rg.gradgradcheck(lambda x: rg.tanh(x) * x, [x])
     True
     """
-    if isinstance(inputs, Tensor):
-        inputs = [inputs]
-    inputs = list(inputs)
-    diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
-    if not diff_idx:
-        raise ValueError("gradgradcheck: no input requires grad, so there is nothing to check")
+    inputs, diff_idx = _differentiable_inputs(inputs, "gradgradcheck")
     outputs = _as_outputs(fn(*inputs))
     for o in outputs:
         if not isinstance(o, Tensor):

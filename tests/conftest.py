@@ -1,6 +1,9 @@
 """Shared test settings: a hypothesis profile sized for CI's two cores."""
 
 import os
+import threading
+
+import pytest
 
 from hypothesis import HealthCheck, settings
 
@@ -34,3 +37,18 @@ def pytest_sessionstart(session):
     if missing:
         raise RuntimeError(f"CI is missing test dependencies: {', '.join(missing)}; "
                            "install with pip install -e '.[dev]' and apt-get install chromium")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The web lab's server on an ephemeral loopback port, for one test module."""
+    import importlib
+
+    labmod = importlib.import_module("retrograd.learn.lab")  # the module; rg.learn.lab is a function
+    srv = labmod.make_server("127.0.0.1", 0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(10)

@@ -5,7 +5,6 @@ import json
 import re
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -17,17 +16,6 @@ import importlib  # noqa: E402
 labmod = importlib.import_module("retrograd.learn.lab")  # the module, not rg.learn.lab()
 
 TIMEOUT = 10
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = labmod.make_server("127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(TIMEOUT)
 
 
 def request(srv, method, path, body=None, headers=None):

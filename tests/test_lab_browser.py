@@ -7,7 +7,6 @@ share the URL, and open the exported offline file.
 
 import os
 import shutil
-import threading
 from urllib.parse import parse_qs
 
 import pytest
@@ -39,17 +38,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = labmod.make_server("127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(10)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import math
 import xml.etree.ElementTree as ET
 
-import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 

@@ -55,8 +55,7 @@ def _linear_grad_w(g, out, x, w, b=None):
 def _linear_grad_b(g, out, x, w, b=None):
     if type(g) is _ndarray and g.ndim == 2 and raw(x).ndim == 2:
         return g.sum(axis=0)
-    xs, gs = raw(x).shape, raw(g).shape
-    lead = len(xs) - 1
+    lead = raw(x).ndim - 1
     if lead == 0:
         return g
     return sum_(g, tuple(range(-1 - lead, -1)))
