@@ -260,6 +260,17 @@ def test_url_state_is_shareable(page, server, browser):
         other.close()
 
 
+def test_shared_link_opened_in_a_tab_already_on_the_lab(page, server):
+    # Same document, new hash: the page must follow the link, not keep the old exercise.
+    open_lesson(page, server, "coursera-nw1")
+    answer(page, "c", "value", "-4")
+    page.goto(f"{server.url}#lesson=coursera-nw0&lang=es")
+    page.wait_for_selector('input[data-node="a"][data-kind="value"]')
+    assert page.locator('input[data-node="c"]').count() == 0   # network1's node c is gone
+    assert page.inner_text("#lang") == "English"                # the Spanish page offers English
+    assert state(box(page, "a", "value")) == "empty"            # and starts without old answers
+
+
 def test_new_values_from_server(page, server):
     open_lesson(page, server, "coursera-nw0")
     answer(page, "a", "value", "11")

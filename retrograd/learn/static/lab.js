@@ -961,8 +961,35 @@
     progress(); saveUrl();
   }
 
-  function init() {
+  // The exercise named by the URL (lesson or program, values, level, language, answers),
+  // else the one the page was built with.
+  function loadFromUrl() {
     var p = readUrl(), init = DATA.initial || {};
+    state.answers = {}; state.saved = null;
+    $("reveal").textContent = t("reveal");
+    if (p.get("lang")) state.lang = p.get("lang") === "es" ? "es" : "en";
+    state.level = p.get("level") === "primitive" ? "primitive" : (init.level || "assignment");
+    if (p.get("a")) { try { state.answers = JSON.parse(p.get("a")) || {}; } catch (e) { state.answers = {}; } }
+    var values = p.get("v") !== null ? parseValues(p.get("v")) : null;
+    applyLanguage();
+    var keep = Object.keys(state.answers).length > 0;
+    if (p.get("src")) {
+      state.lesson = null; state.source = p.get("src");
+      $("custom").open = true;
+      load(p.get("src"), values || {}, state.level, keep);
+    } else if (p.get("lesson") && lessonByName(p.get("lesson"))) {
+      loadLesson(p.get("lesson"), values, state.level, keep);
+    } else if (init.lesson && lessonByName(init.lesson)) {
+      loadLesson(init.lesson, init.values, state.level, keep);
+    } else if (init.custom) {
+      state.lesson = null; $("custom").open = true;
+      load(init.source, init.values || {}, state.level, keep);
+    } else if ((DATA.lessons || []).length) {
+      loadLesson(DATA.lessons[0].name, null, state.level, keep);
+    }
+  }
+
+  function init() {
     applyLanguage();
     $("lang").addEventListener("click", function () { state.lang = state.lang === "en" ? "es" : "en"; applyLanguage(); $("reveal").textContent = t(state.saved ? "hide" : "reveal"); });
     $("lesson").addEventListener("change", function () {
@@ -1005,27 +1032,10 @@
     });
     $("fd-button").addEventListener("mousedown", function (ev) { ev.preventDefault(); });
 
-    // initial state: URL first, then what the page was built with
-    if (p.get("lang")) state.lang = p.get("lang") === "es" ? "es" : "en";
-    state.level = p.get("level") === "primitive" ? "primitive" : (init.level || "assignment");
-    if (p.get("a")) { try { state.answers = JSON.parse(p.get("a")) || {}; } catch (e) { state.answers = {}; } }
-    var values = p.get("v") !== null ? parseValues(p.get("v")) : null;
-    applyLanguage();
-    var keep = Object.keys(state.answers).length > 0;
-    if (p.get("src")) {
-      state.lesson = null; state.source = p.get("src");
-      $("custom").open = true;
-      load(p.get("src"), values || {}, state.level, keep);
-    } else if (p.get("lesson") && lessonByName(p.get("lesson"))) {
-      loadLesson(p.get("lesson"), values, state.level, keep);
-    } else if (init.lesson && lessonByName(init.lesson)) {
-      loadLesson(init.lesson, init.values, state.level, keep);
-    } else if (init.custom) {
-      state.lesson = null; $("custom").open = true;
-      load(init.source, init.values || {}, state.level, keep);
-    } else if ((DATA.lessons || []).length) {
-      loadLesson(DATA.lessons[0].name, null, state.level, keep);
-    }
+    loadFromUrl();
+    // A shared link opened in a tab that already shows the lab changes only the hash: follow it.
+    // (saveUrl uses history.replaceState, which fires no hashchange, so this never loops.)
+    window.addEventListener("hashchange", loadFromUrl);
     if (DATA.mode !== "server") $("offline-note").hidden = false;
   }
 
