@@ -119,10 +119,6 @@ class Node:
         """True once a backward pass without ``retain_graph`` released this node."""
         return self.saved is None
 
-    def free(self) -> None:
-        self.saved = self.out = self.inputs = None
-        self.parents = ()
-
     def __repr__(self) -> str:
         return f"<{self.prim.name} backward>"
 
@@ -222,7 +218,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                     deps[pn] = left
                     if left == 0:
                         ready.append(pn)
-            if not retain_graph:
+            if not retain_graph:  # free the node: its saved arrays and its links to the inputs
                 node.saved = node.out = node.inputs = None
                 node.parents = ()
 
