@@ -16,6 +16,7 @@ saved arrays and its inputs once processed.
 from __future__ import annotations
 
 import contextlib
+import threading
 import weakref
 
 import numpy as np
@@ -23,21 +24,30 @@ import numpy as np
 from .ops import sum_to
 from .ops.primitive import raw
 
-_grad_enabled = True
+class _GradMode(threading.local):
+    """Whether operations are recorded, per thread (as PyTorch's grad mode), with the
+    values to restore when the ``with`` blocks that changed it end."""
+
+    def __init__(self):
+        self.enabled = True
+        self.saved = []
+
+
+_mode = _GradMode()
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations are being recorded for backward.
+    """Whether operations are being recorded for backward (in this thread).
 
     >>> import retrograd as rg
     >>> with rg.no_grad(): print(rg.is_grad_enabled())
     False
     """
-    return _grad_enabled
+    return _mode.enabled
 
 
 class set_grad_enabled(contextlib.ContextDecorator):
-    """Turn recording on or off inside a ``with`` block or a decorated function.
+    """Turn recording on or off inside a ``with`` block or a decorated function (this thread only).
 
     >>> import retrograd as rg
     >>> w = rg.tensor(2.0, requires_grad=True)
@@ -47,17 +57,14 @@ class set_grad_enabled(contextlib.ContextDecorator):
 
     def __init__(self, mode: bool):
         self.mode = bool(mode)
-        self.prev = []
 
     def __enter__(self):
-        global _grad_enabled
-        self.prev.append(_grad_enabled)
-        _grad_enabled = self.mode
+        _mode.saved.append(_mode.enabled)
+        _mode.enabled = self.mode
         return self
 
     def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self.prev.pop()
+        _mode.enabled = _mode.saved.pop()
         return False
 
 

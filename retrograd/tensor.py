@@ -15,6 +15,7 @@ import numpy as np
 from . import autograd
 from . import ops
 from .autograd import Node, run_backward
+from .autograd import _mode as _grad_mode
 from .backend import to_array
 from .errors import ShapeError, shape_error
 from .ops.primitive import register_tensor
@@ -317,7 +318,7 @@ def apply(prim, args, params):
         raise shape_error(prim.name, saved, params, exc) from None
     if type(out) is not _ndarray:
         out = np.asarray(out)
-    if autograd._grad_enabled:
+    if _grad_mode.enabled:
         parents = tuple((i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad)
         if parents:
             return _wrap(out, Node(prim, args, parents, saved, params, out))
@@ -334,7 +335,7 @@ def _unary(prim, x):
     t = _new(Tensor)
     t.data = out
     t.grad = t.name = None
-    if x.requires_grad and autograd._grad_enabled:
+    if x.requires_grad and _grad_mode.enabled:
         t.requires_grad = True
         t._node = Node(prim, (x,), ((0, x),), (x.data,), _NO_PARAMS, out)
     else:
@@ -369,7 +370,7 @@ def _binary(prim, a, b):
     t = _new(Tensor)
     t.data = out
     t.grad = t.name = None
-    if (a_rg or b_rg) and autograd._grad_enabled:
+    if (a_rg or b_rg) and _grad_mode.enabled:
         t.requires_grad = True
         parents = ((0, a), (1, b)) if a_rg and b_rg else (((0, a),) if a_rg else ((1, b),))
         t._node = Node(prim, (a, b), parents, (ad, bd), _NO_PARAMS, out)

@@ -202,3 +202,33 @@ def test_broadcast_gradients_are_reduced_to_the_input_shape():
     assert b.grad.shape == (3,) and s.grad.shape == ()
     np.testing.assert_array_equal(b.grad.numpy(), [8.0, 8.0, 8.0])
     assert s.grad.item() == 24.0
+
+
+def test_grad_mode_is_per_thread_like_pytorch():
+    import threading
+
+    w = rg.tensor(1.0, requires_grad=True)
+    inside, other = threading.Event(), threading.Event()
+    seen = {}
+
+    def worker():
+        with rg.no_grad():
+            inside.set()
+            other.wait(5)                      # the main thread records meanwhile
+            seen["worker"] = (w * 2).requires_grad
+        seen["worker_after"] = (w * 2).requires_grad
+
+    th = threading.Thread(target=worker)
+    th.start()
+    inside.wait(5)
+    seen["main"] = (w * 2).requires_grad       # not affected by the worker's no_grad
+    other.set()
+    th.join(5)
+    assert seen == {"worker": False, "worker_after": True, "main": True}
+
+    fresh = {}
+    with rg.no_grad():                         # a new thread starts with recording on
+        t = threading.Thread(target=lambda: fresh.setdefault("rec", (w * 2).requires_grad))
+        t.start()
+        t.join(5)
+    assert fresh == {"rec": True}

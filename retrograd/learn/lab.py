@@ -81,8 +81,9 @@ MAX_SOURCE = 20_000
 LEVELS = ("assignment", "primitive")
 #: How many extra value sets an offline page stores per program (for "New values").
 OFFLINE_VARIANTS = 5
-# The engine's grad mode is process-wide, so graphs are built one at a time even though the
-# server answers requests on several threads.
+# Graphs are built one at a time even though the server answers requests on several threads:
+# a burst of requests then queues instead of multiplying the CPU work (grad mode itself is
+# per thread, so the lock is not needed for correctness).
 _BUILD_LOCK = threading.Lock()
 
 
