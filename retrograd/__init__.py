@@ -15,13 +15,14 @@ from .backend import (bool_, float16, float32, float64, get_default_dtype, int32
 from .creation import (arange, eye, full, generator, linspace, manual_seed, ones, ones_like, rand,
                        randn, zeros, zeros_like)
 from .errors import GradcheckError, ShapeError
-from .functions import (abs, add, argmax, argmin, broadcast_to, cat, clip, concatenate, cos, div,
+from .ops.primitive import Primitive
+from .functions import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clip, concatenate, cos, div,
                         divide, exp, expand_dims, getitem, log, log_softmax, logsumexp, matmul, max,
                         maximum, mean, min, minimum, mul, multiply, negative, pow, power, relu,
                         reshape, sigmoid, sin, softmax, sqrt, squeeze, stack, sub, subtract, sum,
                         swapaxes, tan, tanh, transpose, unsqueeze, var, where)
 from .gradcheck import gradcheck
-from .tensor import Tensor, tensor
+from .tensor import Tensor, as_tensor, from_numpy, tensor
 from . import learn
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .gradcheck import gradgradcheck

@@ -3,11 +3,11 @@
 from .primitive import Primitive, raw
 from .elementwise import (add, sub, mul, div, power, neg, exp, log, sqrt, sin, cos, tan, tanh,
                           sigmoid, relu, absolute, maximum, minimum, clip, where)
-from .shape import broadcast_to, sum_to, reshape, transpose, getitem, index_add, concatenate, stack
+from .shape import broadcast_to, sum_to, reshape, transpose, getitem, index_add, concatenate, stack, setitem
 from .reduce import sum_, mean, amax, amin, logsumexp, softmax, log_softmax
 from .linalg import matmul
 
 ALL = [add, sub, mul, div, power, neg, exp, log, sqrt, sin, cos, tan, tanh, sigmoid, relu,
        absolute, maximum, minimum, clip, where, broadcast_to, sum_to, reshape, transpose,
-       getitem, index_add, concatenate, stack, sum_, mean, amax, amin, logsumexp, softmax,
+       getitem, index_add, concatenate, stack, setitem, sum_, mean, amax, amin, logsumexp, softmax,
        log_softmax, matmul]
