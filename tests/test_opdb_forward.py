@@ -23,8 +23,6 @@ def test_forward_matches_reference(info, dtype):
 
 @pytest.mark.parametrize("info,dtype", cases("method"))
 def test_method_matches_function(info, dtype):
-    if info.method is None and not info.aliases:
-        pytest.skip(f"{info.name} has no method form and no alias")
     for sample in info.sample_inputs(dtype):
         with np.errstate(all="ignore"):
             args, out = run_rg(info, sample)

@@ -31,8 +31,9 @@ Append one entry to the family file it belongs to (``elementwise.py``, ``reducti
   gradients are then checked against finite differences only.
 * Mark samples with kinks, ties, infinities or nans ``smooth=False``: they are compared with
   PyTorch (values and vjp) but not with finite differences.
-* Name the keyword arguments that take axes in ``axis_kwargs``: the error test rewrites them out
-  of range on every sample.
+* Name the arguments that take axes in ``axis_kwargs`` (keyword names, or positions of
+  positional arguments): the error test rewrites them out of range on every sample and expects
+  an IndexError naming the axis and the number of dimensions (and checks PyTorch raises too).
 * A known divergence is listed in ``skips={"vjp": "why"}`` (test kinds: ``forward``, ``method``,
   ``vjp``, ``jvp``, ``gradgrad``, ``axis_errors``), always with the reason; never to hide a bug.
 * Then run ``pytest tests/test_opdb_*.py -k sinh``.
@@ -49,8 +50,6 @@ import torch
 
 import retrograd as rg
 
-torch.set_default_dtype(torch.float64)
-
 DTYPES = (np.float32, np.float64)
 TEST_KINDS = ("forward", "method", "vjp", "jvp", "gradgrad", "axis_errors")
 
@@ -66,13 +65,15 @@ class SampleInput:
     ``grad_args`` lists the positions); integer or boolean ndarrays are passed as tensors that
     do not require grad; every other value (numbers, tuples, None) is passed unchanged.
     ``smooth=False`` marks a sample where finite differences mean nothing (kinks, ties, inf, nan).
+    ``check_grad=False`` compares only forward values (say why in ``desc``).
     """
 
-    def __init__(self, *args, kwargs=None, desc="", smooth=True, grad_args=None):
+    def __init__(self, *args, kwargs=None, desc="", smooth=True, grad_args=None, check_grad=True):
         self.args = args
         self.kwargs = dict(kwargs or {})
         self.desc = desc
         self.smooth = smooth
+        self.check_grad = check_grad
         if grad_args is None:
             grad_args = tuple(i for i, a in enumerate(args)
                               if isinstance(a, np.ndarray) and a.dtype.kind == "f")
@@ -93,10 +94,21 @@ class SampleInput:
         return [torch.tensor(a, requires_grad=requires_grad and i in self.grad_args)
                 if isinstance(a, np.ndarray) else a for i, a in enumerate(self.args)]
 
-    def with_kwargs(self, **kwargs):
-        """A copy with some keyword arguments replaced."""
-        return SampleInput(*self.args, kwargs={**self.kwargs, **kwargs}, desc=self.desc,
-                           smooth=self.smooth, grad_args=self.grad_args)
+    def with_arg(self, key, value):
+        """A copy with one argument replaced: ``key`` is a keyword name or a position."""
+        args, kwargs = list(self.args), dict(self.kwargs)
+        if isinstance(key, int):
+            args[key] = value
+        else:
+            kwargs[key] = value
+        return SampleInput(*args, kwargs=kwargs, desc=self.desc, smooth=self.smooth,
+                           grad_args=self.grad_args, check_grad=self.check_grad)
+
+    def get(self, key):
+        """The argument at position ``key`` or keyword ``key`` (None when absent)."""
+        if isinstance(key, int):
+            return self.args[key] if key < len(self.args) else None
+        return self.kwargs.get(key)
 
 
 def _short(a):
@@ -299,11 +311,31 @@ def differentiable_function(info, sample, dtype=None):
     return f, inputs
 
 
+def applies(info, kind) -> bool:
+    """Whether the generic test ``kind`` applies to ``info`` at all (no parameter otherwise)."""
+    if kind == "method":
+        return info.method is not None or bool(info.aliases)
+    if kind == "axis_errors":
+        return bool(info.axis_kwargs)
+    if kind in ("vjp", "jvp", "gradgrad") and not info.differentiable:
+        return False
+    if kind == "jvp":
+        return info.supports_jvp
+    if kind == "gradgrad":
+        return info.supports_gradgrad
+    return True
+
+
 def cases(kind, dtypes=DTYPES):
-    """pytest parameters: (op, dtype) for every entry and dtype, skipping the ops that opt out."""
+    """pytest parameters (op, dtype) for every entry the test ``kind`` applies to, and every dtype.
+
+    An entry that lists ``kind`` in its ``skips`` is reported as skipped, with its reason.
+    """
     import pytest
     params = []
     for info in OPS:
+        if not applies(info, kind):
+            continue
         for dtype in dtypes:
             marks = []
             if kind in info.skips:

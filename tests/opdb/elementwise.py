@@ -42,7 +42,7 @@ for name, fn, ref, method, samples in UNARY:
 
 register(OpInfo("abs_operator", op=rg.abs, ref=torch.abs, method=abs, samples=unary_samples(avoid=(0.0,))))
 register(OpInfo("pos_operator", op=lambda x: x, ref=lambda x: +x, method=operator.pos,
-                samples=unary_samples(extremes=False), supports_gradgrad=False))
+                samples=unary_samples(extremes=False)))
 
 
 # ----- binary -----------------------------------------------------------------------------------
