@@ -79,8 +79,10 @@ def _ties(dtype):
     return [SampleInput(a, a.copy(), desc="ties share the gradient", smooth=False)]
 
 
-register(OpInfo("maximum_ties", op=rg.maximum, ref=torch.maximum, method="maximum", samples=_ties))
-register(OpInfo("minimum_ties", op=rg.minimum, ref=torch.minimum, method="minimum", samples=_ties))
+register(OpInfo("maximum_ties", op=rg.maximum, ref=torch.maximum, method="maximum", samples=_ties,
+                supports_jvp=False, supports_gradgrad=False))  # ties: no finite differences
+register(OpInfo("minimum_ties", op=rg.minimum, ref=torch.minimum, method="minimum", samples=_ties,
+                supports_jvp=False, supports_gradgrad=False))  # ties: no finite differences
 
 
 # ----- clip and where -----------------------------------------------------------------------------

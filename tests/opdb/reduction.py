@@ -71,8 +71,10 @@ def _ties(dtype):
             SampleInput(x, desc="ties over everything", smooth=False)]
 
 
-register(OpInfo("max_ties", op=rg.max, ref=_torch_reduce(torch.amax), method="max", samples=_ties))
-register(OpInfo("min_ties", op=rg.min, ref=_torch_reduce(torch.amin), method="min", samples=_ties))
+register(OpInfo("max_ties", op=rg.max, ref=_torch_reduce(torch.amax), method="max", samples=_ties,
+                supports_jvp=False, supports_gradgrad=False))  # ties: no finite differences
+register(OpInfo("min_ties", op=rg.min, ref=_torch_reduce(torch.amin), method="min", samples=_ties,
+                supports_jvp=False, supports_gradgrad=False))  # ties: no finite differences
 
 
 def _logsumexp_ref(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
