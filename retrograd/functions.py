@@ -332,13 +332,14 @@ def swapaxes(x, axis1, axis2):
     return ops.transpose(x, tuple(perm))
 
 
-def squeeze(x, axis=None):
-    """Remove size-1 axes (all of them, or the one(s) given).
+def squeeze(x, axis=None, *, dim=None):
+    """Remove size-1 axes (all of them, or the one(s) given; PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
     >>> rg.squeeze(rg.tensor([[1.0], [2.0]])).shape
     (2,)
     """
+    axis = axis if dim is None else dim
     shape = np.shape(raw(x))
     if axis is None:
         new = tuple(n for n in shape if n != 1)

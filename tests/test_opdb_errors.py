@@ -17,7 +17,7 @@ def _out_of_range_samples(info, dtype):
     for sample in info.sample_inputs(dtype):
         for key in info.axis_kwargs:
             axis = sample.get(key)
-            if axis is None:
+            if axis is None or axis == ():
                 continue
             for bad in BAD:
                 value = bad if isinstance(axis, (int, np.integer)) else (bad,) + tuple(axis)[1:]
