@@ -94,6 +94,14 @@ class SampleInput:
         return [torch.tensor(a, requires_grad=requires_grad and i in self.grad_args)
                 if isinstance(a, np.ndarray) else a for i, a in enumerate(self.args)]
 
+    def rg_kwargs(self):
+        """The keyword arguments, arrays as retrograd tensors (never differentiated)."""
+        return {k: rg.tensor(v) if isinstance(v, np.ndarray) else v for k, v in self.kwargs.items()}
+
+    def torch_kwargs(self):
+        """The keyword arguments, arrays as torch tensors."""
+        return {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in self.kwargs.items()}
+
     def with_arg(self, key, value):
         """A copy with one argument replaced: ``key`` is a keyword name or a position."""
         args, kwargs = list(self.args), dict(self.kwargs)
@@ -274,14 +282,14 @@ def to_numpy(out):
 def run_rg(info, sample, requires_grad=True):
     """(args, output) of the function form of ``info`` on ``sample``."""
     args = sample.rg_args(requires_grad)
-    return args, info.op(*args, **sample.kwargs)
+    return args, info.op(*args, **sample.rg_kwargs())
 
 
 def run_ref(info, sample, requires_grad=True):
     """(args, output) of the reference (PyTorch, else NumPy) on ``sample``."""
     if info.ref is not None:
         args = sample.torch_args(requires_grad)
-        return args, info.ref(*args, **sample.kwargs)
+        return args, info.ref(*args, **sample.torch_kwargs())
     return list(sample.args), info.ref_numpy(*sample.args, **sample.kwargs)
 
 
@@ -306,7 +314,8 @@ def differentiable_function(info, sample, dtype=None):
         args = list(base)
         for p, x in zip(pos, xs):
             args[p] = x
-        return first(info.op(*args, **sample.kwargs))
+        return first(info.op(*args, **kwargs))
+    kwargs = sample.rg_kwargs()
     inputs = [sample.args[p] if dtype is None else sample.args[p].astype(dtype) for p in pos]
     return f, inputs
 
