@@ -3,7 +3,7 @@
 from . import core
 from .core import OPS, OpInfo, SampleInput, register
 
-FAMILIES = ["elementwise", "reduction", "shape", "indexing", "linalg", "nn"]
+FAMILIES = ["elementwise", "reduction", "shape", "indexing", "linalg", "nn", "creation"]
 for _family in FAMILIES:
     __import__(f"{__name__}.{_family}")
 

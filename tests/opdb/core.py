@@ -34,6 +34,9 @@ Append one entry to the family file it belongs to (``elementwise.py``, ``reducti
 * Name the arguments that take axes in ``axis_kwargs`` (keyword names, or positions of
   positional arguments): the error test rewrites them out of range on every sample and expects
   an IndexError naming the axis and the number of dimensions (and checks PyTorch raises too).
+* The coverage test finds the public names an entry tests from ``op``, ``aliases`` and a string
+  ``method``; name any other (operators, method-only forms) in ``covers``, e.g.
+  ``covers=("Tensor.__add__", "Tensor.__radd__")``.
 * A known divergence is listed in ``skips={"vjp": "why"}`` (test kinds: ``forward``, ``method``,
   ``vjp``, ``jvp``, ``gradgrad``, ``axis_errors``), always with the reason; never to hide a bug.
 * Then run ``pytest tests/test_opdb_*.py -k sinh``.
@@ -143,6 +146,7 @@ class OpInfo:
     supports_gradgrad: bool = True
     axis_kwargs: tuple = ()
     aliases: tuple = ()
+    covers: tuple = ()
     skips: dict = field(default_factory=dict)
     tol: dict = field(default_factory=dict)
 

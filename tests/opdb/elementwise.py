@@ -122,3 +122,10 @@ def rg_bool(shape, seed):
 
 
 register(OpInfo("where", op=rg.where, ref=lambda c, x, y: torch.where(c, x, _t(y, x)), samples=_where_samples))
+
+
+# ----- comparisons (not differentiable: boolean results) --------------------------------------------
+for _name, _cmp in [("lt", operator.lt), ("le", operator.le), ("gt", operator.gt), ("ge", operator.ge),
+                    ("eq", operator.eq), ("ne", operator.ne)]:
+    register(OpInfo(_name, op=_cmp, ref=_cmp, samples=binary_samples(low=-1, high=1, no_ties=False),
+                    differentiable=False))

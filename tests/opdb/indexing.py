@@ -37,7 +37,7 @@ def _samples(dtype):
 
 
 register(OpInfo("getitem", op=rg.getitem, ref=lambda x, idx: x[_torch_index(idx)],
-                method=lambda x, idx: x[idx], samples=_samples))
+                method=lambda x, idx: x[idx], samples=_samples, covers=("Tensor.__getitem__",)))
 
 
 def _negative_steps(dtype):

@@ -25,8 +25,8 @@ def _reshape_samples(dtype):
 
 register(OpInfo("reshape", op=rg.reshape, ref=torch.reshape, method="reshape", samples=_reshape_samples))
 register(OpInfo("view", op=lambda x, shape: x.view(*shape), ref=torch.reshape,
-                method=lambda x, shape: x.view(shape), samples=_reshape_samples))
-register(OpInfo("flatten", op=lambda x: x.flatten(), ref=torch.flatten,
+                method=lambda x, shape: x.view(shape), samples=_reshape_samples, covers=("Tensor.view",)))
+register(OpInfo("flatten", op=lambda x: x.flatten(), ref=torch.flatten, covers=("Tensor.flatten",),
                 samples=lambda dtype: [SampleInput(_x(dtype, s, i), desc=str(s))
                                        for i, s in enumerate([(), (3,), (2, 3), (2, 0, 2)])]))
 
@@ -60,9 +60,9 @@ def _reverse_ref(x):
 
 
 _ANY_SHAPE = [(), (3,), (2, 3), (2, 3, 4), (1, 0)]
-register(OpInfo("transpose_reverse", op=rg.transpose, ref=_reverse_ref, method=lambda x: x.T,
+register(OpInfo("transpose_reverse", op=rg.transpose, ref=_reverse_ref, method=lambda x: x.T, covers=("Tensor.T",),
                 samples=lambda dtype: [SampleInput(_x(dtype, s, i), desc=str(s)) for i, s in enumerate(_ANY_SHAPE)]))
-register(OpInfo("mT", op=lambda x: x.mT, ref=lambda x: x.mT,
+register(OpInfo("mT", op=lambda x: x.mT, ref=lambda x: x.mT, covers=("Tensor.mT",),
                 samples=lambda dtype: [SampleInput(_x(dtype, s, i), desc=str(s))
                                        for i, s in enumerate([(2, 3), (4, 2, 3), (1, 0, 2)])]))
 
@@ -82,7 +82,7 @@ def _squeeze_ref(x, axis=None, *, dim=None):
 
 register(OpInfo("squeeze", op=rg.squeeze, ref=_squeeze_ref,
                 method=lambda x, axis=None, dim=None: x.squeeze(axis, dim=dim),
-                samples=_squeeze_samples, axis_kwargs=("axis", "dim")))
+                samples=_squeeze_samples, axis_kwargs=("axis", "dim"), covers=("Tensor.squeeze",)))
 
 
 def _unsqueeze_samples(dtype):
@@ -104,7 +104,7 @@ def _broadcast_samples(dtype):
 register(OpInfo("broadcast_to", op=rg.broadcast_to, ref=torch.broadcast_to, method="broadcast_to",
                 samples=_broadcast_samples))
 register(OpInfo("expand", op=lambda x, shape: x.expand(*shape), ref=lambda x, shape: x.expand(*shape),
-                method=lambda x, shape: x.expand(shape), samples=_broadcast_samples))
+                method=lambda x, shape: x.expand(shape), samples=_broadcast_samples, covers=("Tensor.expand",)))
 
 
 # ----- joining -----------------------------------------------------------------------------------
@@ -124,7 +124,8 @@ def _cat(*xs, axis=0):
 
 
 register(OpInfo("concatenate", op=_cat, ref=lambda *xs, axis=0: torch.cat(xs, dim=axis), samples=_cat_samples,
-                aliases=(lambda *xs, axis=0: rg.cat(list(xs), axis=axis),), axis_kwargs=("axis",)))
+                aliases=(lambda *xs, axis=0: rg.cat(list(xs), axis=axis),), axis_kwargs=("axis",),
+                covers=("rg.concatenate", "rg.cat")))
 
 
 def _stack_samples(dtype):
@@ -137,4 +138,5 @@ def _stack_samples(dtype):
 
 
 register(OpInfo("stack", op=lambda *xs, axis=0: rg.stack(xs, axis=axis),
-                ref=lambda *xs, axis=0: torch.stack(xs, dim=axis), samples=_stack_samples, axis_kwargs=("axis",)))
+                ref=lambda *xs, axis=0: torch.stack(xs, dim=axis), samples=_stack_samples, axis_kwargs=("axis",),
+                covers=("rg.stack",)))
