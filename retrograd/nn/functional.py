@@ -190,11 +190,7 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     if pr.size and (np.nanmin(pr) < 0 or np.nanmax(pr) > 1):
         raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1]; "
                          "for raw scores (logits) use binary_cross_entropy_with_logits")
-    y = _target_like(target, p)
-    with np.errstate(divide="ignore"):
-        logp = _f.clip(_f.log(p), -100.0, None)
-        log1mp = _f.clip(_f.log(1 - p), -100.0, None)
-    loss = -(y * logp + (1 - y) * log1mp)
+    loss = _ops.binary_cross_entropy(p, _target_like(target, p))
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -202,8 +198,7 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean",
                                      pos_weight=None):
-    """Sigmoid and binary cross entropy in one stable formula:
-    max(z, 0) - z*y + log(1 + exp(-|z|)).
+    """Sigmoid and binary cross entropy in one stable formula: (1 - y) z + log(1 + exp(-z)).
 
     >>> import retrograd as rg
     >>> binary_cross_entropy_with_logits(rg.tensor([0.0]), rg.tensor([1.0]))
@@ -213,13 +208,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str 
     _check_same_shape("binary_cross_entropy_with_logits", input, target)
     z = _as_tensor(input)
     y = _target_like(target, z)
-    softplus_neg = _f.log(1 + _f.exp(-_f.abs(z)))  # log(1 + exp(-|z|))
+    # softplus(-z) = log(1 + exp(-z)) = logsumexp(0, -z): stable, and smooth at z = 0 (a sum of
+    # relu and |z| terms has the right value there but the wrong derivative).
+    softplus_neg = _f.logsumexp(_f.stack([np.zeros(z.shape, z.dtype), -z], axis=-1), axis=-1)
     if pos_weight is None:
-        loss = _f.relu(z) - z * y + softplus_neg
+        loss = (1 - y) * z + softplus_neg
     else:
         # (1 - y) z + (1 + (pw - 1) y) log(1 + exp(-z)), as PyTorch's
         lw = 1 + (pos_weight - 1) * y
-        loss = (1 - y) * z + lw * (softplus_neg + _f.relu(-z))
+        loss = (1 - y) * z + lw * softplus_neg
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -246,7 +243,8 @@ def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float
     """Cross entropy of logits ``input`` (N, C) or (C,) against class indices ``target``.
 
     The log-softmax is fused and stable (one graph node). A float ``target`` of the
-    same shape as ``input`` is read as class probabilities, as in PyTorch.
+    same shape as ``input`` is read as class probabilities, as in PyTorch; then ``input``
+    may be (N, C, d1, ...), the classes along axis 1.
 
     >>> import retrograd as rg
     >>> cross_entropy(rg.tensor([[2.0, 0.0], [0.0, 2.0]]), rg.tensor([0, 1]), reduction="none")
@@ -262,9 +260,10 @@ def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float
     if tr.dtype.kind == "f" and tr.shape == z.shape:  # class probabilities
         _check_same_shape("cross_entropy", z, tr)
         probs = _target_like(target, z)
+        c_axis = 1 if z.ndim > 1 else 0  # (N, C, d1, ...) or (C,): the class axis, as PyTorch
         if label_smoothing:
-            probs = probs * (1 - label_smoothing) + label_smoothing / z.shape[-1]
-        loss = -(_f.log_softmax(z, -1) * probs).sum(-1)
+            probs = probs * (1 - label_smoothing) + label_smoothing / z.shape[c_axis]
+        loss = -(_f.log_softmax(z, c_axis) * probs).sum(c_axis)
         return _reduce(loss, reduction)
     y = _class_indices(tr, z, "cross_entropy")
     if label_smoothing:
