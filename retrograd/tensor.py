@@ -342,6 +342,14 @@ class Tensor:
         """PyTorch's ``min``: see :meth:`max`."""
         return _f.min(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
+    def amax(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
+        """Largest values over ``dim`` (values only; tied maxima share the gradient)."""
+        return _f.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def amin(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
+        """Smallest values over ``dim`` (values only; tied minima share the gradient)."""
+        return _f.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
     def var(self, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
         return _f.var(self, axis, ddof, keepdims, dim=dim, keepdim=keepdim, correction=correction)
 
