@@ -352,13 +352,16 @@ def squeeze(x, axis=None, *, dim=None):
     return ops.reshape(x, new)
 
 
-def unsqueeze(x, axis):
-    """Insert a size-1 axis at ``axis`` (NumPy's ``expand_dims``).
+def unsqueeze(x, axis=None, *, dim=None):
+    """Insert a size-1 axis at ``axis`` (NumPy's ``expand_dims``; PyTorch's ``dim=`` too).
 
     >>> import retrograd as rg
     >>> rg.unsqueeze(rg.tensor([1.0, 2.0]), 0).shape
     (1, 2)
     """
+    axis = axis if dim is None else dim
+    if axis is None:
+        raise TypeError("unsqueeze: give the axis where the new size-1 axis goes, e.g. unsqueeze(x, 0)")
     shape = list(np.shape(raw(x)))
     nd = len(shape) + 1
     shape.insert(_axis(axis, nd, "unsqueeze") + nd, 1)
@@ -407,13 +410,14 @@ def getitem(x, idx):
     return ops.getitem(x, _index(idx))
 
 
-def concatenate(tensors, axis=0):
-    """Join tensors along an existing axis.
+def concatenate(tensors, axis=0, *, dim=None):
+    """Join tensors along an existing axis (PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
     >>> rg.concatenate([rg.tensor([1.0]), rg.tensor([2.0, 3.0])])
     tensor([1., 2., 3.])
     """
+    axis = axis if dim is None else dim
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
@@ -427,13 +431,14 @@ def concatenate(tensors, axis=0):
 cat = concatenate
 
 
-def stack(tensors, axis=0):
-    """Join tensors of the same shape along a new axis.
+def stack(tensors, axis=0, *, dim=None):
+    """Join tensors of the same shape along a new axis (PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
     >>> rg.stack([rg.tensor(1.0), rg.tensor(2.0)])
     tensor([1., 2.])
     """
+    axis = axis if dim is None else dim
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("stack: needs at least one tensor")

@@ -81,7 +81,12 @@ class Tensor:
 
     def size(self, dim=None):
         """The shape (PyTorch's ``size()``), or one dimension of it."""
-        return self.data.shape if dim is None else self.data.shape[dim]
+        if dim is None:
+            return self.data.shape
+        if self.data.ndim == 0:
+            raise _f.AxisError(f"size: axis {dim} is out of range for a tensor with 0 dimension(s); "
+                               "a 0-d tensor has no sizes (its shape is ())")
+        return self.data.shape[_f._axis(dim, self.data.ndim, "size")]
 
     def numel(self) -> int:
         """Number of elements."""

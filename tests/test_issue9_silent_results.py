@@ -39,6 +39,9 @@ def test_permute_must_name_every_axis():
     (lambda: rg.zeros(2, 3).softmax(2), 2, 2),
     (lambda: rg.zeros(2, 3).argmax(-3), -3, 2),
     (lambda: rg.tensor(2.0).sum(1), 1, 0),
+    (lambda: rg.zeros(2, 3).size(2), 2, 2),
+    (lambda: rg.tensor(2.0).size(0), 0, 0),
+    (lambda: rg.cat([rg.zeros(2, 3)], dim=2), 2, 2),
 ])
 def test_out_of_range_axes_raise_index_error_naming_axis_and_ndim(call, axis, ndim):
     with pytest.raises(IndexError, match=rf"axis {axis} is out of range for a tensor with {ndim} dimension"):

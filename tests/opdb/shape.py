@@ -87,11 +87,12 @@ register(OpInfo("squeeze", op=rg.squeeze, ref=_squeeze_ref,
 
 def _unsqueeze_samples(dtype):
     cases = [((), 0), ((), -1), ((3,), 0), ((3,), 1), ((2, 3), -1), ((2, 3), -3), ((0, 2), 1)]
-    return [SampleInput(_x(dtype, s, i), a, desc=f"{s} at {a}") for i, (s, a) in enumerate(cases)]
+    return [SampleInput(_x(dtype, s, i), a, desc=f"{s} at {a}") for i, (s, a) in enumerate(cases)] + [
+        SampleInput(_x(dtype, (2, 3), 9), kwargs=dict(dim=1), desc="dim=")]
 
 
 register(OpInfo("unsqueeze", op=rg.unsqueeze, ref=torch.unsqueeze, method="unsqueeze",
-                samples=_unsqueeze_samples, axis_kwargs=(1,), aliases=(rg.expand_dims,)))
+                samples=_unsqueeze_samples, axis_kwargs=(1, "dim"), aliases=(rg.expand_dims,)))
 
 
 # ----- broadcast_to / expand ---------------------------------------------------------------------
@@ -116,15 +117,20 @@ def _cat_samples(dtype):
         xs = [_x(dtype, s, 10 * i + j) for j, s in enumerate(shapes)]
         out.append(SampleInput(*xs, kwargs=dict(axis=axis), desc=f"{shapes} along {axis}"))
     out.append(SampleInput(_x(dtype, (2,), 1), _x(dtype, (3,), 2), desc="default axis"))
+    out.append(SampleInput(_x(dtype, (2, 1), 3), _x(dtype, (2, 2), 4), kwargs=dict(dim=1), desc="dim="))
     return out
 
 
-def _cat(*xs, axis=0):
-    return rg.concatenate(xs, axis=axis)
+def _cat(*xs, **axis):
+    return rg.concatenate(xs, **axis)
 
 
-register(OpInfo("concatenate", op=_cat, ref=lambda *xs, axis=0: torch.cat(xs, dim=axis), samples=_cat_samples,
-                aliases=(lambda *xs, axis=0: rg.cat(list(xs), axis=axis),), axis_kwargs=("axis",),
+def _torch_axis(axis=0, dim=None):
+    return axis if dim is None else dim
+
+
+register(OpInfo("concatenate", op=_cat, ref=lambda *xs, **k: torch.cat(xs, dim=_torch_axis(**k)),
+                samples=_cat_samples, aliases=(lambda *xs, **k: rg.cat(list(xs), **k),), axis_kwargs=("axis", "dim"),
                 covers=("rg.concatenate", "rg.cat")))
 
 
@@ -134,9 +140,11 @@ def _stack_samples(dtype):
                                           ((0, 2), 2, 1), ((2,), 1, 0)]):
         xs = [_x(dtype, shape, 10 * i + j) for j in range(n)]
         out.append(SampleInput(*xs, kwargs=dict(axis=axis), desc=f"{n} of {shape} along {axis}"))
+    out.append(SampleInput(_x(dtype, (2,), 1), _x(dtype, (2,), 2), kwargs=dict(dim=-1), desc="dim="))
     return out
 
 
-register(OpInfo("stack", op=lambda *xs, axis=0: rg.stack(xs, axis=axis),
-                ref=lambda *xs, axis=0: torch.stack(xs, dim=axis), samples=_stack_samples, axis_kwargs=("axis",),
+register(OpInfo("stack", op=lambda *xs, **k: rg.stack(xs, **k),
+                ref=lambda *xs, **k: torch.stack(xs, dim=_torch_axis(**k)), samples=_stack_samples,
+                axis_kwargs=("axis", "dim"),
                 covers=("rg.stack",)))
