@@ -76,10 +76,21 @@ def where(cond, x, y):
 def clip(x, min=None, max=None):
     """Limit values to ``[min, max]``; the gradient passes only inside the interval.
 
+    The bounds may be numbers, arrays or Tensors (which then get the gradient where they bind).
+
     >>> import retrograd as rg
     >>> rg.clip(rg.tensor([-2.0, 0.5, 2.0]), -1, 1)
     tensor([-1. ,  0.5,  1. ])
     """
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        # Tensor bounds (PyTorch's clamp with tensors): the gradient goes to the bound wherever
+        # it is the result, to x where lo <= x <= hi.
+        out = x
+        if min is not None:
+            out = where(raw(out) < raw(min), min, out)
+        if max is not None:
+            out = where(raw(out) > raw(max), max, out)
+        return out
     return ops.clip(x, lo=min, hi=max)
 
 

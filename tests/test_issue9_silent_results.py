@@ -202,3 +202,15 @@ def test_bce_gradient_at_probabilities_0_and_1_is_finite_as_pytorch():
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 def test_softmax_over_an_empty_axis_is_empty(name):
     assert getattr(rg, name)(rg.zeros(2, 0), axis=1).shape == tuple(getattr(torch, name)(torch.zeros(2, 0), 1).shape)
+
+
+def test_clip_with_tensor_bounds_differentiates_the_bounds_as_torch_clamp():
+    data = [-2.0, 0.5, 2.0, -1.0]
+    x, lo, hi = rg.tensor(data, requires_grad=True), rg.tensor([-1.0] * 4, requires_grad=True), \
+        rg.tensor(1.0, requires_grad=True)
+    rg.clip(x, lo, hi).sum().backward()
+    xt, lot, hit = torch.tensor(data, requires_grad=True), torch.tensor([-1.0] * 4, requires_grad=True), \
+        torch.tensor(1.0, requires_grad=True)
+    torch.clamp(xt, lot, hit).sum().backward()
+    for ours, theirs in [(x, xt), (lo, lot), (hi, hit)]:
+        np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())

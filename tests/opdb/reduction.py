@@ -60,9 +60,11 @@ register(OpInfo("sum", op=rg.sum, ref=_torch_reduce(torch.sum), method="sum",
 register(OpInfo("mean", op=rg.mean, ref=_torch_reduce(torch.mean), method="mean",
                 samples=reduction_samples(extremes=_SPECIALS), axis_kwargs=("axis", "dim")))
 register(OpInfo("max", op=rg.max, ref=_torch_reduce(torch.amax), method="max",
-                samples=reduction_samples(distinct=True, empty=False), axis_kwargs=("axis", "dim")))
+                samples=reduction_samples(distinct=True, empty=False, extremes=(np.inf, -np.inf, np.nan, 1.0)),
+                axis_kwargs=("axis", "dim")))
 register(OpInfo("min", op=rg.min, ref=_torch_reduce(torch.amin), method="min",
-                samples=reduction_samples(distinct=True, empty=False), axis_kwargs=("axis", "dim")))
+                samples=reduction_samples(distinct=True, empty=False, extremes=(np.inf, -np.inf, 1.0, 0.5)),
+                axis_kwargs=("axis", "dim")))
 
 
 def _ties(dtype):
