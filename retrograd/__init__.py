@@ -20,7 +20,7 @@ from .functions import (abs, add, argmax, argmin, broadcast_to, cat, clip, conca
                         maximum, mean, min, minimum, mul, multiply, negative, pow, power, relu,
                         reshape, sigmoid, sin, softmax, sqrt, squeeze, stack, sub, subtract, sum,
                         swapaxes, tan, tanh, transpose, unsqueeze, var, where)
-from .functions import permute
+from .functions import flatten, permute
 from .gradcheck import gradcheck
 from .tensor import Tensor, tensor
 from . import learn

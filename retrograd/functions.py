@@ -244,32 +244,34 @@ def _int_result(x, values):
     return _wrap(np.asarray(values), None) if isinstance(x, Tensor) else values
 
 
-def _arg_extreme(fn, x, axis, op):
-    if axis is None or _ndim(x) == 0:
+def _arg_extreme(fn, x, axis, keepdims, op):
+    nd = _ndim(x)
+    if axis is None or nd == 0:
         if axis is not None:
             _one_axis(x, axis, op)
-        return _int_result(x, fn(raw(x)))
-    return _int_result(x, fn(raw(x), axis=_one_axis(x, axis, op)))
+        out = fn(raw(x))
+        return _int_result(x, np.reshape(out, (1,) * nd) if keepdims else out)
+    return _int_result(x, fn(raw(x), axis=_one_axis(x, axis, op), keepdims=keepdims))
 
 
-def argmax(x, axis=None, *, dim=None):
+def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Index of the largest value (not differentiable).
 
     >>> import retrograd as rg
     >>> rg.argmax(rg.tensor([1.0, 5.0, 2.0]))
     tensor(1)
     """
-    return _arg_extreme(np.argmax, x, axis if dim is None else dim, "argmax")
+    return _arg_extreme(np.argmax, x, *_pick(axis, keepdims, dim, keepdim), "argmax")
 
 
-def argmin(x, axis=None, *, dim=None):
+def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Index of the smallest value (not differentiable).
 
     >>> import retrograd as rg
     >>> rg.argmin(rg.tensor([1.0, 5.0, 2.0]))
     tensor(0)
     """
-    return _arg_extreme(np.argmin, x, axis if dim is None else dim, "argmin")
+    return _arg_extreme(np.argmin, x, *_pick(axis, keepdims, dim, keepdim), "argmin")
 
 
 # ----- shapes ------------------------------------------------------------------------
@@ -380,6 +382,25 @@ def unsqueeze(x, axis=None, *, dim=None):
 
 
 expand_dims = unsqueeze
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Merge the axes from ``start_dim`` to ``end_dim`` (inclusive) into one (PyTorch's ``flatten``).
+
+    >>> import retrograd as rg
+    >>> rg.flatten(rg.zeros(2, 3, 4), 1).shape
+    (2, 12)
+    """
+    shape = np.shape(raw(x))
+    nd = len(shape)
+    if nd == 0:
+        _axis(start_dim, 0, "flatten"), _axis(end_dim, 0, "flatten")
+        return ops.reshape(x, (1,))
+    a = _axis(start_dim, nd, "flatten") + nd
+    b = _axis(end_dim, nd, "flatten") + nd
+    if a > b:
+        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return ops.reshape(x, shape[:a] + (int(np.prod(shape[a:b + 1])),) + shape[b + 1:])
 
 
 def broadcast_to(x, shape):

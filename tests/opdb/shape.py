@@ -26,9 +26,18 @@ def _reshape_samples(dtype):
 register(OpInfo("reshape", op=rg.reshape, ref=torch.reshape, method="reshape", samples=_reshape_samples))
 register(OpInfo("view", op=lambda x, shape: x.view(*shape), ref=torch.reshape,
                 method=lambda x, shape: x.view(shape), samples=_reshape_samples, covers=("Tensor.view",)))
-register(OpInfo("flatten", op=lambda x: x.flatten(), ref=torch.flatten, covers=("Tensor.flatten",),
-                samples=lambda dtype: [SampleInput(_x(dtype, s, i), desc=str(s))
-                                       for i, s in enumerate([(), (3,), (2, 3), (2, 0, 2)])]))
+def _flatten_samples(dtype):
+    out = [SampleInput(_x(dtype, s, i), desc=str(s)) for i, s in enumerate([(), (3,), (2, 3), (2, 0, 2)])]
+    out += [SampleInput(_x(dtype, (2, 3, 4), 5), 1, desc="from axis 1"),
+            SampleInput(_x(dtype, (2, 3, 4), 6), kwargs=dict(start_dim=0, end_dim=1), desc="axes 0 to 1"),
+            SampleInput(_x(dtype, (2, 3, 4, 1), 7), kwargs=dict(start_dim=-3, end_dim=-2), desc="negative"),
+            SampleInput(_x(dtype, (2, 3), 8), kwargs=dict(start_dim=1, end_dim=1), desc="one axis"),
+            SampleInput(_x(dtype, (), 9), kwargs=dict(start_dim=0, end_dim=-1), desc="0-d with axes")]
+    return out
+
+
+register(OpInfo("flatten", op=rg.flatten, ref=torch.flatten, method="flatten", samples=_flatten_samples,
+                axis_kwargs=(1, "start_dim", "end_dim")))
 
 
 # ----- transposes --------------------------------------------------------------------------------
@@ -102,10 +111,15 @@ def _broadcast_samples(dtype):
     return [SampleInput(_x(dtype, a, i), b, desc=f"{a} to {b}") for i, (a, b) in enumerate(cases)]
 
 
+def _expand_samples(dtype):
+    return _broadcast_samples(dtype) + [SampleInput(_x(dtype, (2, 1), 9), (-1, 3), desc="-1 keeps an axis"),
+                                        SampleInput(_x(dtype, (2, 1), 10), (4, -1, 3), desc="new axis and -1")]
+
+
 register(OpInfo("broadcast_to", op=rg.broadcast_to, ref=torch.broadcast_to, method="broadcast_to",
                 samples=_broadcast_samples))
 register(OpInfo("expand", op=lambda x, shape: x.expand(*shape), ref=lambda x, shape: x.expand(*shape),
-                method=lambda x, shape: x.expand(shape), samples=_broadcast_samples, covers=("Tensor.expand",)))
+                method=lambda x, shape: x.expand(shape), samples=_expand_samples, covers=("Tensor.expand",)))
 
 
 # ----- joining -----------------------------------------------------------------------------------
