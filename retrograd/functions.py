@@ -435,11 +435,52 @@ def _index(idx):
 def getitem(x, idx):
     """``x[idx]`` with basic and integer-array indexing; repeated indices accumulate gradients.
 
+    An integer next to index arrays selects first, as in PyTorch (NumPy counts it among the
+    arrays, which can move the result's axes to the front): ``x[0, :, [1, 2]]`` of a (3, 4, 5)
+    tensor has shape (4, 2).
+
     >>> import retrograd as rg
     >>> rg.getitem(rg.tensor([1.0, 2.0, 3.0]), [0, 0, 2])
     tensor([1., 1., 3.])
+    >>> rg.zeros(3, 4, 5)[0, :, [1, 2]].shape
+    (4, 2)
     """
-    return ops.getitem(x, _index(idx))
+    idx = _index(idx)
+    if _mixes_integers_and_arrays(idx):
+        first, then = _integers_first(idx)
+        return ops.getitem(ops.getitem(x, first), then)
+    return ops.getitem(x, idx)
+
+
+def _is_int(i) -> bool:
+    return isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) or (
+        isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu")
+
+
+def _mixes_integers_and_arrays(idx) -> bool:
+    return (any(isinstance(i, np.ndarray) and not _is_int(i) for i in idx)
+            and any(_is_int(i) for i in idx))
+
+
+def _integers_first(idx):
+    """Split an index into (integers and slices, then the arrays): PyTorch's reading of it."""
+    first, then = [], []
+    for i in idx:
+        if _is_int(i):
+            first.append(int(i))
+        elif isinstance(i, np.ndarray):  # an index array (a boolean one spans i.ndim axes)
+            first.extend([slice(None)] * (i.ndim if i.dtype.kind == "b" else 1))
+            then.append(i)
+        elif i is None:
+            first.append(None)
+            then.append(slice(None))
+        elif i is Ellipsis:
+            first.append(Ellipsis)
+            then.append(Ellipsis)
+        else:  # a slice
+            first.append(i)
+            then.append(slice(None))
+    return tuple(first), tuple(then)
 
 
 def concatenate(tensors, axis=0, *, dim=None):

@@ -214,3 +214,13 @@ def test_clip_with_tensor_bounds_differentiates_the_bounds_as_torch_clamp():
     torch.clamp(xt, lot, hit).sum().backward()
     for ours, theirs in [(x, xt), (lo, lot), (hi, hit)]:
         np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("idx", [(0, slice(None), [0, 2, 2]), (-1, None, [1, 1]), (-1, Ellipsis, [[1], [0]])],
+                         ids=repr)
+def test_an_integer_next_to_index_arrays_selects_first_as_pytorch(idx):
+    x = np.arange(60.0).reshape(3, 4, 5)
+    ours = rg.tensor(x)[tuple(np.array(i) if isinstance(i, list) else i for i in idx)]
+    theirs = torch.tensor(x)[tuple(torch.tensor(i) if isinstance(i, list) else i for i in idx)]
+    assert ours.shape == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
