@@ -60,17 +60,29 @@ register(OpInfo("sum", op=rg.sum, ref=_torch_reduce(torch.sum), method="sum",
 register(OpInfo("mean", op=rg.mean, ref=_torch_reduce(torch.mean), method="mean",
                 samples=reduction_samples(extremes=_SPECIALS), axis_kwargs=("axis", "dim")))
 register(OpInfo("max", op=rg.max, ref=_torch_reduce(torch.amax), method="max",
-                samples=reduction_samples(distinct=True, empty=False, extremes=(np.inf, -np.inf, np.nan, 1.0)),
-                axis_kwargs=("axis", "dim")))
+                samples=reduction_samples(distinct=True, empty=False), axis_kwargs=("axis", "dim")))
 register(OpInfo("min", op=rg.min, ref=_torch_reduce(torch.amin), method="min",
-                samples=reduction_samples(distinct=True, empty=False, extremes=(np.inf, -np.inf, 1.0, 0.5)),
-                axis_kwargs=("axis", "dim")))
+                samples=reduction_samples(distinct=True, empty=False), axis_kwargs=("axis", "dim")))
 
 
 def _ties(dtype):
     x = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], dtype=dtype)
     return [SampleInput(x, kwargs=dict(axis=1), desc="ties share the gradient", smooth=False),
             SampleInput(x, desc="ties over everything", smooth=False)]
+
+
+def _extremes(values):
+    def samples(dtype):
+        x = np.array([values, values[::-1]], dtype=dtype)
+        return [SampleInput(x, kwargs=dict(axis=1), desc="inf, nan", smooth=False),
+                SampleInput(x, desc="inf, nan over everything", smooth=False)]
+    return samples
+
+
+register(OpInfo("max_inf_nan", op=rg.max, ref=_torch_reduce(torch.amax), method="max",
+                samples=_extremes((np.inf, -np.inf, np.nan, 1.0)), supports_jvp=False, supports_gradgrad=False))
+register(OpInfo("min_inf_nan", op=rg.min, ref=_torch_reduce(torch.amin), method="min",
+                samples=_extremes((np.inf, -np.inf, 1.0, -np.inf)), supports_jvp=False, supports_gradgrad=False))
 
 
 register(OpInfo("max_ties", op=rg.max, ref=_torch_reduce(torch.amax), method="max", samples=_ties,
