@@ -269,7 +269,12 @@ class Tensor:
     view = reshape
 
     def flatten(self, start_dim=0, end_dim=-1):
-        """Merge the axes from ``start_dim`` to ``end_dim`` into one (all of them by default)."""
+        """Merge the axes from ``start_dim`` to ``end_dim`` into one (all of them by default).
+
+        >>> import retrograd as rg
+        >>> rg.zeros(2, 3, 4).flatten(1).shape
+        (2, 12)
+        """
         return _f.flatten(self, start_dim, end_dim)
     def transpose(self, *axes): return _f.transpose(self, *axes)
     def permute(self, *axes): return _f.permute(self, _shape_args(axes))
@@ -278,7 +283,12 @@ class Tensor:
     def broadcast_to(self, *shape): return _f.broadcast_to(self, _shape_args(shape))
 
     def expand(self, *sizes):
-        """PyTorch's ``expand``: ``broadcast_to`` where a size of -1 keeps that axis."""
+        """PyTorch's ``expand``: ``broadcast_to`` where a size of -1 keeps that axis.
+
+        >>> import retrograd as rg
+        >>> rg.zeros(2, 1).expand(-1, 3).shape
+        (2, 3)
+        """
         sizes = _shape_args(sizes)
         lead = len(sizes) - self.data.ndim
         return _f.broadcast_to(self, tuple(self.data.shape[i - lead] if n == -1 and i >= lead else n
