@@ -21,7 +21,7 @@ from .functions import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat,
                         maximum, mean, min, minimum, mul, multiply, negative, pow, power, relu,
                         reshape, sigmoid, sin, softmax, sqrt, squeeze, stack, sub, subtract, sum,
                         swapaxes, tan, tanh, transpose, unsqueeze, var, where)
-from .functions import permute
+from .functions import flatten, permute
 from .gradcheck import gradcheck
 from .tensor import Tensor, as_tensor, from_numpy, tensor
 from . import learn

@@ -39,6 +39,9 @@ def test_permute_must_name_every_axis():
     (lambda: rg.zeros(2, 3).softmax(2), 2, 2),
     (lambda: rg.zeros(2, 3).argmax(-3), -3, 2),
     (lambda: rg.tensor(2.0).sum(1), 1, 0),
+    (lambda: rg.zeros(2, 3).size(2), 2, 2),
+    (lambda: rg.tensor(2.0).size(0), 0, 0),
+    (lambda: rg.cat([rg.zeros(2, 3)], dim=2), 2, 2),
 ])
 def test_out_of_range_axes_raise_index_error_naming_axis_and_ndim(call, axis, ndim):
     with pytest.raises(IndexError, match=rf"axis {axis} is out of range for a tensor with {ndim} dimension"):
@@ -199,3 +202,25 @@ def test_bce_gradient_at_probabilities_0_and_1_is_finite_as_pytorch():
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 def test_softmax_over_an_empty_axis_is_empty(name):
     assert getattr(rg, name)(rg.zeros(2, 0), axis=1).shape == tuple(getattr(torch, name)(torch.zeros(2, 0), 1).shape)
+
+
+def test_clip_with_tensor_bounds_differentiates_the_bounds_as_torch_clamp():
+    data = [-2.0, 0.5, 2.0, -1.0]
+    x, lo, hi = rg.tensor(data, requires_grad=True), rg.tensor([-1.0] * 4, requires_grad=True), \
+        rg.tensor(1.0, requires_grad=True)
+    rg.clip(x, lo, hi).sum().backward()
+    xt, lot, hit = torch.tensor(data, requires_grad=True), torch.tensor([-1.0] * 4, requires_grad=True), \
+        torch.tensor(1.0, requires_grad=True)
+    torch.clamp(xt, lot, hit).sum().backward()
+    for ours, theirs in [(x, xt), (lo, lot), (hi, hit)]:
+        np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("idx", [(0, slice(None), [0, 2, 2]), (-1, None, [1, 1]), (-1, Ellipsis, [[1], [0]])],
+                         ids=repr)
+def test_an_integer_next_to_index_arrays_selects_first_as_pytorch(idx):
+    x = np.arange(60.0).reshape(3, 4, 5)
+    ours = rg.tensor(x)[tuple(np.array(i) if isinstance(i, list) else i for i in idx)]
+    theirs = torch.tensor(x)[tuple(torch.tensor(i) if isinstance(i, list) else i for i in idx)]
+    assert ours.shape == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -13,8 +13,8 @@ op; the generic tests in ``tests/test_opdb_*.py`` run every entry x sample x dty
 How to add an op
 ----------------
 Append one entry to the family file it belongs to (``elementwise.py``, ``reduction.py``,
-``shape.py``, ``indexing.py``, ``linalg.py``, ``nn.py``; a new family is a new file listed in
-``FAMILIES`` in ``tests/opdb/__init__.py``)::
+``shape.py``, ``indexing.py``, ``linalg.py``, ``nn.py``, ``creation.py``; a new family is a new
+file listed in ``FAMILIES`` in ``tests/opdb/__init__.py``)::
 
     register(OpInfo(
         "sinh",
@@ -29,8 +29,15 @@ Append one entry to the family file it belongs to (``elementwise.py``, ``reducti
   spells the call differently, give ``ref`` as a small lambda.
 * An op PyTorch does not have gets ``ref_numpy`` (NumPy on the plain arrays) instead; its
   gradients are then checked against finite differences only.
+* Samples are plain: ``SampleInput(x, 1, kwargs=dict(keepdims=True), desc="rows")``. Float
+  ndarrays among the positional arguments are differentiated (``grad_args=`` picks some); keyword
+  arrays never are. Cover 0-d, size-0 and size-1 axes, negative axes, broadcasting, every keyword,
+  and +-inf/nan where meaningful; keep arrays small (gradgradcheck is element by element).
 * Mark samples with kinks, ties, infinities or nans ``smooth=False``: they are compared with
-  PyTorch (values and vjp) but not with finite differences.
+  PyTorch (values and vjp) but not with finite differences. ``check_grad=False`` (with the reason
+  in ``desc``) compares a sample's values only.
+* ``differentiable=False`` for ops without derivatives (argmax, comparisons, creation);
+  ``supports_jvp`` / ``supports_gradgrad`` likewise.
 * Name the arguments that take axes in ``axis_kwargs`` (keyword names, or positions of
   positional arguments): the error test rewrites them out of range on every sample and expects
   an IndexError naming the axis and the number of dimensions (and checks PyTorch raises too).

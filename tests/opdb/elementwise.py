@@ -96,6 +96,8 @@ def _clip_samples(dtype):
     out.append(SampleInput(x, kwargs=dict(max=0.5), desc="max only"))
     out.append(SampleInput(x, kwargs=dict(min=-1.0, max=0.5), desc="keywords"))
     out.append(SampleInput(special(dtype), -1.0, 1.0, desc="inf, nan", smooth=False))
+    out.append(SampleInput(x, make((2, 3), dtype, -1.5, -0.5, seed=10), make((3,), dtype, 0.5, 1.5, seed=11),
+                           desc="tensor bounds (broadcast), differentiated"))
     return out
 
 
