@@ -10,10 +10,11 @@
 
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .backend import (bool_, float16, float32, float64, get_default_dtype, int32, int64,
+from .backend import (bool_, device, float16, float32, float64, get_default_dtype, int32, int64,
                       set_default_dtype)
-from .creation import (arange, eye, full, generator, linspace, manual_seed, ones, ones_like, rand,
-                       randn, zeros, zeros_like)
+from .creation import (arange, empty, empty_like, eye, full, full_like, generator, linspace,
+                       manual_seed, normal, ones, ones_like, rand, rand_like, randint, randn,
+                       randn_like, randperm, zeros, zeros_like)
 from .errors import GradcheckError, ShapeError
 from .functions import (abs, add, argmax, argmin, broadcast_to, cat, clip, concatenate, cos, div,
                         divide, exp, expand_dims, getitem, log, log_softmax, logsumexp, matmul, max,
@@ -26,5 +27,8 @@ from . import learn
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .gradcheck import gradgradcheck
 from . import nn, optim, data
+
+# PyTorch's dtype names (they shadow the builtins only as attributes of this package).
+float, double, half, long, int, bool = float32, float64, float16, int64, int32, bool_  # noqa: A001
 
 __version__ = "0.1.0"

@@ -16,7 +16,7 @@ from . import autograd
 from . import ops
 from .autograd import Node, run_backward
 from .autograd import _mode as _grad_mode
-from .backend import to_array
+from .backend import CPU, check_device, to_array
 from .errors import ShapeError, shape_error
 from .ops.primitive import register_tensor
 
@@ -406,17 +406,22 @@ def _root_gradient(t, gradient):
     return g
 
 
-def tensor(data, requires_grad=False, dtype=None, name=None) -> Tensor:
+def tensor(data, requires_grad=False, dtype=None, name=None, device=None) -> Tensor:
     """Make a Tensor from a number, a (nested) list or an ndarray.
 
-    Python numbers and lists get the default dtype (float64, see
-    ``rg.set_default_dtype``); NumPy arrays keep their dtype unless ``dtype``
-    is given. Strings and object arrays raise TypeError.
+    Python floats and float lists get the default dtype (float64, see
+    ``rg.set_default_dtype``); Python ints and integer lists get int64 and
+    bools bool, as in PyTorch; NumPy arrays keep their dtype unless ``dtype``
+    is given. Strings and object arrays raise TypeError. ``device`` may only
+    be ``"cpu"``.
 
     >>> import retrograd as rg
-    >>> rg.tensor([1, 2], requires_grad=True, name="w")
+    >>> rg.tensor([1.0, 2.0], requires_grad=True, name="w")
     tensor([1., 2.], name='w', requires_grad=True)
+    >>> rg.tensor([1, 2]).dtype
+    dtype('int64')
     """
+    check_device(device)
     if isinstance(data, Tensor):
         data = data.data
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)

@@ -6,8 +6,9 @@ from .elementwise import (add, sub, mul, div, power, neg, exp, log, sqrt, sin, c
 from .shape import broadcast_to, sum_to, reshape, transpose, getitem, index_add, concatenate, stack
 from .reduce import sum_, mean, amax, amin, logsumexp, softmax, log_softmax
 from .linalg import matmul
+from .convert import cast
 
 ALL = [add, sub, mul, div, power, neg, exp, log, sqrt, sin, cos, tan, tanh, sigmoid, relu,
        absolute, maximum, minimum, clip, where, broadcast_to, sum_to, reshape, transpose,
        getitem, index_add, concatenate, stack, sum_, mean, amax, amin, logsumexp, softmax,
-       log_softmax, matmul]
+       log_softmax, matmul, cast]
