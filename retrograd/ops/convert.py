@@ -13,7 +13,7 @@ from .primitive import Primitive, raw
 
 
 def _cast_impl(x, dtype):
-    return np.array(x, dtype=dtype, copy=True)
+    return np.array(x, dtype=dtype, copy=True, order="C")
 
 
 cast = Primitive("cast", _cast_impl,
