@@ -21,6 +21,7 @@ from .functions import (abs, add, argmax, argmin, broadcast_to, cat, clip, conca
                         mean, min, minimum, mul, multiply, negative, pow, power, relu,
                         reshape, sigmoid, sin, softmax, sqrt, squeeze, stack, sub, subtract, sum,
                         swapaxes, tan, tanh, transpose, unsqueeze, var, where)
+from .functions import permute
 from .gradcheck import gradcheck
 from .tensor import Tensor, tensor
 # Breadth (issue 13): PyTorch's tensor functions, by family.

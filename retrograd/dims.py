@@ -1,4 +1,5 @@
-"""Dimension arguments, checked once: ``dim=-1`` style indices and PyTorch's error for a bad one.
+"""Dimension arguments as non-negative axes, checked by ``functions._axis`` (the one place axes
+are checked: out of range raises ``AxisError``, an IndexError as PyTorch's).
 
 >>> from retrograd.dims import norm_dim
 >>> norm_dim(3, -1, "flip")
@@ -7,26 +8,22 @@
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
+from .functions import _axis
 
-def norm_dim(ndim: int, dim, op: str, *, extra: int = 0) -> int:
-    """``dim`` as a non-negative axis of a tensor with ``ndim`` dims (``extra`` more for new axes).
 
-    0-d tensors accept 0 and -1, as in PyTorch. Raises IndexError naming the op and the range.
+def norm_dim(ndim: int, dim, op: str) -> int:
+    """``dim`` as a non-negative axis of a tensor with ``ndim`` dims (0-d accepts 0 and -1).
 
     >>> norm_dim(2, 5, "narrow")
     Traceback (most recent call last):
     ...
-    IndexError: narrow: dim 5 is out of range for a tensor with 2 dimension(s) (expected -2 ... 1)
+    retrograd.errors.AxisError: narrow: axis 5 is out of range for a tensor with 2 dimension(s); use an axis from -2 to 1
     """
-    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__} ({dim!r})")
-    n = max(ndim + extra, 1)
-    if not -n <= dim < n:
-        raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dimension(s) "
-                         f"(expected {-n} ... {n - 1})")
-    return int(dim) % n
+    return _axis(dim, ndim, op) + builtins.max(ndim, 1)
 
 
 def norm_dims(ndim: int, dims, op: str) -> tuple:

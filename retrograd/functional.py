@@ -151,6 +151,10 @@ def _trace(f, args, positions, name, has_aux=False):
         with enable_grad():
             out = f(*call)
     out, aux = _output(out, name, has_aux)
+    if any(out is x for x in ins):
+        # f returned an input unchanged: give the output a node of its own, so that retiring
+        # the inputs (see _retire) does not make the output a constant with derivative 0.
+        out = ops.reshape(out, out.data.shape)
     return ins, out, aux
 
 

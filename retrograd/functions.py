@@ -15,7 +15,7 @@ import numpy as np
 
 from . import ops
 from .conversion import to_dtype
-from .errors import ShapeError
+from .errors import AxisError, ShapeError
 from .ops.primitive import raw
 from .tensor import Tensor, _binary, _unary, _wrap
 
@@ -89,20 +89,31 @@ def _ndim(x) -> int:
     return np.ndim(raw(x))
 
 
+def _axis(a, nd: int, op: str) -> int:
+    """One axis checked against ``nd`` dimensions, as a negative int.
+
+    The one place every function that takes an axis normalises it. Out of range raises
+    ``AxisError`` (an IndexError, as PyTorch's); a 0-d tensor accepts 0 and -1, as PyTorch.
+    """
+    n = builtins.max(nd, 1)
+    if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+        raise TypeError(f"{op}: an axis must be an integer, got {a!r}")
+    if not -n <= a < n:
+        raise AxisError(f"{op}: axis {a} is out of range for a tensor with {nd} dimension(s); "
+                        f"use an axis from {-n} to {n - 1}")
+    return int(a) - n if a >= 0 else int(a)
+
+
 def _axes(x, axis, op) -> tuple:
-    """Normalise ``axis`` (None, int or tuple) to a tuple of negative axes."""
+    """Normalise ``axis`` (None, int or tuple) to a tuple of distinct negative axes (() for 0-d)."""
     nd = _ndim(x)
     if axis is None:
         return tuple(range(-nd, 0))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for a in axes:
-        if not -nd <= a < builtins.max(nd, 1) or (nd == 0 and a not in (0, -1)):
-            raise ShapeError(f"{op}: axis {a} is out of range for a tensor with {nd} dimension(s)")
-        out.append(int(a) - nd if a >= 0 else int(a))
-    if nd == 0:
-        return ()
-    return tuple(out)
+    out = tuple(_axis(a, nd, op) for a in axes)
+    if len(set(out)) != len(out):
+        raise ShapeError(f"{op}: axis {axis} names the same axis twice")
+    return out if nd else ()
 
 
 def _pick(axis, keepdims, dim, keepdim):
@@ -175,8 +186,9 @@ def var(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correct
     n = 1
     for a in axes:
         n *= np.shape(raw(x))[a]
-    d = x - ops.mean(x, axes, keepdims=True)
-    return ops.sum_(d * d, axes, keepdims=keepdims) / (n - ddof)
+    d = x - ops.mean(x, axes, keepdims=True) if n else x
+    with np.errstate(divide="ignore", invalid="ignore"):  # n <= ddof gives inf (or nan), as PyTorch
+        return ops.sum_(d * d, axes, keepdims=keepdims) / builtins.max(n - ddof, 0)
 
 
 def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
@@ -191,9 +203,15 @@ def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 
 def _one_axis(x, axis, op) -> int:
+    return _axis(axis, _ndim(x), op)
+
+
+def _along(prim, x, axis, op):
+    """``prim`` along one axis; a 0-d tensor is treated as a vector of one element (as PyTorch)."""
+    ax = _one_axis(x, axis, op)
     if _ndim(x) == 0:
-        raise ShapeError(f"{op}: needs at least one dimension, got a 0-d tensor")
-    return _axes(x, axis, op)[0]
+        return ops.reshape(prim(ops.reshape(x, (1,)), -1), ())
+    return prim(x, ax)
 
 
 def softmax(x, axis=-1, *, dim=None):
@@ -203,7 +221,7 @@ def softmax(x, axis=-1, *, dim=None):
     >>> rg.softmax(rg.tensor([0.0, 0.0]))
     tensor([0.5, 0.5])
     """
-    return ops.softmax(x, _one_axis(x, axis if dim is None else dim, "softmax"))
+    return _along(ops.softmax, x, axis if dim is None else dim, "softmax")
 
 
 def log_softmax(x, axis=-1, *, dim=None):
@@ -213,7 +231,7 @@ def log_softmax(x, axis=-1, *, dim=None):
     >>> rg.log_softmax(rg.tensor([0.0, 0.0]))
     tensor([-0.69314718, -0.69314718])
     """
-    return ops.log_softmax(x, _one_axis(x, axis if dim is None else dim, "log_softmax"))
+    return _along(ops.log_softmax, x, axis if dim is None else dim, "log_softmax")
 
 
 def _int_result(x, values):
@@ -262,25 +280,46 @@ def reshape(x, shape):
     return ops.reshape(x, shape)
 
 
-def transpose(x, axes=None):
-    """Permute axes (reverse them by default, as NumPy).
+def transpose(x, *axes):
+    """Swap two axes (PyTorch's ``transpose(x, dim0, dim1)``), or permute them (NumPy's).
 
-    With two axes on a tensor of more than two dimensions, swaps those two
-    (PyTorch's ``transpose(dim0, dim1)``).
+    ``rg.transpose(x, 0, 1)`` swaps axes 0 and 1 whatever the number of dimensions;
+    ``rg.transpose(x, (2, 0, 1))`` permutes (the tuple names every axis);
+    ``rg.transpose(x)`` reverses the axes.
 
     >>> import retrograd as rg
     >>> rg.transpose(rg.tensor([[1.0, 2.0]])).shape
     (2, 1)
+    >>> rg.transpose(rg.zeros(2, 3, 4), 0, 2).shape
+    (4, 3, 2)
+    """
+    if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+        return swapaxes(x, *axes)
+    if len(axes) > 1:
+        return permute(x, axes)
+    perm = axes[0] if axes else None
+    if perm is None:
+        nd = _ndim(x)
+        return ops.transpose(x, tuple(range(nd))[::-1])
+    return permute(x, perm)
+
+
+def permute(x, axes):
+    """Reorder the axes: ``axes`` names every axis once (PyTorch's ``permute``).
+
+    >>> import retrograd as rg
+    >>> rg.permute(rg.zeros(2, 3, 4), (2, 0, 1)).shape
+    (4, 2, 3)
     """
     nd = _ndim(x)
-    if axes is None:
-        axes = tuple(range(nd))[::-1]
-    axes = tuple(int(a) % nd if nd else 0 for a in axes)
-    if len(axes) == 2 and nd != 2:
-        return swapaxes(x, *axes)
-    if sorted(axes) != list(range(nd)):
-        raise ShapeError(f"transpose: axes {axes} are not a permutation of the {nd} axes of shape {np.shape(raw(x))}")
-    return ops.transpose(x, axes)
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+    if len(axes) != nd:
+        raise ShapeError(f"permute: the tensor has {nd} dimension(s) but {len(axes)} axes were given "
+                         f"({axes}); name every axis once, e.g. {tuple(range(nd))[::-1]}")
+    perm = tuple(_axis(a, nd, "permute") + builtins.max(nd, 1) for a in axes)
+    if len(set(perm)) != nd:
+        raise ShapeError(f"permute: axes {axes} repeat an axis; name every axis of the {nd} once")
+    return ops.transpose(x, perm)
 
 
 def swapaxes(x, axis1, axis2):
@@ -291,24 +330,28 @@ def swapaxes(x, axis1, axis2):
     (2, 1, 1)
     """
     nd = _ndim(x)
+    a = _axis(axis1, nd, "swapaxes") + builtins.max(nd, 1)
+    b = _axis(axis2, nd, "swapaxes") + builtins.max(nd, 1)
+    if nd == 0:
+        return ops.reshape(x, ())
     perm = list(range(nd))
-    a, b = int(axis1) % nd, int(axis2) % nd
     perm[a], perm[b] = perm[b], perm[a]
     return ops.transpose(x, tuple(perm))
 
 
-def squeeze(x, axis=None):
-    """Remove size-1 axes (all of them, or the one given).
+def squeeze(x, axis=None, *, dim=None):
+    """Remove size-1 axes (all of them, or the one(s) given; PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
     >>> rg.squeeze(rg.tensor([[1.0], [2.0]])).shape
     (2,)
     """
+    axis = axis if dim is None else dim
     shape = np.shape(raw(x))
     if axis is None:
         new = tuple(n for n in shape if n != 1)
     else:
-        axes = {a % len(shape) for a in ((axis,) if isinstance(axis, int) else axis)}
+        axes = {a % builtins.max(len(shape), 1) for a in _axes(x, axis, "squeeze")}
         for a in axes:
             if shape[a] != 1:
                 raise ShapeError(f"squeeze: axis {a} has size {shape[a]}, not 1 (shape {shape})")
@@ -325,9 +368,7 @@ def unsqueeze(x, axis):
     """
     shape = list(np.shape(raw(x)))
     nd = len(shape) + 1
-    if not -nd <= axis < nd:
-        raise ShapeError(f"unsqueeze: axis {axis} is out of range for a result with {nd} dimensions")
-    shape.insert(axis % nd, 1)
+    shape.insert(_axis(axis, nd, "unsqueeze") + nd, 1)
     return ops.reshape(x, tuple(shape))
 
 
@@ -345,14 +386,17 @@ def broadcast_to(x, shape):
 
 
 def _index(idx):
-    """Plain-array form of an index: Tensors and lists become arrays."""
+    """The one normal form of an index, read the same way forward and backward.
+
+    Always a tuple; Tensors, lists and tuples inside it become arrays.
+    """
     if not isinstance(idx, tuple):
         idx = (idx,)
     out = []
     for i in idx:
         if isinstance(i, Tensor):
             i = i.data
-        elif isinstance(i, list):
+        elif isinstance(i, (list, tuple)):  # a sequence inside the index is an index array (NumPy, PyTorch)
             i = np.asarray(i)
         if isinstance(i, np.ndarray) and i.dtype.kind not in "iub":
             raise TypeError(f"getitem: index arrays must hold integers or booleans, got dtype {i.dtype}")
@@ -387,7 +431,7 @@ def concatenate(tensors, axis=0, *, dim=None):
     nd = _ndim(tensors[0])
     if nd == 0:
         raise ShapeError("concatenate: 0-d tensors cannot be concatenated; use stack")
-    ax = _axes(tensors[0], axis, "concatenate")[0]
+    ax = _axis(axis, nd, "concatenate")
     return ops.concatenate(*tensors, axis=ax)
 
 
@@ -408,7 +452,4 @@ def stack(tensors, axis=0, *, dim=None):
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
-    nd = _ndim(tensors[0]) + 1
-    if not -nd <= axis < nd:
-        raise ShapeError(f"stack: axis {axis} is out of range for a result with {nd} dimensions")
-    return ops.stack(*tensors, axis=axis - nd if axis >= 0 else axis)
+    return ops.stack(*tensors, axis=_axis(axis, _ndim(tensors[0]) + 1, "stack"))

@@ -263,8 +263,8 @@ class Tensor:
     def reshape(self, *shape): return _f.reshape(self, _shape_args(shape))
     view = reshape
 
-    def transpose(self, *axes): return _f.transpose(self, _shape_args(axes) or None)
-    def permute(self, *axes): return _f.transpose(self, _shape_args(axes))
+    def transpose(self, *axes): return _f.transpose(self, *axes)
+    def permute(self, *axes): return _f.permute(self, _shape_args(axes))
     def squeeze(self, axis=None, *, dim=None): return _f.squeeze(self, axis if dim is None else dim)
     def unsqueeze(self, axis=None, *, dim=None): return _f.unsqueeze(self, axis if dim is None else dim)
     def broadcast_to(self, *shape): return _f.broadcast_to(self, _shape_args(shape))

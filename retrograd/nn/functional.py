@@ -246,7 +246,8 @@ def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float
     """Cross entropy of logits ``input`` (N, C) or (C,) against class indices ``target``.
 
     The log-softmax is fused and stable (one graph node). A float ``target`` of the
-    same shape as ``input`` is read as class probabilities, as in PyTorch.
+    same shape as ``input`` is read as class probabilities, as in PyTorch; then ``input``
+    may be (N, C, d1, ...), the classes along axis 1.
 
     >>> import retrograd as rg
     >>> cross_entropy(rg.tensor([[2.0, 0.0], [0.0, 2.0]]), rg.tensor([0, 1]), reduction="none")
@@ -262,9 +263,10 @@ def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float
     if tr.dtype.kind == "f" and tr.shape == z.shape:  # class probabilities
         _check_same_shape("cross_entropy", z, tr)
         probs = _target_like(target, z)
+        c_axis = 1 if z.ndim > 1 else 0  # (N, C, d1, ...) or (C,): the class axis, as PyTorch
         if label_smoothing:
-            probs = probs * (1 - label_smoothing) + label_smoothing / z.shape[-1]
-        loss = -(_f.log_softmax(z, -1) * probs).sum(-1)
+            probs = probs * (1 - label_smoothing) + label_smoothing / z.shape[c_axis]
+        loss = -(_f.log_softmax(z, c_axis) * probs).sum(c_axis)
         return _reduce(loss, reduction)
     y = _class_indices(tr, z, "cross_entropy")
     if label_smoothing:

@@ -49,7 +49,8 @@ def _logsumexp_impl(x, axes, keepdims=False):
 
 
 def _softmax_impl(x, axis):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    # initial=-inf: an empty axis gives an empty result (as PyTorch), not a NumPy error.
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
