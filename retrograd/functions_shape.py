@@ -42,9 +42,9 @@ def flatten(x, start_dim=0, end_dim=-1):
     (2, 12)
     """
     shape = _shape(x)
+    s, e = norm_dim(len(shape), start_dim, "flatten"), norm_dim(len(shape), end_dim, "flatten")
     if not shape:
         return ops.reshape(x, (1,))
-    s, e = norm_dim(len(shape), start_dim, "flatten"), norm_dim(len(shape), end_dim, "flatten")
     if s > e:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     return ops.reshape(x, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
