@@ -390,7 +390,13 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
         return _safe_root(ops.sum_(x * x, axes, keepdims=keep), 2)
     if not isinstance(ord, (int, float)):
         raise ValueError(f"vector_norm: ord must be a number, got {ord!r}")
-    return _safe_root(ops.sum_(a ** float(ord), axes, keepdims=keep), float(ord))
+    zero = raw(x) == 0
+    if np.any(zero):  # |x| ** p with a zero gradient (not nan) where x is 0, as PyTorch's
+        dt = raw(x).dtype
+        a = ops.where(zero, np.zeros((), dt), ops.where(zero, np.ones((), dt), a) ** float(ord))
+    else:
+        a = a ** float(ord)
+    return _safe_root(ops.sum_(a, axes, keepdims=keep), float(ord))
 
 
 def matrix_norm(x, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):

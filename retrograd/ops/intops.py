@@ -37,15 +37,19 @@ trunc = _piecewise_constant("trunc", lambda x: np.trunc(x) if x.dtype.kind == "f
                             "Round towards zero; gradient 0.")
 round_ = Primitive("round", _round_impl, vjp=[_zeros_like_rule], jvp=[_zeros_like_rule],
                    doc="Round half to even (as PyTorch and NumPy); gradient 0.")
-sign = _piecewise_constant("sign", np.sign, "-1, 0 or 1; gradient 0.")
+def _sign_impl(x):
+    out = np.sign(x)
+    return np.where(np.isnan(out), np.zeros((), out.dtype), out) if out.dtype.kind == "f" else out
+
+
+sign = _piecewise_constant("sign", _sign_impl, "-1, 0 or 1 (0 for NaN, as PyTorch); gradient 0.")
 
 
 def _trunc_divide(x, y):
-    x, y = np.asarray(x), np.asarray(y)
-    if np.result_type(x, y).kind == "f":
-        return np.trunc(np.true_divide(x, y))
-    q = np.floor_divide(x, y)
-    return q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
+    q = np.floor_divide(x, y)  # its dtype is the promoted one (Python numbers stay weak)
+    if q.dtype.kind == "f":
+        return np.trunc(np.true_divide(x, y)).astype(q.dtype, copy=False)
+    return q + ((np.remainder(x, y) != 0) & ((np.asarray(x) < 0) != (np.asarray(y) < 0)))
 
 
 def _two_zero(g, out, x, y):

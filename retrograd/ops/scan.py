@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .primitive import Primitive, raw
-from .elementwise import exp, log, where, neg
+from .elementwise import absolute, exp, log, where, neg
 from .reduce import _expand, sum_
 from .shape import concatenate, getitem, reshape, transpose
 
@@ -96,12 +96,15 @@ def _logcumsumexp_impl(x, axis):
 
 
 def _signed_log_parts(v):
-    """log(max(v, 0)) and log(max(-v, 0)) (-inf where that part is 0)."""
+    """log(max(v, 0)) and log(max(-v, 0)), with a very negative finite number (not -inf) where that
+    part is 0, as PyTorch's rule: -inf - -inf would put nan into the derivatives of this rule."""
     vr = raw(v)
-    zero = np.zeros((), vr.dtype)
+    dt = vr.dtype if vr.dtype.kind == "f" else np.dtype(np.float64)
+    low = np.asarray(np.finfo(dt).min / 4, dt)
+    zero = vr == 0
+    la = log(where(zero, np.ones((), dt), absolute(v)))
     pos, negp = vr > 0, vr < 0
-    with np.errstate(divide="ignore"):
-        return (log(where(pos, v, zero)), pos), (log(where(negp, neg(v), zero)), negp)
+    return (where(pos, la, low), pos), (where(negp, la, low), negp)
 
 
 def _logcumsumexp_vjp(g, out, x, axis):
@@ -110,8 +113,7 @@ def _logcumsumexp_vjp(g, out, x, axis):
     for (lg, mask), sign in zip(_signed_log_parts(g), (1, -1)):
         if not np.any(mask):
             continue
-        with np.errstate(invalid="ignore"):
-            part = exp(x + _flip(logcumsumexp(_flip(lg - out, axis), axis), axis))
+        part = exp(x + _flip(logcumsumexp(_flip(lg - out, axis), axis), axis))
         part = part if sign > 0 else neg(part)
         total = part if total is None else total + part
     return total if total is not None else g * 0.0
@@ -123,8 +125,7 @@ def _logcumsumexp_jvp(t, out, x, axis):
     for (lt, mask), sign in zip(_signed_log_parts(t), (1, -1)):
         if not np.any(mask):
             continue
-        with np.errstate(invalid="ignore"):
-            part = exp(logcumsumexp(x + lt, axis) - out)
+        part = exp(logcumsumexp(x + lt, axis) - out)
         part = part if sign > 0 else neg(part)
         total = part if total is None else total + part
     return total if total is not None else t * 0.0

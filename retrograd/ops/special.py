@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from .primitive import Primitive
-from .elementwise import exp, sqrt, neg
+from .primitive import Primitive, raw
+from .elementwise import exp, neg, sigmoid, sqrt, where
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -49,12 +49,19 @@ atan = _unary("atan", np.arctan, lambda out, x: 1 / (1 + x * x), "Inverse tangen
 erf = _unary("erf", _erf_impl, lambda out, x: _TWO_OVER_SQRT_PI * exp(neg(x * x)), "The error function.")
 
 
+def _atan2_denominator(y, x):
+    # x**2 + y**2, with 1 where it is 0 (there x = y = 0, so the gradient is 0, as PyTorch's).
+    d = x * x + y * y
+    zero = raw(d) == 0
+    return where(zero, np.ones((), raw(d).dtype), d) if np.any(zero) else d
+
+
 def _atan2_dy(g, out, y, x):
-    return g * x / (x * x + y * y)
+    return g * x / _atan2_denominator(y, x)
 
 
 def _atan2_dx(g, out, y, x):
-    return neg(g * y / (x * x + y * y))
+    return neg(g * y / _atan2_denominator(y, x))
 
 
 atan2 = Primitive("atan2", np.arctan2, vjp=[_atan2_dy, _atan2_dx], jvp=[_atan2_dy, _atan2_dx],
@@ -64,8 +71,8 @@ hypot = Primitive("hypot", np.hypot,
                   jvp=[lambda t, out, x, y: t * x / out, lambda t, out, x, y: t * y / out],
                   doc="sqrt(x**2 + y**2) without overflow.")
 logaddexp = Primitive("logaddexp", np.logaddexp,
-                      vjp=[lambda g, out, x, y: g * exp(x - out), lambda g, out, x, y: g * exp(y - out)],
-                      jvp=[lambda t, out, x, y: t * exp(x - out), lambda t, out, x, y: t * exp(y - out)],
+                      vjp=[lambda g, out, x, y: g * sigmoid(x - y), lambda g, out, x, y: g * sigmoid(y - x)],
+                      jvp=[lambda t, out, x, y: t * sigmoid(x - y), lambda t, out, x, y: t * sigmoid(y - x)],
                       doc="log(exp(x) + exp(y)) without overflow.")
 
 BROADCASTING = (atan2, hypot, logaddexp)
