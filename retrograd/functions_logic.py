@@ -14,7 +14,6 @@ import numpy as np
 from . import ops
 from .dims import norm_dims
 from .errors import shape_error
-from .ops.primitive import raw
 from .tensor import Tensor, _wrap
 
 

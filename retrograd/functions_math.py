@@ -21,7 +21,6 @@ from .dims import norm_dim
 from .errors import ShapeError
 from .functions import _binary_fn, _elementwise, _pick, var
 from .functions_index import gather
-from .ops.einsum import parse as _parse_spec
 from .ops.primitive import raw
 from .tensor import Tensor, _wrap
 

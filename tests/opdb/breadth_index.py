@@ -7,7 +7,9 @@ import numpy as np
 import torch
 
 import retrograd as rg
-from .core import OpInfo, SampleInput, make, register
+from .core import OPS, OpInfo, SampleInput, make, register
+
+_FIRST = len(OPS)
 
 IDX = np.array([[0, 2, 1], [1, 3, 0]])  # no repeated position in a row: scatter is well defined
 DUP = np.array([0, 2, 0, 1])
@@ -106,3 +108,5 @@ def _masked_select(dtype):
 
 register(OpInfo("masked_select", op=rg.masked_select, ref=torch.masked_select, method="masked_select",
                 samples=_masked_select))
+
+NAMES = [o.name for o in OPS[_FIRST:]]  # this family's entries (tests/test_breadth_jacobians.py)

@@ -7,7 +7,9 @@ import numpy as np
 import torch
 
 import retrograd as rg
-from .core import OpInfo, SampleInput, make, register, special
+from .core import OPS, OpInfo, SampleInput, make, register, special
+
+_FIRST = len(OPS)
 
 B1 = np.array([[True, False, True], [False, False, True]])
 B2 = np.array([True, True, False])
@@ -84,3 +86,5 @@ register(OpInfo("remainder_int", op=lambda a, b: a % b, ref=lambda a, b: a % b, 
 register(OpInfo("div_trunc_int", op=lambda a, b: rg.div(a, b, rounding_mode="trunc"),
                 ref=lambda a, b: torch.div(a, b, rounding_mode="trunc"), samples=_int_division, differentiable=False))
 register(OpInfo("fmod_int", op=rg.fmod, ref=torch.fmod, samples=lambda d: _int_division(d)[:2], differentiable=False))
+
+NAMES = [o.name for o in OPS[_FIRST:]]  # this family's entries (tests/test_breadth_jacobians.py)

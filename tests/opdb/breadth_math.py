@@ -9,7 +9,9 @@ import numpy as np
 import torch
 
 import retrograd as rg
-from .core import (OpInfo, SampleInput, binary_samples, make, register, special, unary_samples)
+from .core import OPS, OpInfo, SampleInput, binary_samples, make, register, unary_samples
+
+_FIRST = len(OPS)
 
 
 def _s(shapes_args, low=-2.0, high=2.0, distinct=False, avoid=(), **common):
@@ -238,3 +240,5 @@ register(OpInfo("argmax_keepdim", op=rg.argmax, ref=torch.argmax, method="argmax
                            distinct=True)))
 register(OpInfo("argmin_keepdim", op=rg.argmin, ref=torch.argmin, method="argmin", differentiable=False,
                 samples=_s([((2, 3), (), dict(dim=-1, keepdim=True))], distinct=True)))
+
+NAMES = [o.name for o in OPS[_FIRST:]]  # this family's entries (tests/test_breadth_jacobians.py)

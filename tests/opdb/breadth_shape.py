@@ -9,7 +9,9 @@ import torch
 import torch.nn.functional as TF
 
 import retrograd as rg
-from .core import OpInfo, SampleInput, make, register
+from .core import OPS, OpInfo, SampleInput, make, register
+
+_FIRST = len(OPS)
 
 
 def _s(shapes_args, **common):
@@ -119,3 +121,5 @@ register(OpInfo("meshgrid", op=_grids(rg.meshgrid), ref=_grids(torch.meshgrid), 
 for _n, _rg, _t in (("atleast_1d", rg.atleast_1d, torch.atleast_1d), ("atleast_2d", rg.atleast_2d, torch.atleast_2d),
                     ("atleast_3d", rg.atleast_3d, torch.atleast_3d)):
     register(OpInfo(_n, op=_rg, ref=_t, samples=_s([((), (), {}), ((3,), (), {}), ((2, 3), (), {}), ((2, 1, 2), (), {})])))
+
+NAMES = [o.name for o in OPS[_FIRST:]]  # this family's entries (tests/test_breadth_jacobians.py)
