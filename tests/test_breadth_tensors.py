@@ -65,7 +65,7 @@ def test_new_factories():
 
 def test_conversions_match_pytorch():
     data = [[1.7, -2.5], [0.0, 3.2]]
-    t, r = torch.tensor(data), rg.tensor(np.array(data, np.float32))
+    t, r = torch.tensor(data, dtype=torch.float32), rg.tensor(np.array(data, np.float32))
     for name in ("float", "double", "half", "long", "int", "bool"):
         got, want = getattr(r, name)(), getattr(t, name)()
         assert got.dtype == want.numpy().dtype, name
