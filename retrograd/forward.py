@@ -32,7 +32,9 @@ from .ops.primitive import raw
 # per-argument jvp rules are written for a tangent shaped like the argument (``t * y``), so the
 # engine lines a batched tangent up with the output first. Every other primitive's rules get
 # ``batch + x.shape`` tangents and handle the batch axes themselves (matmul, linear, ...).
-BROADCASTING = {ops.add, ops.sub, ops.mul, ops.div, ops.power, ops.maximum, ops.minimum, ops.where}
+BROADCASTING = {ops.add, ops.sub, ops.mul, ops.div, ops.power, ops.maximum, ops.minimum, ops.where,
+                ops.atan2, ops.hypot, ops.logaddexp, ops.floor_divide, ops.trunc_divide,
+                ops.remainder, ops.fmod}
 
 
 def key_of(t):

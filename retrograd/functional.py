@@ -36,7 +36,7 @@ import numpy as np
 
 from . import ops
 from .autograd import enable_grad, is_grad_enabled, run_backward
-from .backend import to_array
+from .backend import get_default_dtype, to_array
 from .errors import ShapeError
 from .forward import key_of, push_forward
 from .tensor import Tensor, _wrap
@@ -89,6 +89,8 @@ def _as_array(x, name, what):
             raise TypeError(f"{name}: argument {what} is a {type(x).__name__} of Tensors; pass one Tensor per "
                             "argument (or rg.stack them)")
         arr = to_array(x, what=f"{name}: argument {what}")
+        if arr.dtype.kind in "iu" and not isinstance(x, (np.ndarray, np.generic)):
+            arr = arr.astype(get_default_dtype())  # Python ints are points to differentiate at
     if arr.dtype.kind != "f":
         raise TypeError(
             f"{name}: argument {what} has dtype {arr.dtype}, but only floating point values can be "

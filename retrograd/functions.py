@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import ops
+from .conversion import to_dtype
 from .errors import AxisError, ShapeError
 from .ops.primitive import raw
 from .tensor import Tensor, _binary, _unary, _wrap
@@ -131,14 +132,18 @@ def _pick(axis, keepdims, dim, keepdim):
     return (axis if dim is None else dim), bool(keepdims if keepdim is None else keepdim)
 
 
-def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Sum over ``axis`` (all axes by default).
+def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None):
+    """Sum over ``axis`` (all axes by default); ``dtype=`` converts first (as PyTorch).
 
     >>> import retrograd as rg
     >>> rg.sum(rg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
     tensor([4., 6.])
+    >>> rg.sum(rg.tensor([1, 2]), dtype=rg.float32)
+    tensor(3., dtype=float32)
     """
     axis, keepdims = _pick(axis, keepdims, dim, keepdim)
+    if dtype is not None:
+        x = to_dtype(x, dtype)
     return ops.sum_(x, _axes(x, axis, "sum"), keepdims=keepdims)
 
 
@@ -321,34 +326,34 @@ def _int_result(x, values):
     return _wrap(np.asarray(values), None) if isinstance(x, Tensor) else values
 
 
-def _arg_extreme(fn, x, axis, keepdims, op):
-    nd = _ndim(x)
-    if axis is None or nd == 0:
-        if axis is not None:
-            _one_axis(x, axis, op)
-        out = fn(raw(x))
-        return _int_result(x, np.reshape(out, (1,) * nd) if keepdims else out)
-    return _int_result(x, fn(raw(x), axis=_one_axis(x, axis, op), keepdims=keepdims))
+def _arg_extreme(fn, x, axis, keepdims, dim, keepdim, op):
+    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
+    a = np.asarray(raw(x))
+    if axis is not None:
+        axis = _axes(x, axis, op)
+        axis = axis[0] + a.ndim if axis else None
+    out = fn(a, axis=axis, keepdims=keepdims) if a.ndim else np.zeros((), np.int64)
+    return _int_result(x, np.asarray(out, dtype=np.int64))
 
 
 def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Index of the largest value (not differentiable).
+    """Index of the largest value, overall or along ``dim`` (``keepdim`` as PyTorch; not differentiable).
 
     >>> import retrograd as rg
-    >>> rg.argmax(rg.tensor([1.0, 5.0, 2.0]))
-    tensor(1)
+    >>> rg.argmax(rg.tensor([1.0, 5.0, 2.0])), rg.argmax(rg.tensor([[1.0, 5.0]]), dim=1, keepdim=True)
+    (tensor(1), tensor([[1]]))
     """
-    return _arg_extreme(np.argmax, x, *_pick(axis, keepdims, dim, keepdim), "argmax")
+    return _arg_extreme(np.argmax, x, axis, keepdims, dim, keepdim, "argmax")
 
 
 def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Index of the smallest value (not differentiable).
+    """Index of the smallest value, overall or along ``dim`` (not differentiable).
 
     >>> import retrograd as rg
     >>> rg.argmin(rg.tensor([1.0, 5.0, 2.0]))
     tensor(0)
     """
-    return _arg_extreme(np.argmin, x, *_pick(axis, keepdims, dim, keepdim), "argmin")
+    return _arg_extreme(np.argmin, x, axis, keepdims, dim, keepdim, "argmin")
 
 
 # ----- shapes ------------------------------------------------------------------------
@@ -566,6 +571,8 @@ def concatenate(tensors, axis=0, *, dim=None):
     >>> import retrograd as rg
     >>> rg.concatenate([rg.tensor([1.0]), rg.tensor([2.0, 3.0])])
     tensor([1., 2., 3.])
+    >>> rg.cat([rg.zeros(2, 1), rg.ones(2, 1)], dim=1).shape
+    (2, 2)
     """
     axis = axis if dim is None else dim
     tensors = tuple(tensors)
@@ -578,7 +585,7 @@ def concatenate(tensors, axis=0, *, dim=None):
     return ops.concatenate(*tensors, axis=ax)
 
 
-cat = concatenate
+cat = concat = concatenate
 
 
 def stack(tensors, axis=0, *, dim=None):
@@ -587,6 +594,8 @@ def stack(tensors, axis=0, *, dim=None):
     >>> import retrograd as rg
     >>> rg.stack([rg.tensor(1.0), rg.tensor(2.0)])
     tensor([1., 2.])
+    >>> rg.stack([rg.zeros(2), rg.ones(2)], dim=1).shape
+    (2, 2)
     """
     axis = axis if dim is None else dim
     tensors = tuple(tensors)

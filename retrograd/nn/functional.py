@@ -285,3 +285,9 @@ def nll_loss(input, target, reduction: str = "mean"):
     y = _class_indices(target, z, "nll_loss")
     picked = z[np.arange(y.shape[0]), y] if z.ndim == 2 else z[int(y)]
     return _reduce(-picked, reduction)
+
+
+# F.pad (issue 13): the shape function rg.pad under PyTorch's import path.
+from ..functions_shape import pad  # noqa: E402
+
+__all__.append("pad")
