@@ -336,7 +336,7 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     for t in ops:
         members.setdefault(group[id(t)], []).append(t)
 
-    scalar = all(t.data.size == 1 for t in order)
+    scalar = all(t.data.ndim == 0 for t in order)  # a shape-(1,) array is an array, not a scalar
     values = {names[id(t)]: _py(t.data) for t in visible}
 
     # Gradients of the output with respect to every visible tensor, from the engine.
