@@ -746,7 +746,8 @@ def add_parser(subparsers) -> None:
         "train", help="train an MLP classifier (progress bars, metrics, plots, checkpoints)",
         description="Train a multilayer perceptron with retrograd. " + __doc__.split("\n\n")[3].replace("\n", " "),
         epilog="example: retrograd train --data digits --hidden 64,64 --act relu --opt adam --lr 1e-3 "
-               "--epochs 20 --batch 64 --out runs/digits")
+               "--epochs 20 --batch 64 --out runs/digits. Exit status: 0 done, 2 bad options, data, folder "
+               "or checkpoint, 3 the loss or weights stopped being finite, 130 interrupted.")
     p.add_argument("--data", help="digits, circles, xor, moons or mnist:PATH (default digits)")
     p.add_argument("--hidden", help="hidden layer sizes, comma-separated (default 64,64)")
     p.add_argument("--act", choices=sorted(ACTIVATIONS), help="activation (default relu)")

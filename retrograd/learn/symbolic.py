@@ -16,6 +16,7 @@ explanations still run and say that symbolic checks need SymPy.
 from __future__ import annotations
 
 import math
+import threading
 
 try:  # pragma: no cover - depends on the installation
     import sympy
@@ -28,6 +29,7 @@ except ImportError:  # pragma: no cover
 MISSING_NOTE = "symbolic checks need SymPy: pip install 'retrograd[learn]'"
 
 _sigmoid_cls = None
+_SIGMOID_LOCK = threading.Lock()
 
 
 def _sigmoid():
@@ -50,7 +52,9 @@ def _sigmoid():
             def _eval_rewrite_as_exp(self, z, **kwargs):
                 return 1 / (1 + sympy.exp(-z))
 
-        _sigmoid_cls = sigmoid
+        with _SIGMOID_LOCK:  # graphs are built on several threads: the first class made wins
+            if _sigmoid_cls is None:
+                _sigmoid_cls = sigmoid
     return _sigmoid_cls
 
 
