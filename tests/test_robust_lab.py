@@ -344,4 +344,5 @@ def test_cli_on_any_address_warns_that_the_lab_is_exposed():
         if proc.poll() is None:
             proc.kill()
     assert "warning" in err and "reachable from other computers" in err and "localhost" in err
-    assert "Traceback" not in err and proc.returncode == 0
+    assert "Traceback" not in err, err
+    assert proc.returncode == 0, err

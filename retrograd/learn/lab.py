@@ -720,14 +720,14 @@ def serve(host="127.0.0.1", port=8765, lang="en", lesson=None, open_browser=True
     out = out or sys.stdout
     srv = make_server(host, port, lang, lesson)
     url = srv.url + (f"?lang={lang}" if lang != "en" else "")
-    if host not in _LOOPBACK:
-        print(f"retrograd lab: warning: listening on {host}: the lab is reachable from other computers "
-              f"on the network; it answers to {', '.join(sorted(srv.allowed_hosts))}", file=sys.stderr)
-    print(f"retrograd lab: {url}  (Ctrl-C to stop)", file=out, flush=True)
-    if open_browser:
-        import webbrowser
-        threading.Timer(0.3, webbrowser.open, args=(url,)).start()
-    try:
+    try:  # Ctrl-C at any moment from here on is a clean stop
+        if host not in _LOOPBACK:
+            print(f"retrograd lab: warning: listening on {host}: the lab is reachable from other computers "
+                  f"on the network; it answers to {', '.join(sorted(srv.allowed_hosts))}", file=sys.stderr)
+        print(f"retrograd lab: {url}  (Ctrl-C to stop)", file=out, flush=True)
+        if open_browser:
+            import webbrowser
+            threading.Timer(0.3, webbrowser.open, args=(url,)).start()
         srv.serve_forever()
     except KeyboardInterrupt:
         pass
