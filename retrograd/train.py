@@ -41,7 +41,7 @@ from .data import datasets as ds
 from .tensor import _wrap
 
 __all__ = ["fit", "build_mlp", "load_dataset", "save_checkpoint", "load_checkpoint", "add_parser",
-           "TrainError", "CheckpointError", "Diverged"]
+           "check_config", "TrainError", "CheckpointError", "Diverged"]
 
 CHECKPOINT = "checkpoint.npz"
 #: The files of a run folder (``--force`` removes them before a new run starts).
@@ -201,12 +201,13 @@ def load_dataset(spec: str, seed: int = 0, n_samples: int = 1000, test_fraction:
     else:
         raise ValueError(f"unknown dataset {spec!r}; use digits, circles, xor, moons or mnist:PATH "
                          "(a folder with the MNIST or Fashion-MNIST IDX files)")
-    return dict(X_train=Xtr, y_train=ytr, X_test=Xte, y_test=yte, n_classes=_classes(Xtr, ytr, Xte, yte, spec),
-                name=name)
+    n_classes = _check_split(Xtr, ytr, Xte, yte, spec)
+    return dict(X_train=Xtr, y_train=ytr, X_test=Xte, y_test=yte, n_classes=n_classes, name=name)
 
 
-def _classes(Xtr, ytr, Xte, yte, spec):
-    """The number of classes, after checking the split and the labels (0..K-1, each one present)."""
+def _check_split(Xtr, ytr, Xte, yte, spec):
+    """The number of classes, after checking the split (both parts non-empty, finite features) and the
+    labels (whole numbers 0..K-1, each class present, each one in the training part)."""
     if len(Xtr) == 0 or len(Xte) == 0:
         raise ValueError(f"{spec}: the split leaves {len(Xtr)} training and {len(Xte)} test samples; "
                          "both need at least one (change --n-samples or --test-fraction)")

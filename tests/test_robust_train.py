@@ -6,7 +6,6 @@ import random
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
