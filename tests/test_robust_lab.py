@@ -213,6 +213,8 @@ SLOW = "J = " + "*".join(f"x{i}" for i in range(284))  # 3,000 characters with t
 
 def test_a_slow_program_gets_its_checks_skipped_with_a_note(monkeypatch):
     monkeypatch.setattr(labmod, "BUILD_BUDGET", 0.0)
+    g = labmod.graph_for(SLOW, {f"x{i}": 1 for i in range(284)}, "assignment")
+    assert g["nodes"][-1]["value"] == 1 and any("time budget" in n for n in g["notes"])
     g = labmod.graph_for("J = " + "*".join(["(w+1)"] * 40), {"w": 0.5}, "primitive")
     assert any("time budget" in n for n in g["notes"])
     assert all(n["grad_formula"] is None for n in g["nodes"])

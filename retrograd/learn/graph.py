@@ -637,7 +637,7 @@ def _fill_checks(nodes, edges, order, visible, names, group, members, output, ou
         n["check"] = check(t, output, exact, None)
     if skipped[0] and notes is not None:
         notes.append(f"this graph is large: {skipped[0]} of {skipped[1]} finite-difference checks were skipped "
-                     "(their cost would grow with the square of its size)")
+                     "to keep it fast (their cost grows with the square of its size)")
 
 
 def _symbolic_chain(nodes, edges, out_id, values, notes, clock=None):

@@ -56,8 +56,9 @@ Limits: request bodies over :data:`MAX_BODY` bytes get 413, programs over
 with ``Transfer-Encoding`` (alone or with ``Content-Length``: request smuggling) 400 or 411,
 and a ``Host`` header that names neither this machine nor the address the server listens on
 (DNS rebinding) 403. Every malformed request gets a 4xx answer with that JSON error shape.
-Each graph gets :data:`BUILD_BUDGET` seconds for its SymPy checks (past it they are skipped,
-with a note in the graph); at most :data:`BUILD_SLOTS` graphs are built at once.
+Each graph gets :data:`BUILD_BUDGET` seconds for its SymPy and finite-difference checks (past
+it they are skipped, with a note in the graph); at most :data:`BUILD_SLOTS` graphs are built at
+once, and a slow one does not hold up the others.
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ MAX_SOURCE = 20_000
 LEVELS = ("assignment", "primitive")
 #: How many extra value sets an offline page stores per program (for "New values").
 OFFLINE_VARIANTS = 5
-#: Seconds each graph may spend on its SymPy checks before they are skipped (with a note).
+#: Seconds each graph may spend on its SymPy and finite-difference checks before the rest are skipped
+#: (with a note in the graph; its values and gradients from the engine are always there).
 BUILD_BUDGET = 1.0
 #: Most graphs built at the same time; a burst of requests beyond it waits for a slot (up to
 #: :data:`BUILD_WAIT` seconds, then 503) instead of multiplying the CPU work. A slow program
