@@ -78,6 +78,33 @@ def readme_section(text: str, title: str | None, subsections: bool = False) -> s
     return "\n".join(body).strip("\n")
 
 
+_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d+[.)]) ")
+
+
+def _commonmark_lists(markdown: str) -> str:
+    """Put a blank line before a list that starts right under a paragraph.
+
+    GitHub (CommonMark) lets a list interrupt a paragraph; Python-Markdown does not, and
+    would print the README's ``* item`` as text.
+
+    >>> _commonmark_lists("text\\n* a\\n  more\\n* b")
+    'text\\n\\n* a\\n  more\\n* b'
+    """
+    out: list[str] = []
+    in_list = fence = False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        elif not fence and not line.strip():
+            in_list = False
+        elif not fence and _ITEM.match(line):
+            if not in_list and out and out[-1].strip():
+                out.append("")
+            in_list = True
+        out.append(line)
+    return "\n".join(out)
+
+
 def _relink(markdown: str, page_uri: str) -> str:
     """Make the README's repository-relative links work from a page of the site.
 
@@ -153,8 +180,10 @@ def lesson_pages() -> dict[str, tuple[str, str]]:
     rows = ["| lesson | title | from |", "| --- | --- | --- |"]
     for lesson in rg.learn.lessons():
         program = lesson.program()
-        explanation = program.explain().to_markdown()
-        explanation = explanation.split("\n", 1)[1] if explanation.startswith("## ") else explanation
+        # The terminal text, in a code block: Explanation.to_markdown() leaves the `*` of
+        # formulas such as d**2/2 unescaped, which Markdown reads as emphasis.
+        text_lines = str(program.explain()).split("\n")
+        explanation = "\n".join(text_lines[2:] if text_lines[1].startswith("===") else text_lines)
         text = [
             f"# {lesson.title_en}", "",
             f"*{lesson.title_es}*", "",
@@ -162,7 +191,8 @@ def lesson_pages() -> dict[str, tuple[str, str]]:
             "Try it: `retrograd explain --lesson {0}` in a terminal, `retrograd lab --lesson {0}` "
             "in the browser, or `rg.learn.lesson(\"{0}\")` in Python.".format(lesson.name), "",
             '<div class="rg-graph" markdown="0">', program.graph().to_svg(), "</div>", "",
-            explanation,
+            "## Explanation", "",
+            "```text", explanation.strip("\n"), "```",
         ]
         pages[f"lessons/{lesson.name}.md"] = (lesson.name, "\n".join(text))
         rows.append(f"| [{lesson.name}]({lesson.name}.md) | {lesson.title_en} | {lesson.origin} |")
@@ -202,7 +232,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
     def include(m: re.Match) -> str:
         body = readme_section(readme, m.group(1), subsections=bool(m.group(2)))
-        return _relink(body, page.file.src_uri)
+        return _relink(_commonmark_lists(body), page.file.src_uri)
 
     markdown = _DIRECTIVE.sub(include, markdown)
     return markdown.replace("<!-- api top-level -->", top_level_api())
