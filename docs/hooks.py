@@ -214,7 +214,7 @@ def on_config(config, **kwargs):
     _lessons.update(lesson_pages())
     for entry in config.nav or []:
         if isinstance(entry, dict) and "Lessons" in entry:
-            entry["Lessons"] = ["lessons/index.md"] + [
+            entry["Lessons"] = [{"All lessons": "lessons/index.md"}] + [
                 {title: path} for path, (title, _) in _lessons.items() if path != "lessons/index.md"]
     return config
 
