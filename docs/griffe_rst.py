@@ -12,11 +12,14 @@ rewritten when Griffe loads a docstring (the source files are not touched):
   become inline code, showing the last dotted part where the target starts
   with ``~``.
 
-It also drops the dunder members that inspection lists (see the class).
+It also drops the dunder members that inspection lists, and gives a function made
+by a factory in another module its own entry (see the class).
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import re
 
 import griffe
@@ -83,13 +86,44 @@ def to_markdown(text: str) -> str:
     return "\n".join(out)
 
 
+def _function(name: str, obj, module: griffe.Module) -> griffe.Function:
+    """A Griffe function for the runtime function ``obj``: its signature and docstring."""
+    params = griffe.Parameters(*[
+        griffe.Parameter(p.name, kind=griffe.ParameterKind(p.kind.description),
+                         default=None if p.default is p.empty else repr(p.default))
+        for p in inspect.signature(obj).parameters.values()])
+    fn = griffe.Function(name, parameters=params, parent=module)
+    if obj.__doc__:
+        fn.docstring = griffe.Docstring(to_markdown(inspect.cleandoc(obj.__doc__)), parent=fn)
+    return fn
+
+
 class RstToMarkdown(griffe.Extension):
     """Rewrites every docstring with :func:`to_markdown`; drops dunder members but ``__init__``.
 
     The site loads the package by inspection (``force_inspection``: functions made
     by factories, such as ``rg.exp``, have their docstrings only at run time),
     which also lists ``__doc__``, ``__module__``, ``__weakref__`` and the like.
+    Inspection also takes ``rg.acos``, made in ``functions_math`` by a factory of
+    ``functions``, for an import of ``retrograd.functions.acos``, which does not
+    exist: such a member becomes a function of its own module.
     """
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs) -> None:  # noqa: D102
+        modules = [pkg]
+        while modules:
+            module = modules.pop()
+            modules += [m for m in module.modules.values() if not m.is_alias]
+            for name, member in list(module.members.items()):
+                if not member.is_alias or member.resolved:
+                    continue
+                try:
+                    member.final_target  # noqa: B018  (resolves, or raises)
+                except griffe.AliasResolutionError:
+                    obj = getattr(importlib.import_module(module.path), name, None)
+                    if inspect.isfunction(obj) and obj.__module__.startswith(pkg.name):
+                        del module.members[name]
+                        module.set_member(name, _function(name, obj, module))
 
     def on_instance(self, *, obj: griffe.Object, **kwargs) -> None:  # noqa: D102
         if obj.docstring is not None:

@@ -129,13 +129,30 @@ _GROUPS = {  # defining module -> section title, in page order
     "retrograd.tensor": "Making tensors",
     "retrograd.creation": "Creation and random numbers",
     "retrograd.functions": "Array functions",
+    "retrograd.functions_math": "More maths: rounding, scans, sorting, norms, products",
+    "retrograd.functions_shape": "Shapes",
+    "retrograd.functions_index": "Indexing",
+    "retrograd.functions_logic": "Logic and tests",
+    "retrograd.conversion": "Conversions",
     "retrograd.autograd": "Grad mode",
     "retrograd.gradcheck": "Checking gradients",
     "retrograd.backend": "Data types",
     "retrograd.ops.primitive": "Primitives",
     "retrograd.errors": "Errors",
 }
-_ELSEWHERE = {"retrograd.functional": "transforms.md", "Tensor": "tensor.md"}
+_ELSEWHERE = {"retrograd.functional": "transforms.md", "retrograd.transforms": "transforms.md",
+              "Tensor": "tensor.md"}
+
+
+def _home(name: str, obj) -> str:
+    """The module that holds ``obj`` under ``name``: its ``__module__`` if that one does (some
+    modules set ``__module__`` to the one they present their functions as), else the first."""
+    import sys
+
+    claimed = getattr(obj, "__module__", "")
+    holders = sorted(m for m, mod in list(sys.modules.items())
+                     if m.startswith("retrograd.") and getattr(mod, name, None) is obj)
+    return claimed if claimed in holders else (holders[0] if holders else "retrograd")
 
 
 def top_level_api() -> str:
@@ -154,7 +171,8 @@ def top_level_api() -> str:
             continue
         if name in _ELSEWHERE or module in _ELSEWHERE:
             continue
-        groups.setdefault(module, []).append(name)
+        home = _home(name, obj)
+        groups.setdefault(home, []).append(f"{home}.{name}")
     order = list(_GROUPS) + sorted(set(groups) - set(_GROUPS))
     out = ["See also [Tensor](tensor.md) and the [transforms](transforms.md) "
            "(`rg.grad`, `rg.jacobian`, ...), also at the top level.", ""]
@@ -164,9 +182,9 @@ def top_level_api() -> str:
         out += [f"## {_GROUPS.get(module, module)}", ""]
         if module == "retrograd.backend" and dtypes:
             out += ["NumPy's types, re-exported: " + ", ".join(f"`rg.{d}`" for d in dtypes) + ".", ""]
-        for name in sorted(groups[module], key=str.lower):
-            # The defining module's path: `retrograd.tensor` alone names the module, not rg.tensor.
-            out += [f"::: {module}.{name}", "    options:", "      heading_level: 3",
+        for path in sorted(groups[module], key=lambda p: p.rsplit(".", 1)[1].lower()):
+            # The holding module's path: `retrograd.tensor` alone names the module, not rg.tensor.
+            out += [f"::: {path}", "    options:", "      heading_level: 3",
                     "      show_root_full_path: false", ""]
     return "\n".join(out)
 

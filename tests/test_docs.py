@@ -112,3 +112,30 @@ def test_lesson_pages_one_per_lesson():
     assert title == "coursera-nw1" and "<svg" in text
     assert re.search(r"^  J +d\*\*2/2 +4\.5$", text, re.M)  # the forward table, J = 4.5 as in the lab
     assert all(f"({n}.md)" in pages["lessons/index.md"][1] for n in names)
+
+
+def test_a_factory_function_made_in_another_module_gets_its_own_entry(tmp_path, monkeypatch):
+    # rg.acos is made in functions_math by a factory of functions: inspection takes it for an
+    # import of functions.acos (which does not exist) and the API page could not be built.
+    import griffe
+
+    pkg = tmp_path / "fakepkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("from .b import acos\n")
+    (pkg / "a.py").write_text(
+        "def make(name, doc):\n"
+        "    def fn(x, *, out=None):\n"
+        "        return x\n"
+        "    fn.__name__ = fn.__qualname__ = name\n"
+        "    fn.__doc__ = doc\n"
+        "    return fn\n")
+    (pkg / "b.py").write_text("from .a import make\nacos = make('acos', 'Inverse cosine.\\n\\n>>> 1\\n1')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    extensions = griffe.load_extensions(griffe_rst.RstToMarkdown)
+    module = griffe.load("fakepkg", search_paths=[str(tmp_path)], force_inspection=True,
+                         extensions=extensions)
+    fn = module["b"].members["acos"]
+    assert not fn.is_alias and fn.is_function
+    assert [p.name for p in fn.parameters] == ["x", "out"]
+    assert fn.parameters["out"].kind is griffe.ParameterKind.keyword_only
+    assert fn.docstring.value == "Inverse cosine.\n\n```pycon\n>>> 1\n1\n```"
