@@ -25,6 +25,7 @@ from .tensor import Tensor, tensor
 from . import learn
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .gradcheck import gradgradcheck
-from . import nn, optim, data
+from . import nn, optim, data, utils
+from .serialization import load, save
 
 __version__ = "0.1.0"

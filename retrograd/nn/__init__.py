@@ -9,11 +9,11 @@
 (8, 4)
 """
 
-from . import functional, init
+from . import functional, init, utils
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .modules import (Dropout, Flatten, Identity, Linear, LogSoftmax, Module, ModuleList, Parameter,
                       ReLU, Sequential, Sigmoid, Softmax, Tanh)
 
-__all__ = ["functional", "init", "Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh",
+__all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh",
            "Identity", "Flatten", "Softmax", "LogSoftmax", "Dropout", "Sequential", "ModuleList",
            "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"]
