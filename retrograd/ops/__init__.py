@@ -11,3 +11,7 @@ ALL = [add, sub, mul, div, power, neg, exp, log, sqrt, sin, cos, tan, tanh, sigm
        absolute, maximum, minimum, clip, where, broadcast_to, sum_to, reshape, transpose,
        getitem, index_add, concatenate, stack, sum_, mean, amax, amin, logsumexp, softmax,
        log_softmax, matmul]
+
+from .conv import im2col, col2im  # noqa: E402  (convolution and pooling windows)
+
+ALL += [im2col, col2im]
