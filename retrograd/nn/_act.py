@@ -36,6 +36,13 @@ _erf = Primitive("erf", _erf_impl,
                  doc="The error function (2/sqrt(pi)) * integral of exp(-t**2) from 0 to x.")
 
 
+# Private until rg.log1p lands: log(1 + x) without losing the digits of a tiny x.
+_log1p = Primitive("log1p", np.log1p,
+                   vjp=[lambda g, out, x: g / (1.0 + x)],
+                   jvp=[lambda t, out, x: t / (1.0 + x)],
+                   doc="log(1 + x), accurate for small x.")
+
+
 def _as_tensor(x):
     return x if isinstance(x, Tensor) else tensor(x)
 
@@ -98,7 +105,7 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0):
     """
     x = _as_tensor(input)
     z = x * beta
-    soft = (_f.relu(z) + _f.log(1.0 + _f.exp(-_f.abs(z)))) / beta  # stable for both signs
+    soft = (_f.relu(z) + _log1p(_f.exp(-_f.abs(z)))) / beta  # stable for both signs
     return _f.where(z.data > threshold, x, soft)
 
 
@@ -141,7 +148,7 @@ def logsigmoid(input):
     tensor([-0.69314718])
     """
     x = _as_tensor(input)
-    return -(_f.relu(-x) + _f.log(1.0 + _f.exp(-_f.abs(x))))
+    return -(_f.relu(-x) + _log1p(_f.exp(-_f.abs(x))))
 
 
 def dropout2d(input, p: float = 0.5, training: bool = True):

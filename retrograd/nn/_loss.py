@@ -145,4 +145,7 @@ def class_index_loss(logp, target, weight, ignore_index, reduction, label_smooth
         return _f.reshape(loss, y.shape)
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / wy.sum()
+    total = wy.sum()
+    if total == 0:  # every target ignored: NaN, as PyTorch, but a zero gradient
+        return loss.sum() * 0.0 + np.asarray(np.nan, dtype=rows.dtype)
+    return loss.sum() / total

@@ -187,9 +187,11 @@ class Module:
 
     # ----- traversal ------------------------------------------------------------------
     def named_children(self):
-        """(name, module) for the direct sub-modules."""
+        """(name, module) for the direct sub-modules, each module once (as PyTorch)."""
+        seen = set()
         for name, m in self._modules.items():
-            if m is not None:
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
                 yield name, m
 
     def children(self):
@@ -218,7 +220,9 @@ class Module:
                 return
             seen.add(id(self))
         yield prefix, self
-        for name, m in self.named_children():
+        for name, m in self._modules.items():
+            if m is None:
+                continue
             yield from m.named_modules(prefix=prefix + ("." if prefix else "") + name,
                                        remove_duplicate=remove_duplicate, _seen=seen)
 
