@@ -84,6 +84,12 @@ def test_conv_and_pool_higher_order_derivatives():
         J = rg.jacobian(lambda x: F.conv2d(x, rg.tensor(w[:2]), stride=2, groups=2), mode=mode)(rg.tensor(x))
         Jt = taf.jacobian(lambda x: tF.conv2d(x, torch.tensor(w[:2]), stride=2, groups=2), torch.tensor(x))
         np.testing.assert_allclose(J.numpy(), Jt.numpy(), atol=1e-12)
+        J = rg.jacobian(lambda x: F.max_pool2d(x, 3, stride=2, padding=1), mode=mode)(rg.tensor(x))
+        Jt = taf.jacobian(lambda x: tF.max_pool2d(x, 3, stride=2, padding=1), torch.tensor(x))
+        np.testing.assert_array_equal(J.numpy(), Jt.numpy())
+    Hp = rg.hessian(lambda x: (F.max_pool2d(x, 2) ** 3).sum())(rg.tensor(x))
+    Hpt = taf.hessian(lambda x: (tF.max_pool2d(x, 2) ** 3).sum(), torch.tensor(x))
+    np.testing.assert_allclose(Hp.numpy(), Hpt.numpy(), atol=1e-12)
 
 
 def test_conv_errors_teach():

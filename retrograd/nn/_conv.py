@@ -169,16 +169,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         raise NotImplementedError("max_pool2d: return_indices=True is not supported yet")
     x, unbatched = _batched(input, 3, "max_pool2d")
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation)
-    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    cols = _conv.im2col(x, kernel=k, stride=s, padding=p, dilation=d, pad_value=lowest)
-    cr = raw(cols)
-    flat = cr.reshape(cr.shape[:-2] + (k[0] * k[1],))
-    first = flat.argmax(axis=-1)                           # the first maximum, as PyTorch
-    mask = np.zeros(flat.shape, dtype=bool)
-    np.put_along_axis(mask, first[..., None], True, axis=-1)
-    mask = mask.reshape(cr.shape)
-    out = _f.sum(_f.where(mask, cols, np.zeros((), cr.dtype)), axis=(-2, -1))  # (N, Ho, Wo, C)
-    out = _f.transpose(out, (0, 3, 1, 2))
+    out = _conv.max_pool(x, kernel=k, stride=s, padding=p, dilation=d)
     return out[0] if unbatched else out
 
 

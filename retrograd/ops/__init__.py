@@ -12,6 +12,6 @@ ALL = [add, sub, mul, div, power, neg, exp, log, sqrt, sin, cos, tan, tanh, sigm
        getitem, index_add, concatenate, stack, sum_, mean, amax, amin, logsumexp, softmax,
        log_softmax, matmul]
 
-from .conv import im2col, col2im  # noqa: E402  (convolution and pooling windows)
+from .conv import im2col, col2im, max_pool  # noqa: E402  (convolution and pooling windows)
 
-ALL += [im2col, col2im]
+ALL += [im2col, col2im, max_pool]
