@@ -394,3 +394,17 @@ def test_named_modules_apply_and_requires_grad_():
     assert names == ["Linear", "ReLU", "Sequential"]
     net.requires_grad_(False)
     assert not any(p.requires_grad for p in net.parameters())
+
+
+@pytest.mark.parametrize("kw", [dict(stride=2, padding=1), dict(stride=2, padding=1, output_padding=1),
+                                dict(stride=(2, 1), dilation=2), {}])
+def test_conv_transpose2d_matches_torch(kw):
+    _run(F.conv_transpose2d, tF.conv_transpose2d, [(2, 3, 5, 4), (3, 4, 3, 3), (4,)], **kw)
+    rg.manual_seed(0)
+    m = rg.nn.ConvTranspose2d(3, 4, 3, **kw)
+    tm = torch.nn.ConvTranspose2d(3, 4, 3, **kw).double()
+    assert m.weight.shape == tuple(tm.weight.shape) and m.bias.shape == (4,)
+    assert np.abs(m.bias.numpy()).max() <= 1 / math.sqrt(4 * 9)
+    _copy(m, tm)
+    x = np.random.default_rng(0).standard_normal((2, 3, 5, 4))
+    np.testing.assert_allclose(m(rg.tensor(x)).numpy(), tm(torch.tensor(x)).detach().numpy(), atol=1e-12)

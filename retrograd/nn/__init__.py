@@ -12,6 +12,7 @@
 from . import functional, init, utils
 from .activation import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, Mish, ReLU6, SiLU, Softplus
 from .layers import (AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d,
+                     ConvTranspose2d,
                      Dropout2d, Embedding, GroupNorm, LayerNorm, MaxPool1d, MaxPool2d, ModuleDict,
                      ParameterList, Unflatten, Upsample)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
@@ -22,7 +23,7 @@ from .modules import (Dropout, Flatten, Identity, Linear, LogSoftmax, Module, Mo
 __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh",
            "Identity", "Flatten", "Unflatten", "Softmax", "LogSoftmax", "Dropout", "Dropout2d",
            "Sequential", "ModuleList", "ModuleDict", "ParameterList",
-           "Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
+           "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
            "Upsample", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "Embedding",
            "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "Mish", "Hardtanh", "ReLU6", "LogSigmoid",
            "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "BCELoss", "BCEWithLogitsLoss",

@@ -20,7 +20,7 @@ from ..ops.primitive import raw
 from ..ops.shape import index_add
 from ..tensor import Tensor, tensor
 
-__all__ = ["conv1d", "conv2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d",
+__all__ = ["conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d",
            "adaptive_avg_pool2d", "interpolate"]
 
 
@@ -127,6 +127,42 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     out = conv2d(_f.unsqueeze(x, 2), _f.unsqueeze(w, 2), bias, stride=one(stride), padding=pad,
                  dilation=one(dilation), groups=groups)
     out = _f.squeeze(out, 2)
+    return out[0] if unbatched else out
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups: int = 1,
+                     dilation=1):
+    """Transposed 2-D convolution (the gradient of ``conv2d`` with respect to its input) of
+    (N, C_in, H, W) with a weight (C_in, C_out, kh, kw): one matrix product, then ``col2im``
+    adds the windows into the output.
+
+    >>> import retrograd as rg
+    >>> conv_transpose2d(rg.ones(1, 1, 2, 2), rg.ones(1, 1, 2, 2), stride=2).shape
+    (1, 1, 4, 4)
+    """
+    x, unbatched = _batched(input, 3, "conv_transpose2d")
+    w = _as_tensor(weight)
+    if groups != 1:
+        raise NotImplementedError("conv_transpose2d: groups > 1 is not supported yet")
+    if w.ndim != 4 or w.shape[0] != x.shape[1]:
+        raise ShapeError(f"conv_transpose2d: weight must be (in_channels={x.shape[1]}, out_channels, kh, kw), "
+                         f"got {w.shape}")
+    n, cin, h, wd = x.shape
+    _, cout, kh, kw = w.shape
+    stride, padding = _pair(stride, "stride"), _pair(padding, "padding")
+    dilation, op = _pair(dilation, "dilation"), _pair(output_padding, "output_padding")
+    if op[0] >= max(stride[0], dilation[0]) or op[1] >= max(stride[1], dilation[1]):
+        raise ValueError(f"conv_transpose2d: output_padding {op} must be smaller than the stride or the dilation")
+    ho = (h - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + op[0] + 1
+    wo = (wd - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + op[1] + 1
+    if ho < 1 or wo < 1:
+        raise ShapeError(f"conv_transpose2d: the output would be {(ho, wo)}; reduce the padding")
+    rows = _f.reshape(_f.transpose(x, (0, 2, 3, 1)), (n * h * wd, cin))
+    cols = _f.matmul(rows, _f.reshape(w, (cin, cout * kh * kw)))
+    cols = _f.reshape(cols, (n, h, wd, cout, kh, kw))
+    out = _conv.col2im(cols, (cout, ho, wo), (kh, kw), stride, padding, dilation)
+    if bias is not None:
+        out = out + _f.reshape(bias, (cout, 1, 1))
     return out[0] if unbatched else out
 
 

@@ -24,7 +24,7 @@ from ..tensor import Tensor, tensor
 from . import _loss
 from ._act import (dropout2d, elu, embedding, gelu, hardtanh, leaky_relu, logsigmoid, mish, relu6,
                    scaled_dot_product_attention, silu, softplus)
-from ._conv import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, interpolate,
+from ._conv import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose2d, interpolate,
                     max_pool1d, max_pool2d)
 from ._loss import huber_loss, kl_div, l1_loss, smooth_l1_loss
 from ._norm import batch_norm, group_norm, layer_norm, normalize
@@ -33,7 +33,7 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropo
            "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "cross_entropy", "nll_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
            "gelu", "silu", "leaky_relu", "elu", "softplus", "mish", "hardtanh", "relu6", "logsigmoid",
-           "dropout2d", "scaled_dot_product_attention", "conv1d", "conv2d", "max_pool1d", "max_pool2d",
+           "dropout2d", "scaled_dot_product_attention", "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d",
            "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "interpolate", "batch_norm", "layer_norm",
            "group_norm", "normalize", "embedding"]
 

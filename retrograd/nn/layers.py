@@ -22,7 +22,7 @@ from . import functional as F
 from . import init
 from .modules import Module, Parameter
 
-__all__ = ["Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
            "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "Embedding", "Dropout2d", "Unflatten",
            "ModuleDict", "ParameterList", "Upsample"]
 
@@ -107,6 +107,33 @@ class Conv1d(_ConvNd):
 
     def forward(self, x):
         return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    """Transposed 2-D convolution ("deconvolution"): weight (in, out, kh, kw), bias (out,);
+    the output is ``(H - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1`` high.
+
+    >>> import retrograd as rg
+    >>> rg.nn.ConvTranspose2d(8, 4, 4, stride=2, padding=1)(rg.zeros(1, 8, 7, 7)).shape
+    (1, 4, 14, 14)
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+                 groups=1, bias=True, dilation=1, padding_mode="zeros", dtype=None):
+        super().__init__(out_channels, in_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, dtype)
+        self.output_padding = _tuple(output_padding, 2)
+        # _ConvNd made a (in, out/groups, ...) weight under swapped names: put the names right
+        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        if bias:
+            self.bias = Parameter(np.empty(out_channels, dtype=self.weight.data.dtype))
+            fan_in = self.weight.data[0].size  # PyTorch's fan_in for the transposed weight
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
+                                  self.groups, self.dilation)
 
 
 class _Pool(Module):
