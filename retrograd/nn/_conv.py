@@ -95,19 +95,15 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
         raise ShapeError(f"conv2d: the kernel {(kh, kw)} (dilation {dilation}) is larger than the padded "
                          f"input {(h + 2 * padding[0], wd + 2 * padding[1])}")
     cols = _conv.im2col(x, kernel=(kh, kw), stride=stride, padding=padding, dilation=dilation)
-    k = cg * kh * kw
+    m = n * ho * wo                                   # cols: (C, kh, kw, N, Ho, Wo)
     if groups == 1:
-        cols = _f.reshape(cols, (n * ho * wo, k))
-        w2 = _f.reshape(w, (o, k))
-        out = _ops.linear(cols, w2, bias) if bias is not None else _ops.linear(cols, w2)
+        out = _f.matmul(_f.reshape(w, (o, cg * kh * kw)), _f.reshape(cols, (cg * kh * kw, m)))
     else:
-        og = o // groups
-        cols = _f.transpose(_f.reshape(cols, (n * ho * wo, groups, k)), (1, 0, 2))     # (G, NHW, K)
-        w2 = _f.transpose(_f.reshape(w, (groups, og, k)), (0, 2, 1))                    # (G, K, Og)
-        out = _f.reshape(_f.transpose(_f.matmul(cols, w2), (1, 0, 2)), (n * ho * wo, o))
-        if bias is not None:
-            out = out + bias
-    out = _f.transpose(_f.reshape(out, (n, ho, wo, o)), (0, 3, 1, 2))
+        w2 = _f.reshape(w, (groups, o // groups, cg * kh * kw))
+        out = _f.reshape(_f.matmul(w2, _f.reshape(cols, (groups, cg * kh * kw, m))), (o, m))
+    if bias is not None:
+        out = out + _f.reshape(_as_tensor(bias), (o, 1))
+    out = _f.transpose(_f.reshape(out, (o, n, ho, wo)), (1, 0, 2, 3))  # channel-major memory
     return out[0] if unbatched else out
 
 
@@ -157,9 +153,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     wo = (wd - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + op[1] + 1
     if ho < 1 or wo < 1:
         raise ShapeError(f"conv_transpose2d: the output would be {(ho, wo)}; reduce the padding")
-    rows = _f.reshape(_f.transpose(x, (0, 2, 3, 1)), (n * h * wd, cin))
-    cols = _f.matmul(rows, _f.reshape(w, (cin, cout * kh * kw)))
-    cols = _f.reshape(cols, (n, h, wd, cout, kh, kw))
+    rows = _f.reshape(_f.transpose(x, (1, 0, 2, 3)), (cin, n * h * wd))
+    cols = _f.matmul(_f.transpose(_f.reshape(w, (cin, cout * kh * kw)), (1, 0)), rows)
+    cols = _f.reshape(cols, (cout, kh, kw, n, h, wd))
     out = _conv.col2im(cols, (cout, ho, wo), (kh, kw), stride, padding, dilation)
     if bias is not None:
         out = out + _f.reshape(bias, (cout, 1, 1))
@@ -221,17 +217,17 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
     _check_ceil(ceil_mode, "avg_pool2d")
     x, unbatched = _batched(input, 3, "avg_pool2d")
     k, s, p, d = _pool_args(kernel_size, stride, padding, 1)
-    cols = _conv.im2col(x, kernel=k, stride=s, padding=p, dilation=d)
-    total = _f.sum(cols, axis=(-2, -1))
+    cols = _conv.im2col(x, kernel=k, stride=s, padding=p, dilation=d)   # (C, kh, kw, N, Ho, Wo)
+    total = _f.sum(cols, axis=(1, 2))
     if divisor_override:
         out = total / float(divisor_override)
     elif count_include_pad or p == (0, 0):
         out = total / float(k[0] * k[1])
     else:
         ones = np.ones((1, 1) + x.shape[-2:], dtype=x.dtype)
-        counts = _conv.im2col(ones, kernel=k, stride=s, padding=p, dilation=d).sum(axis=(-2, -1))
+        counts = _conv.im2col(ones, kernel=k, stride=s, padding=p, dilation=d).sum(axis=(1, 2))
         out = total / counts
-    out = _f.transpose(out, (0, 3, 1, 2))
+    out = _f.transpose(out, (1, 0, 2, 3))
     return out[0] if unbatched else out
 
 

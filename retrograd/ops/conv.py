@@ -8,10 +8,12 @@ so their gradients (of any order) come from the rules below and from ``linear``,
 gathered with strided views (``numpy.lib.stride_tricks``) and scattered back with
 one strided add per kernel position, never a Python loop over pixels.
 
-Layout: ``im2col`` maps ``(..., C, H, W)`` to ``(..., Ho, Wo, C, kh, kw)``, so that
-``reshape(..., Ho * Wo, C * kh * kw)`` is free and the product with a weight
-``(O, C * kh * kw)`` is a single BLAS call. Leading axes (the batch, and the batch
-axes of cotangents and tangents) pass through untouched.
+Layout: ``im2col`` maps ``(..., C, H, W)`` to ``(C, kh, kw, ..., Ho, Wo)``: the window
+axes first, so that ``reshape(C * kh * kw, N * Ho * Wo)`` is free, a convolution is one
+product ``W (O, C * kh * kw) @ cols`` whose result is already channel-major, and each of
+``col2im``'s strided adds reads contiguous memory. The leading axes ``...`` (the batch) stay
+where they were relative to each other. ``nb`` counts extra batch axes in front (those of a
+batch of cotangents or tangents), which stay in front: ``(nb..., C, kh, kw, ..., Ho, Wo)``.
 """
 
 from __future__ import annotations
@@ -42,35 +44,34 @@ def _padded(x, padding, pad_value):
     return xp
 
 
-def _im2col_impl(x, kernel, stride, padding, dilation, pad_value=0.0):
+def _im2col_impl(x, kernel, stride, padding, dilation, pad_value=0.0, nb=0):
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     h, w = x.shape[-2:]
-    ho = out_size(h, kh, sh, padding[0], dh)
-    wo = out_size(w, kw, sw, padding[1], dw)
+    ho = max(out_size(h, kh, sh, padding[0], dh), 0)
+    wo = max(out_size(w, kw, sw, padding[1], dw), 0)
     xp = _padded(x, padding, pad_value)
-    *lead, c, hp, wp = xp.shape
     st = xp.strides
-    # (..., Ho, Wo, C, kh, kw) as a strided view of the padded input, then one copy
-    view = as_strided(xp, tuple(lead) + (max(ho, 0), max(wo, 0), c, kh, kw),
-                      st[:-3] + (st[-2] * sh, st[-1] * sw, st[-3], st[-2] * dh, st[-1] * dw),
+    pre, lead, c = xp.shape[:nb], xp.shape[nb:-3], xp.shape[-3]
+    # (nb..., C, kh, kw, lead..., Ho, Wo) as a strided view of the padded input, then one copy
+    view = as_strided(xp, pre + (c, kh, kw) + lead + (ho, wo),
+                      st[:nb] + (st[-3], st[-2] * dh, st[-1] * dw) + st[nb:-3] + (st[-2] * sh, st[-1] * sw),
                       writeable=False)
     return np.ascontiguousarray(view)
 
 
-def _col2im_impl(cols, shape, kernel, stride, padding, dilation):
+def _col2im_impl(cols, shape, kernel, stride, padding, dilation, nb=0):
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
     c, h, w = shape
-    lead = cols.shape[:-5]
-    ho, wo = cols.shape[-5:-3]
-    # kernel positions first (one copy), so that each of the kh * kw adds reads contiguous memory
-    per_pos = np.ascontiguousarray(np.moveaxis(cols, (-2, -1), (0, 1)))
-    out = np.zeros(lead + (h + 2 * ph, w + 2 * pw, c), dtype=cols.dtype)  # channels last: adds are contiguous
+    pre, lead = cols.shape[:nb], cols.shape[nb + 3:-2]
+    ho, wo = cols.shape[-2:]
+    out = np.zeros(pre + (c,) + lead + (h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+    head = (slice(None),) * (nb + 1)
     for i in range(kh):
         for j in range(kw):
-            out[..., i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw, :] \
-                += per_pos[i, j]
-    out = out[..., ph:ph + h, pw:pw + w, :]
-    return np.moveaxis(out, -1, -3)
+            out[..., i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw] \
+                += cols[head + (i, j)]
+    out = out[..., ph:ph + h, pw:pw + w]
+    return np.moveaxis(out, nb, nb + len(lead))  # (nb..., lead..., C, H, W)
 
 
 def _window_slices(kernel, stride, dilation, ho, wo):
@@ -105,61 +106,68 @@ def _first_max_masks(x, out, kernel, stride, padding, dilation):
 
 def _max_pool_vjp(g, out, x, kernel, stride, padding, dilation):
     xr, outr = raw(x), raw(out)
+    e = raw(g).ndim - outr.ndim
     if type(g) is np.ndarray and type(x) is np.ndarray:  # first order: scatter straight into the input
-        nb = g.ndim - outr.ndim
-        gp = np.zeros(g.shape[:nb] + xr.shape[:-2] + (xr.shape[-2] + 2 * padding[0],
-                                                       xr.shape[-1] + 2 * padding[1]), dtype=g.dtype)
+        ph, pw = padding
+        gp = np.zeros(g.shape[:e] + xr.shape[:-2] + (xr.shape[-2] + 2 * ph, xr.shape[-1] + 2 * pw),
+                      dtype=g.dtype)
         for sl, hit in _first_max_masks(xr, outr, kernel, stride, padding, dilation):
             gp[sl] += g * hit
-        ph, pw = padding
         return gp[..., ph:ph + xr.shape[-2], pw:pw + xr.shape[-1]]
-    return col2im(_spread(g, _window_mask(xr, outr, kernel, stride, padding, dilation)),
-                  xr.shape[-3:], kernel, stride, padding, dilation)
+    spread = _spread(g, _window_mask(xr, outr, kernel, stride, padding, dilation), e)
+    return col2im(spread, xr.shape[-3:], kernel, stride, padding, dilation, nb=e)
 
 
 def _window_mask(x, out, kernel, stride, padding, dilation):
-    """The first-maximum mask in im2col's layout (..., Ho, Wo, C, kh, kw)."""
-    masks = [hit for _, hit in _first_max_masks(x, out, kernel, stride, padding, dilation)]
-    m = np.stack(masks, axis=-1).reshape(out.shape + tuple(kernel))  # (..., C, Ho, Wo, kh, kw)
-    return np.moveaxis(m, -5, -3)
+    """The first-maximum mask in im2col's layout (C, kh, kw, ..., Ho, Wo)."""
+    hits = [hit for _, hit in _first_max_masks(x, out, kernel, stride, padding, dilation)]
+    m = np.stack(hits).reshape(tuple(kernel) + out.shape)   # (kh, kw, ..., C, Ho, Wo)
+    return np.moveaxis(m, -3, 0)
 
 
-def _spread(g, mask):
-    """g (..., C, Ho, Wo) times the window mask, in im2col's layout (..., Ho, Wo, C, kh, kw)."""
+def _spread(g, mask, e):
+    """``g`` (e..., ..., C, Ho, Wo) times the window mask, in im2col's layout (e..., C, kh, kw, ..., Ho, Wo)."""
     from .shape import reshape, transpose
     nd = raw(g).ndim
-    perm = tuple(range(nd - 3)) + (nd - 2, nd - 1, nd - 3)
-    gt = transpose(g, perm)
-    return reshape(gt, raw(gt).shape + (1, 1)) * mask
+    perm = tuple(range(e)) + (nd - 3,) + tuple(range(e, nd - 3)) + (nd - 2, nd - 1)
+    gt = transpose(g, perm)                                   # (e..., C, ..., Ho, Wo)
+    gs = raw(gt).shape
+    return reshape(gt, gs[:e + 1] + (1, 1) + gs[e + 1:]) * mask
 
 
 def _max_pool_jvp(t, out, x, kernel, stride, padding, dilation):
     from .reduce import sum_
     from .shape import transpose
-    mask = _window_mask(raw(x), raw(out), kernel, stride, padding, dilation)
-    picked = sum_(im2col(t, kernel, stride, padding, dilation) * mask, (-2, -1))  # (..., Ho, Wo, C)
+    xr = raw(x)
+    e = raw(t).ndim - xr.ndim
+    mask = _window_mask(xr, raw(out), kernel, stride, padding, dilation)
+    cols = im2col(t, kernel, stride, padding, dilation, nb=e)
+    nd = raw(cols).ndim
+    picked = sum_(cols * mask, (e + 1 - nd, e + 2 - nd))    # (e..., C, ..., Ho, Wo)
     nd = raw(picked).ndim
-    return transpose(picked, tuple(range(nd - 3)) + (nd - 1, nd - 3, nd - 2))
+    perm = tuple(range(e)) + tuple(range(e + 1, nd - 2)) + (e, nd - 2, nd - 1)
+    return transpose(picked, perm)
 
 
-def _win(params):
-    return {k: params[k] for k in ("kernel", "stride", "padding", "dilation")}
+def _extra(a, ref) -> int:
+    """Extra leading (batch) axes of ``a`` beyond those of ``ref``."""
+    return raw(a).ndim - raw(ref).ndim
 
 
 im2col = Primitive(
     "im2col", _im2col_impl,
-    vjp=[lambda g, out, x, kernel, stride, padding, dilation, pad_value=0.0: col2im(
-        g, x.shape[-3:], kernel, stride, padding, dilation)],
-    jvp=[lambda t, out, x, kernel, stride, padding, dilation, pad_value=0.0: im2col(
-        t, kernel, stride, padding, dilation)],
-    doc="Sliding windows of (..., C, H, W) as (..., Ho, Wo, C, kh, kw), padded with pad_value.")
+    vjp=[lambda g, out, x, kernel, stride, padding, dilation, pad_value=0.0, nb=0: col2im(
+        g, raw(x).shape[-3:], kernel, stride, padding, dilation, nb=nb + _extra(g, out))],
+    jvp=[lambda t, out, x, kernel, stride, padding, dilation, pad_value=0.0, nb=0: im2col(
+        t, kernel, stride, padding, dilation, nb=nb + _extra(t, x))],
+    doc="Sliding windows of (..., C, H, W) as (C, kh, kw, ..., Ho, Wo), padded with pad_value.")
 col2im = Primitive(
     "col2im", _col2im_impl,
-    vjp=[lambda g, out, cols, shape, kernel, stride, padding, dilation: im2col(
-        g, kernel, stride, padding, dilation)],
-    jvp=[lambda t, out, cols, shape, kernel, stride, padding, dilation: col2im(
-        t, shape, kernel, stride, padding, dilation)],
-    doc="Add windows (..., Ho, Wo, C, kh, kw) back into an image (..., C, H, W): the adjoint of im2col.")
+    vjp=[lambda g, out, cols, shape, kernel, stride, padding, dilation, nb=0: im2col(
+        g, kernel, stride, padding, dilation, nb=nb + _extra(g, out))],
+    jvp=[lambda t, out, cols, shape, kernel, stride, padding, dilation, nb=0: col2im(
+        t, shape, kernel, stride, padding, dilation, nb=nb + _extra(t, cols))],
+    doc="Add windows (C, kh, kw, ..., Ho, Wo) back into an image (..., C, H, W): the adjoint of im2col.")
 
 max_pool = Primitive(
     "max_pool", _max_pool_impl,
