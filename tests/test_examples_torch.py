@@ -37,7 +37,7 @@ def _twins(name, build):
     ours, theirs = _variant(name, "retrograd"), _variant(name, "torch")
     rg.manual_seed(0)
     m = build(ours).float()
-    tm = build(theirs)
+    tm = build(theirs).float()  # whatever torch's default dtype is at this point of the run
     tm.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in m.state_dict().items()})
     return ours, theirs, m, tm
 
