@@ -408,3 +408,21 @@ def test_conv_transpose2d_matches_torch(kw):
     _copy(m, tm)
     x = np.random.default_rng(0).standard_normal((2, 3, 5, 4))
     np.testing.assert_allclose(m(rg.tensor(x)).numpy(), tm(torch.tensor(x)).detach().numpy(), atol=1e-12)
+
+
+def test_float32_stays_float32_through_conv_pool_norm_and_matches_torch():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 3, 10, 10)).astype(np.float32)
+    w = rng.standard_normal((5, 3, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(5).astype(np.float32)
+    xr, wr = rg.tensor(x, requires_grad=True), rg.tensor(w, requires_grad=True)
+    out = F.max_pool2d(F.relu(F.conv2d(xr, wr, rg.tensor(b), padding=1)), 2)
+    out = F.avg_pool2d(F.batch_norm(out, None, None, training=True), 2)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    tout = tF.max_pool2d(tF.relu(tF.conv2d(xt, wt, torch.tensor(b), padding=1)), 2)
+    tout = tF.avg_pool2d(tF.batch_norm(tout, None, None, training=True), 2)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-4, atol=1e-5)
+    out.sum().backward(); tout.sum().backward()
+    assert xr.grad.dtype == np.float32 and wr.grad.dtype == np.float32
+    np.testing.assert_allclose(wr.grad.numpy(), wt.grad.numpy(), rtol=1e-3, atol=1e-4)
