@@ -40,7 +40,7 @@ from .data import DataLoader
 from .data import datasets as ds
 from .tensor import _wrap
 
-__all__ = ["fit", "build_mlp", "load_dataset", "save_checkpoint", "load_checkpoint", "add_parser",
+__all__ = ["fit", "build_mlp", "build_cnn", "load_dataset", "save_checkpoint", "load_checkpoint", "add_parser",
            "check_config", "TrainError", "CheckpointError", "Diverged"]
 
 CHECKPOINT = "checkpoint.npz"
@@ -170,6 +170,39 @@ def build_mlp(n_in: int, hidden, n_out: int, act: str = "relu", dtype=np.float32
         prev = int(h)
     layers.append(nn.Linear(prev, n_out, dtype=dtype))
     return nn.Sequential(*layers)
+
+
+def build_cnn(n_in: int, hidden, n_out: int, act: str = "relu", dtype=np.float32):
+    """A small LeNet-style network for square grey images given as flat rows of ``n_in`` pixels:
+    two blocks of convolution, BatchNorm, ``act`` and 2x2 max pooling (16 and 32 channels; 5x5
+    kernels for images of 16 pixels or more a side, 3x3 below), then Linear layers of the
+    ``hidden`` sizes.
+
+    >>> build_cnn(64, [32], 10)[-1]
+    Linear(in_features=32, out_features=10, bias=True)
+    """
+    if act not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {act!r}; choose one of {', '.join(ACTIVATIONS)}")
+    side = int(round(n_in ** 0.5))
+    if side * side != n_in or side < 4:
+        raise ValueError(f"--model cnn needs square images (e.g. 8x8 digits, 28x28 MNIST), but the data has "
+                         f"{n_in} features per sample; use --model mlp")
+    k = 5 if side >= 16 else 3
+    c1, c2 = 16, 32
+    layers = [nn.Unflatten(1, (1, side, side))]
+    for cin, cout in ((1, c1), (c1, c2)):
+        layers += [nn.Conv2d(cin, cout, k, padding=k // 2, dtype=dtype), nn.BatchNorm2d(cout, dtype=dtype),
+                   ACTIVATIONS[act](), nn.MaxPool2d(2)]
+    layers.append(nn.Flatten())
+    prev = c2 * (side // 4) ** 2
+    for h in hidden:
+        layers += [nn.Linear(prev, int(h), dtype=dtype), ACTIVATIONS[act]()]
+        prev = int(h)
+    layers.append(nn.Linear(prev, n_out, dtype=dtype))
+    return nn.Sequential(*layers)
+
+
+MODELS = {"mlp": build_mlp, "cnn": build_cnn}
 
 
 def load_dataset(spec: str, seed: int = 0, n_samples: int = 1000, test_fraction: float = 0.2,
@@ -454,17 +487,17 @@ def evaluate(model, X, y, batch: int = 2048):
     return total / n, correct / n
 
 
-DEFAULTS = dict(data="digits", hidden=[64, 64], act="relu", opt="adam", lr=1e-3, momentum=0.0,
+DEFAULTS = dict(data="digits", model="mlp", hidden=[64, 64], act="relu", opt="adam", lr=1e-3, momentum=0.0,
                 weight_decay=0.0, epochs=20, batch=64, seed=0, dtype="float32", n_samples=1000,
                 test_fraction=0.2, dropout=0.0, standardize=True)
 
 
 def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = True,
         log=print, force: bool = False, **config) -> dict:
-    """Train an MLP classifier; returns the metrics (also written to ``out/metrics.json``),
+    """Train a classifier (``model="mlp"`` or ``"cnn"``); returns the metrics (also written to ``out/metrics.json``),
     with the trained model under ``"model"``.
 
-    ``config`` keys (defaults in ``DEFAULTS``): ``data, hidden, act, opt, lr, momentum,
+    ``config`` keys (defaults in ``DEFAULTS``): ``data, model, hidden, act, opt, lr, momentum,
     weight_decay, epochs, batch, seed, dtype, n_samples, test_fraction, dropout, standardize``. With
     ``out``, a checkpoint is written atomically after every epoch, and ``resume=True``
     continues from it (the saved configuration wins, except ``epochs``; the options that
@@ -517,7 +550,9 @@ def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = Tru
         raise TrainError(f"the model would have {n_params:,} parameters (at most {MAX_PARAMETERS:,}): "
                          "use smaller --hidden sizes")
     manual_seed(cfg["seed"])
-    model = build_mlp(Xtr.shape[1], cfg["hidden"], data["n_classes"], cfg["act"], dtype)
+    if cfg.get("model", "mlp") not in MODELS:
+        raise ValueError(f"unknown model {cfg['model']!r}; choose one of {', '.join(MODELS)}")
+    model = MODELS[cfg.get("model", "mlp")](Xtr.shape[1], cfg["hidden"], data["n_classes"], cfg["act"], dtype)
     layers = [Standardize.fit(Xtr)] if cfg["standardize"] else []
     for m in model:
         layers.append(m)
@@ -540,7 +575,8 @@ def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = Tru
         out.mkdir(parents=True, exist_ok=True)
         _clean_temporaries(out)
     log(f"data {data['name']}: {len(Xtr)} train / {len(Xte)} test samples, {Xtr.shape[1]} features, "
-        f"{data['n_classes']} classes; model {Xtr.shape[1]}-{'-'.join(map(str, cfg['hidden']))}-"
+        f"{data['n_classes']} classes; {cfg.get('model', 'mlp')} {Xtr.shape[1]}-"
+        f"{'-'.join(map(str, cfg['hidden']))}-"
         f"{data['n_classes']} ({cfg['act']}), {cfg['opt']} lr={cfg['lr']}, {dtype}")
 
     n_batches = len(loader)
@@ -750,6 +786,8 @@ def add_parser(subparsers) -> None:
                "--epochs 20 --batch 64 --out runs/digits. Exit status: 0 done, 2 bad options, data, folder "
                "or checkpoint, 3 the loss or weights stopped being finite, 130 interrupted.")
     p.add_argument("--data", help="digits, circles, xor, moons or mnist:PATH (default digits)")
+    p.add_argument("--model", choices=sorted(MODELS),
+                   help="mlp, or cnn: two conv-BatchNorm-pool blocks before the hidden layers (default mlp)")
     p.add_argument("--hidden", help="hidden layer sizes, comma-separated (default 64,64)")
     p.add_argument("--act", choices=sorted(ACTIVATIONS), help="activation (default relu)")
     p.add_argument("--opt", choices=OPTIMIZERS, help="optimizer (default adam)")
