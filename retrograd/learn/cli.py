@@ -44,6 +44,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--primitives", action="store_true", help="one node per primitive operation")
     p.add_argument("--eps", type=float, default=None, help="finite-difference step (default 0.001)")
     p.add_argument("--markdown", action="store_true", help="print Markdown instead of plain text")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="show every check in full (finite differences, SymPy), not only how many passed")
+    p.add_argument("--digits", type=int, default=None, metavar="N",
+                   help="significant digits of every number (default 6; 17 prints Python's exact repr)")
     p.add_argument("--svg", metavar="FILE", help="also write the graph as SVG")
     p.add_argument("--dot", metavar="FILE", help="also write the graph in Graphviz DOT")
     p.add_argument("--json", metavar="FILE", help="also write the graph model as JSON ('-' for stdout only)")
@@ -108,8 +112,10 @@ def run_explain(args) -> int:
     from .explain import explain
     from .graph import GraphError, build_graph
     from .lessons import lessons
+    from .i18n import tr, translate_error
     from .program import Program, ProgramError
     level = "primitive" if args.primitives else "assignment"
+    lang = getattr(args, "lang", "en")
     try:
         values = parse_values(args.at)
         data = [d.strip() for d in args.data.split(",") if d.strip()]
@@ -117,7 +123,8 @@ def run_explain(args) -> int:
             found = [les for les in lessons() if les.name == args.lesson]
             if not found:
                 names = ", ".join(les.name for les in lessons())
-                print(f"retrograd explain: no lesson {args.lesson!r}; lessons: {names}", file=sys.stderr)
+                print(f"retrograd explain: {tr(lang, 'cli_no_lesson', name=repr(args.lesson), names=names)}",
+                      file=sys.stderr)
                 return 2
             les = found[0]
             prog = les.program(args.lang)
@@ -127,13 +134,13 @@ def run_explain(args) -> int:
         elif args.program:
             prog = Program(args.program, values, data=data)
         else:
-            print('retrograd explain: give a program (e.g. "J = (2 + 3*w)**2" --at w=3) or --lesson NAME',
-                  file=sys.stderr)
+            print(f"retrograd explain: {tr(lang, 'cli_give_program')}", file=sys.stderr)
             return 2
         graph = prog.graph(level) if args.eps is None else build_graph(prog, level, args.eps)
-        exp = explain(graph, lang=args.lang)
+        exp = explain(graph, lang=args.lang, verbose=getattr(args, "verbose", False),
+                      digits=getattr(args, "digits", None))
     except ProgramError as e:
-        print(f"retrograd explain: {e}", file=sys.stderr)
+        print(f"retrograd explain: {translate_error(str(e), lang)}", file=sys.stderr)
         if e.pointer():
             print(e.pointer(), file=sys.stderr)
         return 2
@@ -149,7 +156,7 @@ def run_explain(args) -> int:
         if path:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(content())
-            print(f"wrote {path}", file=sys.stderr)
+            print(tr(lang, "cli_wrote", path=path), file=sys.stderr)
     return 0
 
 

@@ -131,7 +131,7 @@ class Graph:
 
         >>> from retrograd.learn import program
         >>> sorted(program("J = w**2", w=1.0).graph().to_dict())[:4]
-        ['edges', 'eps', 'height', 'inputs']
+        ['auto_notes', 'edges', 'eps', 'height']
         """
         d = {"output": self.output, "level": self.level, "source": self.source, "inputs": dict(self.inputs),
              "nodes": [dict(n) for n in self.nodes], "edges": [dict(e) for e in self.edges],
@@ -278,8 +278,16 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     from .program import Program
     if level not in ("assignment", "primitive"):
         raise ValueError(f"level must be 'assignment' or 'primitive', got {level!r}")
+    one_line = False
     if isinstance(obj, Program):
         prog = obj
+        # One line is one formula: backpropagation goes through its operations, so draw those.
+        if level == "assignment" and len(prog.parsed.statements) == 1:
+            stmt = prog.parsed.statements[0]
+            out_t = prog.tensors[stmt.target]
+            if out_t._node is not None and any(isinstance(a, Tensor) and a._node is not None
+                                               for a in out_t._node.inputs or ()):
+                level, one_line = "primitive", True
         roots = [prog.tensors[s.target] for s in prog.parsed.statements]
         output = prog.output
         formulas = {s.target: s.text for s in prog.parsed.statements}
@@ -342,11 +350,11 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     # Gradients of the output with respect to every visible tensor, from the engine.
     with np.errstate(all="ignore"):
         grads = _adjoints(output, visible)
+    auto_notes = [["one_line", {}]] if one_line else []
     for t in visible:
         g_t = grads.get(id(t))
         if g_t is not None and not np.all(np.isfinite(g_t)):
-            notes.append(f"d{names[id(output)]}/d{names[id(t)]} is not finite at these values ({_py(g_t)}): "
-                         "the function has no derivative there")
+            auto_notes.append(["not_finite", {"d": f"d{names[id(output)]}/d{names[id(t)]}", "v": str(_py(g_t))}])
 
     nodes, edges = [], []
     sym_of = {}  # node id -> SymPy expression of its value in terms of its sources
@@ -424,7 +432,7 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
         e["product"] = (vjp if not scalar else None if e["local"] is None or up is None
                         else float(e["local"]) * float(up))
     try:
-        _symbolic_chain(nodes, edges, out_id, values if scalar else None, notes)
+        _symbolic_chain(nodes, edges, out_id, values if scalar else None, auto_notes)
     except RecursionError:  # a formula too deep for SymPy: the engine's numbers stand alone
         for n in nodes:
             n["grad_formula"] = n["grad_formula_value"] = None
@@ -432,7 +440,8 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
         sym_local = e.pop("_sym", None)
         e["local_formula_value"] = symbolic.value(sym_local, values) if scalar else None
     width, height = layout(nodes, edges)
-    extra = {"eps": eps, "scalar": scalar, "symbolic": symbolic.AVAILABLE, "title": title, "notes": notes}
+    extra = {"eps": eps, "scalar": scalar, "symbolic": symbolic.AVAILABLE, "title": title, "notes": notes,
+             "auto_notes": auto_notes}
     return Graph(out_id, level, source, inputs if inputs is not None else
                  {n["id"]: n["value"] for n in nodes if n["kind"] == "input"},
                  nodes, edges, width, height, **extra)
@@ -615,8 +624,7 @@ def _symbolic_chain(nodes, edges, out_id, values, notes):
             skipped.append(n["name"])
         G[nid] = total
     if skipped:
-        notes.append(f"symbolic chain-rule formulas longer than {MAX_SYMBOLIC_OPS} operations are not shown "
-                     f"(from {skipped[0]} leftwards); every local derivative is still checked with SymPy")
+        notes.append(["sym_too_long", {"n": MAX_SYMBOLIC_OPS, "name": skipped[0]}])
     for n in nodes:
         g = G.get(n["id"])
         if g is None or n["kind"] == "const":

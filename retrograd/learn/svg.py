@@ -16,6 +16,7 @@ import math
 from xml.sax.saxutils import escape
 
 from .graph import NODE_H, NODE_W
+from .numfmt import fmt  # noqa: F401  (re-exported: the one number format of every view)
 
 BLUE = "#1f5fbf"
 GREEN = "#1a7f37"
@@ -24,25 +25,6 @@ EDGE = "#8c959f"
 
 _WORDS = {"en": {"input": "input", "const": "constant", "data": "data"},
           "es": {"input": "entrada", "const": "constante", "data": "dato"}}
-
-
-def fmt(v, digits: int = 6) -> str:
-    """A value for display: integers without a decimal point, else ``digits`` significant digits.
-
-    >>> fmt(66.0), fmt(0.7445282168318492, 4), fmt(None), fmt([1.0, 2.5])
-    ('66', '0.7445', '–', '[1, 2.5]')
-    """
-    if v is None:
-        return "–"
-    if isinstance(v, list):
-        inner = ", ".join(fmt(x, digits) for x in v[:4])
-        return "[" + inner + (", …" if len(v) > 4 else "") + "]"
-    v = float(v)
-    if not math.isfinite(v):
-        return str(v)
-    if v == int(v) and abs(v) < 1e12:
-        return str(int(v))
-    return f"{v:.{digits}g}"
 
 
 def _short(text, n=24):
@@ -109,8 +91,9 @@ def to_svg(graph, lang: str = "en") -> str:
             title = f'{n["name"]}  ({words["const"]})'
         parts.append(f'<text x="{n["x"]:.1f}" y="{y0 + 20:.1f}" text-anchor="middle" font-weight="bold">'
                      f"{escape(title)}</text>")
+        shown = fmt(n["value"]) if n["name"] == fmt(n["value"]) else f'{n["name"]} = {fmt(n["value"])}'
         parts.append(f'<text class="value" x="{n["x"]:.1f}" y="{y0 + 44:.1f}" text-anchor="middle" '
-                     f'fill="{BLUE}" font-size="14">{escape(n["name"])} = {escape(fmt(n["value"]))}</text>')
+                     f'fill="{BLUE}" font-size="14">{escape(shown)}</text>')
         if n.get("grad") is not None:
             parts.append(f'<text class="grad" x="{n["x"]:.1f}" y="{y0 + 68:.1f}" text-anchor="middle" '
                          f'fill="{GREEN}" font-size="13">∂{escape(out)}/∂{escape(n["name"])} = '
