@@ -155,3 +155,24 @@ def test_main_job_short_by_default():
     r = subprocess.run([sys.executable, "-m", "retrograd"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and "Traceback" not in r.stderr
     assert r.stdout.count("checks passed") == len(lessons())
+
+
+EVIL = 'w" onmouseover="alert(1)'
+
+
+def test_no_name_can_add_an_attribute_in_the_svg_or_the_html_explanation():
+    import xml.etree.ElementTree as ET
+    w = rg.tensor(3.0, requires_grad=True, name=EVIL)
+    J = ((2 + 3 * w).named('a" onclick="x') ** 2).named("J")
+    g = rg.learn.build_graph(J)
+    allowed = {"xmlns", "width", "height", "viewBox", "font-family", "font-size", "id", "refX", "refY",
+               "markerWidth", "markerHeight", "orient", "d", "fill", "class", "stroke", "stroke-width",
+               "marker-end", "x", "y", "text-anchor", "rx", "stroke-dasharray", "font-weight", "paint-order",
+               "style"}
+    for doc in (g.to_svg(), rg.learn.explain(g).to_html()):
+        root = ET.fromstring(doc)
+        for el in root.iter():
+            assert set(el.attrib) <= allowed, el.attrib
+            assert not any(k.startswith("on") for k in el.attrib)
+        ids = [el.attrib["id"] for el in root.iter() if "id" in el.attrib]
+        assert "node-" + EVIL in ids

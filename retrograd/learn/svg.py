@@ -12,10 +12,10 @@ True
 
 from __future__ import annotations
 
-import math
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from .graph import NODE_H, NODE_W
+from .i18n import grad_d, tr
 from .numfmt import fmt  # noqa: F401  (re-exported: the one number format of every view)
 
 BLUE = "#1f5fbf"
@@ -23,8 +23,6 @@ GREEN = "#1a7f37"
 GREY = "#57606a"
 EDGE = "#8c959f"
 
-_WORDS = {"en": {"input": "input", "const": "constant", "data": "data"},
-          "es": {"input": "entrada", "const": "constante", "data": "dato"}}
 
 
 def _short(text, n=24):
@@ -41,7 +39,8 @@ def to_svg(graph, lang: str = "en") -> str:
     >>> root.tag.endswith("svg")
     True
     """
-    words = _WORDS.get(lang, _WORDS["en"])
+    lang = lang if lang in ("en", "es") else "en"
+    words = {k: tr(lang, "svg_" + k) for k in ("input", "const", "data")}
     nodes = {n["id"]: n for n in graph.nodes}
     out = graph.output
     w, h = graph.width, graph.height
@@ -80,7 +79,8 @@ def to_svg(graph, lang: str = "en") -> str:
         x0, y0 = n["x"] - NODE_W / 2, n["y"] - NODE_H / 2
         fill = "#f6f8fa" if n["kind"] != "op" else "#ffffff"
         dash = ' stroke-dasharray="4 3"' if n["kind"] == "const" else ""
-        parts.append(f'<g class="node" id="node-{escape(n["id"])}">')
+        # quoteattr escapes quotes too: no node name can add an attribute
+        parts.append(f'<g class="node" id={quoteattr("node-" + str(n["id"]))}>')
         parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{NODE_W:.0f}" height="{NODE_H:.0f}" rx="8" '
                      f'fill="{fill}" stroke="#57606a" stroke-width="1.2"{dash}/>')
         if n["kind"] == "op":
@@ -96,7 +96,7 @@ def to_svg(graph, lang: str = "en") -> str:
                      f'fill="{BLUE}" font-size="14">{escape(shown)}</text>')
         if n.get("grad") is not None:
             parts.append(f'<text class="grad" x="{n["x"]:.1f}" y="{y0 + 68:.1f}" text-anchor="middle" '
-                         f'fill="{GREEN}" font-size="13">∂{escape(out)}/∂{escape(n["name"])} = '
+                         f'fill="{GREEN}" font-size="13">{escape(grad_d(out, n["name"]))} = '
                          f'{escape(fmt(n["grad"]))}</text>')
         parts.append("</g>")
     parts.append("</svg>")
@@ -117,7 +117,7 @@ def to_dot(graph) -> str:
         head = f'{n["name"]} = {n["formula"]}' if n["kind"] == "op" and n.get("formula") else n["name"]
         rows = [f"<b>{escape(head)}</b>", f'<font color="{BLUE}">{escape(n["name"])} = {escape(fmt(n["value"]))}</font>']
         if n.get("grad") is not None:
-            rows.append(f'<font color="{GREEN}">∂{escape(graph.output)}/∂{escape(n["name"])} = '
+            rows.append(f'<font color="{GREEN}">{escape(grad_d(graph.output, n["name"]))} = '
                         f'{escape(fmt(n["grad"]))}</font>')
         lines.append(f'  {q(n["id"])} [label=<{"<br/>".join(rows)}>];')
     for e in graph.edges:
