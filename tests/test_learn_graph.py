@@ -135,7 +135,7 @@ def test_svg_parses_and_shows_every_value_and_gradient():
             for n in g.nodes:
                 assert f"{n['name']} = {fmt(n['value'])}" in texts, n
                 if n["grad"] is not None:
-                    assert f"∂{g.output}/∂{n['name']} = {fmt(n['grad'])}" in texts, n
+                    assert f"d{g.output}/d{n['name']} = {fmt(n['grad'])}" in texts, n
             assert g._repr_svg_() == svg
     assert float(root.get("width")) == g.width
 
