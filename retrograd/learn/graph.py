@@ -35,10 +35,7 @@ from .. import autograd
 from ..tensor import Tensor, tensor
 from . import symbolic
 
-# Layout constants (the SVG and the web lab use the same coordinates).
-NODE_W, NODE_H = 150.0, 84.0
-DX, DY = 250.0, 120.0
-MARGIN = 30.0
+from .layout import NODE_H, NODE_W  # noqa: F401  (the layout's smallest boxes, for every view)
 #: Symbolic d(output)/d(node) formulas bigger than this (SymPy operation count) are not kept.
 MAX_SYMBOLIC_OPS = 300
 
@@ -439,7 +436,7 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     for e in edges:
         sym_local = e.pop("_sym", None)
         e["local_formula_value"] = symbolic.value(sym_local, values) if scalar else None
-    width, height = layout(nodes, edges)
+    width, height = layout(nodes, edges, out_id)
     extra = {"eps": eps, "scalar": scalar, "symbolic": symbolic.AVAILABLE, "title": title, "notes": notes,
              "auto_notes": auto_notes}
     return Graph(out_id, level, source, inputs if inputs is not None else
@@ -634,51 +631,13 @@ def _symbolic_chain(nodes, edges, out_id, values, notes):
 
 
 # ----- layout -------------------------------------------------------------------------------
-def layout(nodes, edges):
-    """Left-to-right layers: an operation sits one layer right of its rightmost source; an input
-    or a constant sits just left of its first consumer, below the operations of its column.
+def layout(nodes, edges, out=""):
+    """Place the nodes and route the edges (see :mod:`retrograd.learn.layout`); returns (width, height).
 
-    Sets ``layer``, ``x``, ``y`` (box centres) on every node; returns (width, height).
-
-    >>> nodes = [{"id": "w", "kind": "input"}, {"id": "a", "kind": "op"}]
-    >>> layout(nodes, [{"source": "w", "target": "a"}])
-    (460.0, 144.0)
-    >>> [(n["layer"], n["x"], n["y"]) for n in nodes]
-    [(0, 105.0, 72.0), (1, 355.0, 72.0)]
+    >>> nodes = [{"id": "w", "kind": "input", "name": "w"}, {"id": "a", "kind": "op", "name": "a"}]
+    >>> w, h = layout(nodes, [{"source": "w", "target": "a", "local": 3.0, "label": "∂a/∂w"}])
+    >>> nodes[0]["x"] < nodes[1]["x"] and nodes[0]["y"] == nodes[1]["y"]
+    True
     """
-    sources, targets = {}, {}
-    for e in edges:
-        sources.setdefault(e["target"], []).append(e["source"])
-        targets.setdefault(e["source"], []).append(e["target"])
-    layer = {}
-    for n in nodes:  # nodes come in topological order
-        srcs = [s for s in sources.get(n["id"], []) if s in layer]
-        layer[n["id"]] = 1 + max(layer[s] for s in srcs) if srcs else 0
-    leaves = [n for n in nodes if not sources.get(n["id"])]
-    for n in leaves:  # inputs and constants sit just left of their first consumer
-        if targets.get(n["id"]):
-            layer[n["id"]] = max(0, min(layer[t] for t in targets[n["id"]]) - 1)
-    columns = {}
-    for n in nodes:
-        columns.setdefault(layer[n["id"]], []).append(n)
-    row = {}
-    for col in sorted(columns):
-        items = columns[col]
-        ops = [n for n in items if sources.get(n["id"])]
-        rest = [n for n in items if not sources.get(n["id"])]
-
-        def bary(n):
-            ys = [row[s] for s in sources.get(n["id"], []) if s in row]
-            return sum(ys) / len(ys) if ys else 0.0
-        ops.sort(key=bary)
-        for i, n in enumerate(ops + rest):
-            row[n["id"]] = i
-    n_layers = max(columns) + 1 if columns else 1
-    n_rows = max(len(c) for c in columns.values()) if columns else 1
-    for n in nodes:
-        n["layer"] = layer[n["id"]]
-        n["x"] = MARGIN + NODE_W / 2 + layer[n["id"]] * DX
-        n["y"] = MARGIN + NODE_H / 2 + row[n["id"]] * DY
-    width = 2 * MARGIN + NODE_W + (n_layers - 1) * DX
-    height = 2 * MARGIN + NODE_H + (n_rows - 1) * DY
-    return float(width), float(height)
+    from .layout import layout as _layout
+    return _layout(nodes, edges, out=out)
