@@ -175,6 +175,12 @@ TEXTS = {
         "lab.slipSign": "The size is right, but the sign is not.",
         "lab.slipUpstream": "Wrong upstream gradient: this is {lbl} · {used}, but {n} feeds {m}, so multiply "
                             "by {needed}.",
+        "lab.slipUpstreamFan": "Wrong upstream gradient on the path through {m}: {lbl} multiplies {needed}, not "
+                               "{used}. {n} feeds {count} nodes ({names}), and the contributions of all paths add "
+                               "up: {terms}",
+        "lab.slipForgotLocalFan": "You forgot the local derivatives: multiply each upstream gradient by its local "
+                                  "derivative. {n} feeds {count} nodes ({names}), and the contributions of all paths "
+                                  "add up: {terms}",
         "lab.slipForgotLocal": "You forgot the local derivative: {used} alone is the gradient arriving from {m}; "
                                "multiply it by {lbl}.",
         "lab.slipForward": "That is the forward value of {k}, not a gradient. Use {needed} instead of {k}.",
@@ -197,7 +203,7 @@ TEXTS = {
         "lab.emptyProgram": "Write a program first.",
         "lab.badValues": "Input values must look like  x = 2, w = -2",
         "lab.mistakes": "To fix",
-        "lab.tolerance": "Answers count as correct within 0.5 % (or 0.005 near zero).",
+        "lab.tolerance": "An answer counts as correct when it is off by at most 0.005 and at most 1 %.",
         "lab.loading": "Building…",
         "lab.keptPrevious": "The previous graph is kept.",
     },
@@ -328,6 +334,12 @@ TEXTS = {
         "lab.slipSign": "El valor absoluto es correcto, pero el signo no.",
         "lab.slipUpstream": "Gradiente entrante equivocado: esto es {lbl} · {used}, pero {n} alimenta a {m}, así "
                             "que hay que multiplicar por {needed}.",
+        "lab.slipUpstreamFan": "Gradiente entrante equivocado en el camino por {m}: {lbl} multiplica a {needed}, "
+                               "no a {used}. {n} interviene en {count} nodos ({names}), y las contribuciones de todos "
+                               "los caminos se suman: {terms}",
+        "lab.slipForgotLocalFan": "Olvidaste las derivadas locales: multiplica cada gradiente entrante por su derivada "
+                                  "local. {n} interviene en {count} nodos ({names}), y las contribuciones de todos los "
+                                  "caminos se suman: {terms}",
         "lab.slipForgotLocal": "Olvidaste la derivada local: {used} solo es el gradiente entrante desde {m}; "
                                "multiplícalo por {lbl}.",
         "lab.slipForward": "Ese es el valor hacia delante de {k}, no un gradiente. Usa {needed} en lugar de {k}.",
@@ -351,7 +363,7 @@ TEXTS = {
         "lab.emptyProgram": "Escribe primero un programa.",
         "lab.badValues": "Los valores de entrada deben ser como  x = 2, w = -2",
         "lab.mistakes": "Por corregir",
-        "lab.tolerance": "Una respuesta es correcta dentro del 0,5 % (o de 0,005 cerca de cero).",
+        "lab.tolerance": "Una respuesta es correcta si se desvía como mucho 0,005 y como mucho un 1 %.",
         "lab.loading": "Construyendo…",
         "lab.keptPrevious": "Se mantiene el grafo anterior.",
     },

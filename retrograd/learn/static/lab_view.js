@@ -1,0 +1,125 @@
+/* retrograd lab, module "view": draws the graph model with its layout from Python.
+ *
+ * Every position and size comes from the model (Graph.to_dict(): node x, y, w, h; edge path
+ * and label_box; width, height), computed once by retrograd.learn.layout for the SVG, the
+ * lab and Jupyter alike. The picture is scaled down to the width it is given (phones,
+ * notebook cells), never up. Tab order follows the pass: forward values left to right, then
+ * the backward pass right to left (roving tabindex: Tab enters at the first empty box and
+ * leaves the graph at either end).
+ */
+(function (root) {
+  "use strict";
+  var D = root.RGLab.diagnose;
+  var SVGNS = "http://www.w3.org/2000/svg";
+
+  function el(tag, attrs, text) {
+    var x = document.createElement(tag);
+    for (var a in (attrs || {})) x.setAttribute(a, attrs[a]);
+    if (text !== undefined) x.textContent = text;
+    return x;
+  }
+  function sel(tag, attrs) {
+    var x = document.createElementNS(SVGNS, tag);
+    for (var a in (attrs || {})) x.setAttribute(a, attrs[a]);
+    return x;
+  }
+  function boxKey(kind, a, b) { return kind === "local" ? "local:" + a + "->" + b : kind + ":" + a; }
+
+  // Draw graph g into canvas; returns {boxes, order}. cb: {makeInput(box), fmt}
+  function render(canvas, g, view, cb) {
+    canvas.innerHTML = "";
+    canvas.style.width = g.width + "px"; canvas.style.height = g.height + "px";
+    var svg = sel("svg", { width: g.width, height: g.height, "class": "edges", "aria-hidden": "true" });
+    var defs = sel("defs"), marker = sel("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5",
+      markerWidth: "7", markerHeight: "7", orient: "auto" });
+    marker.appendChild(sel("path", { d: "M0,0 L10,5 L0,10 z", fill: "#64748b" }));
+    defs.appendChild(marker); svg.appendChild(defs); canvas.appendChild(svg);
+    var boxes = [];
+    g.edges.forEach(function (e) {
+      if (e.path) svg.appendChild(sel("path", { d: e.path, "class": "edge", fill: "none", "marker-end": "url(#arrow)" }));
+    });
+    g.nodes.forEach(function (n) {
+      var name = D.nodeLabel(n), given = D.isGiven(n);
+      var div = el("div", { "class": "node kind-" + n.kind + (n === view.out ? " output" : ""), "data-node-box": name });
+      div.style.left = (n.x - n.w / 2) + "px"; div.style.top = (n.y - n.h / 2) + "px";
+      div.style.width = n.w + "px"; div.style.height = n.h + "px";
+      var head = el("div", { "class": "node-head" });
+      head.appendChild(el("span", { "class": "node-name" }, name));
+      if (n.formula && !given) head.appendChild(el("span", { "class": "node-formula" }, "= " + n.formula));
+      div.appendChild(head);
+      var row1 = el("label", { "class": "row row-value" });
+      var valueLabel = given && name === cb.fmt(n.value) ? "" : name + " =";
+      row1.appendChild(el("span", { "class": "row-label" }, valueLabel));
+      var vbox = { kind: "value", node: n, nodeName: name, truth: n.value, key: boxKey("value", name),
+                   aria: name + " =", given: given, anchor: div };
+      row1.appendChild(cb.makeInput(vbox));
+      div.appendChild(row1);
+      boxes.push(vbox);
+      if (D.isNum(n.grad)) {
+        var row2 = el("label", { "class": "row row-grad" });
+        row2.appendChild(el("span", { "class": "row-label" }, D.dName(view, n)));
+        var gbox = { kind: "grad", node: n, nodeName: name, truth: n.grad, key: boxKey("grad", name),
+                     aria: D.dName(view, n), anchor: div };
+        row2.appendChild(cb.makeInput(gbox));
+        div.appendChild(row2);
+        boxes.push(gbox);
+      }
+      canvas.appendChild(div);
+    });
+    g.edges.forEach(function (e) {
+      var s = view.byId[e.source], d = view.byId[e.target];
+      if (!s || !d || !D.isNum(e.local) || !e.label_box) return;
+      var r = e.label_box, sname = D.nodeLabel(s), dname = D.nodeLabel(d);
+      var lab = el("label", { "class": "edge-box", "data-edge-box": sname + "->" + dname });
+      lab.style.left = r[0] + "px"; lab.style.top = r[1] + "px"; lab.style.width = r[2] + "px"; lab.style.height = r[3] + "px";
+      lab.appendChild(el("span", { "class": "edge-label" }, D.edgeLabel(view, e)));
+      var lbox = { kind: "local", node: s, edge: e, nodeName: sname, edgeName: sname + "->" + dname, truth: e.local,
+                   key: boxKey("local", sname, dname), aria: D.edgeLabel(view, e), anchor: lab };
+      lab.appendChild(cb.makeInput(lbox));
+      canvas.appendChild(lab);
+      boxes.push(lbox);
+    });
+    return { boxes: boxes, order: tabOrder(view, boxes) };
+  }
+
+  // Forward boxes left to right, then the backward pass right to left: for each node (right
+  // to left) its gradient, then the local derivatives of its incoming edges.
+  function tabOrder(view, boxes) {
+    var nodes = view.g.nodes.slice(), find = {};
+    boxes.forEach(function (b) { find[b.key] = b; });
+    var fwd = nodes.slice().sort(function (a, b) { return (a.x - b.x) || (a.y - b.y); });
+    var bwd = nodes.slice().sort(function (a, b) { return (b.x - a.x) || (a.y - b.y); });
+    var order = [];
+    fwd.forEach(function (n) { var b = find[boxKey("value", D.nodeLabel(n))]; if (b && !b.given) order.push(b); });
+    bwd.forEach(function (n) {
+      var gb = find[boxKey("grad", D.nodeLabel(n))];
+      if (gb) order.push(gb);
+      view.ins[n.id].slice().sort(function (a, b) { return view.byId[a.source].y - view.byId[b.source].y; })
+        .forEach(function (e) {
+          var b = find[boxKey("local", D.nodeLabel(view.byId[e.source]), D.nodeLabel(n))];
+          if (b) order.push(b);
+        });
+    });
+    order.forEach(function (b, i) { b.input.setAttribute("data-order", String(i)); });
+    return order;
+  }
+
+  // Roving tabindex: only one box of the graph is in the page's Tab sequence.
+  function setRoving(order, box) {
+    order.forEach(function (b) { b.input.setAttribute("tabindex", b === box ? "0" : "-1"); });
+  }
+
+  // Scale the picture down to the width of its container (never up).
+  function fit(wrap, canvas, g) {
+    var avail = wrap.clientWidth - 2, s = Math.min(1, avail / g.width);
+    if (!(s > 0)) s = 1;
+    canvas.style.transform = s < 1 ? "scale(" + s + ")" : "";
+    canvas.style.transformOrigin = "0 0";
+    wrap.style.height = (g.height * s + 4) + "px";
+    canvas.setAttribute("data-scale", String(s));
+    return s;
+  }
+
+  var api = { render: render, tabOrder: tabOrder, setRoving: setRoving, fit: fit, el: el, boxKey: boxKey };
+  (root.RGLab = root.RGLab || {}).view = api;
+})(this);
