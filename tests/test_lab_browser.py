@@ -397,3 +397,85 @@ def test_jupyter_view_renders_in_an_iframe(page):
     w = frame.locator('input[data-node="w"][data-kind="grad"]')
     w.fill("66")
     assert w.get_attribute("data-state") == "correct"
+
+
+# ----- issue 11: fits the screen, no collisions in the page, no lost work, safe URL state -------------
+RECTS = """() => [...document.querySelectorAll('[data-node-box], .edge-box')].map(e => {
+    const r = e.getBoundingClientRect();
+    return {id: e.dataset.nodeBox || e.dataset.edgeBox, kind: e.dataset.nodeBox ? 'node' : 'label',
+            x: r.left, y: r.top, w: r.width, h: r.height, out: e.classList.contains('output')};
+})"""
+
+
+@pytest.mark.parametrize("width,height,lesson", [(1280, 800, "coursera-nw1"), (960, 700, "coursera-nw1"),
+                                                 (390, 844, "coursera-nw1"), (390, 844, "udl-7.1"),
+                                                 (960, 700, "udl-7.1")])
+def test_the_graph_fits_the_width_and_nothing_overlaps(browser, server, width, height, lesson):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server.url}#lesson={lesson}")
+        pg.wait_for_selector('input[data-kind="grad"]')
+        rects = pg.evaluate(RECTS)
+        assert rects
+        for r in rects:  # every box within the width: no sideways scrolling to reach the output
+            assert r["x"] >= 0 and r["x"] + r["w"] <= width + 0.5, r
+        out = [r for r in rects if r["out"]][0]
+        for sel in ('input[data-node="%s"][data-kind="value"]', 'input[data-node="%s"][data-kind="grad"]'):
+            b = pg.locator(sel % out["id"]).bounding_box()
+            assert b["x"] >= 0 and b["x"] + b["width"] <= width + 0.5
+        if width == 1280 and lesson == "coursera-nw1":  # the whole graph on one desktop screen
+            assert all(r["y"] + r["h"] <= height for r in rects)
+        for i, a in enumerate(rects):  # no box or label over another
+            for b in rects[i + 1:]:
+                assert not (a["x"] < b["x"] + b["w"] - 0.5 and b["x"] < a["x"] + a["w"] - 0.5 and
+                            a["y"] < b["y"] + b["h"] - 0.5 and b["y"] < a["y"] + a["h"] - 0.5), (a, b)
+        orientation = pg.get_attribute("#graph", "data-orientation")
+        assert orientation == ("top-down" if width == 390 else "left-right") or lesson == "udl-7.1"
+    finally:
+        ctx.close()
+
+
+def test_fan_out_diagnosis_in_the_page(page, server):
+    page.goto(f"{server.url}#src=h%20%3D%20x*y%0Af%20%3D%20h%20%2B%20x&v=x%20%3D%203%2C%20y%20%3D%20-4")
+    page.wait_for_selector('input[data-node="x"][data-kind="grad"]')
+    b = answer(page, "x", "grad", "-4")
+    fb = page.inner_text("#feedback")
+    assert state(b) == "wrong" and "only the path through h" in fb and "x feeds 2 nodes (h, f)" in fb
+    assert "add up" in fb and "Wrong upstream" not in fb
+    assert "only the path through h" in page.inner_text("#bubble")  # next to the box too
+    assert state(answer(page, "x", "grad", "-3")) == "correct"
+
+
+def test_a_url_hash_with_wrong_types_is_ignored(page, server):
+    page.goto(f'{server.url}#lesson=coursera-nw0&a="hello"&level=42&lang=fr&v=w%3Dnope')
+    page.wait_for_selector('input[data-kind="grad"]')
+    a = answer(page, "a", "value", "11")  # saving answers works
+    assert state(a) == "correct"
+    params = parse_qs(page.url.split("#", 1)[1])
+    assert params["a"] == ['{"value:a":"11"}'] and params["level"] == ["assignment"] and params["lang"] == ["en"]
+    page.goto(f'{server.url}#lesson=coursera-nw0&a=%5B1%2C2%5D&x=1')
+    page.wait_for_selector('input[data-kind="grad"]')
+    assert state(answer(page, "w", "grad", "66")) == "correct"
+
+
+def test_completion_message_when_every_box_is_right(page, server):
+    open_lesson(page, server, "coursera-nw0")
+    assert page.locator("#complete").is_hidden()
+    for node, kind, v in (("a", "value", "11"), ("J", "value", "121"), ("J", "grad", "1"), ("a", "grad", "22"),
+                          ("w", "grad", "66")):
+        answer(page, node, kind, v)
+    answer(page, None, "local", "2*11", edge="a->J")
+    answer(page, None, "local", "3", edge="w->a")
+    assert not page.locator("#complete").is_hidden() and "Well done" in page.inner_text("#complete")
+
+
+def test_copy_link_in_a_notebook_does_not_claim_an_about_srcdoc_link(page):
+    import retrograd as rg
+    page.set_content(rg.learn.lab("coursera-nw0", variants=0)._repr_html_())
+    frame = page.frame_locator("iframe")
+    frame.locator('input[data-node="a"][data-kind="value"]').wait_for()
+    frame.locator("#share").click()
+    assert "about:srcdoc" not in frame.locator("#share-url").input_value()
+    assert frame.locator("#share-url").input_value().startswith("#lesson=coursera-nw0")
+    assert "by hand" in frame.locator("#status").inner_text()

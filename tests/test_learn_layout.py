@@ -57,7 +57,27 @@ def strictly_inside(p, box, shrink=1.0):
 
 
 def check_geometry(g):
-    out = g.output
+    check_boxes(g.output, g.nodes, g.edges, g.width, g.height)
+    # the top-to-bottom layout (narrow screens) obeys the same rules
+    tb = g.extra["layout_tb"]
+    nodes = [dict(n, x=tb["nodes"][n["id"]][0], y=tb["nodes"][n["id"]][1], w=tb["nodes"][n["id"]][2],
+                  h=tb["nodes"][n["id"]][3]) for n in g.nodes]
+    edges = [dict(e, **r) for e, r in zip(g.edges, tb["edges"])]
+    check_boxes(g.output, nodes, edges, tb["width"], tb["height"])
+    assert all(n["y"] < m["y"] for e in edges for n in nodes for m in nodes
+               if n["id"] == e["source"] and m["id"] == e["target"])  # every edge points down
+    # and the SVG draws exactly these boxes
+    root = ET.fromstring(g.to_svg())
+    assert float(root.get("width")) == g.width and float(root.get("height")) == g.height
+
+
+class _G:
+    pass
+
+
+def check_boxes(out, nodes, edges, width, height):
+    g = _G()
+    g.nodes, g.edges, g.width, g.height = nodes, edges, width, height
     boxes = [("node", n["id"], node_box(n)) for n in g.nodes]
     boxes += [("label", (e["source"], e["target"]), tuple(e["label_box"])) for e in g.edges if e.get("label_box")]
     # nothing overlaps anything, everything is inside the picture
@@ -84,9 +104,6 @@ def check_geometry(g):
     for e in g.edges:
         if e.get("label_box"):
             assert text_width(label_text(e, fmt), 10.5) <= e["label_box"][2], e
-    # and the SVG draws exactly these boxes
-    root = ET.fromstring(g.to_svg())
-    assert float(root.get("width")) == g.width and float(root.get("height")) == g.height
 
 
 @pytest.mark.parametrize("name", [les.name for les in lessons()])

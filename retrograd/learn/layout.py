@@ -96,12 +96,37 @@ def label_text(e, fmt) -> str:
 
 
 def layout(nodes, edges, fmt=None, out=""):
-    """Place ``nodes`` (in topological order) and route ``edges``; returns (width, height).
+    """Place ``nodes`` (in topological order) left to right and route ``edges``; returns (width, height).
 
     Sets on each node ``x``, ``y`` (box centre), ``w``, ``h`` and ``layer``; on each edge
     ``path`` (SVG path data), and ``label_box`` ([left, top, width, height]) when it has a
     local derivative.
     """
+    res = _layered(nodes, edges, fmt, out, transpose=False)
+    for n in nodes:
+        n["x"], n["y"], n["w"], n["h"] = res["nodes"][n["id"]]
+        n["layer"] = res["layer"][n["id"]]
+    for e, r in zip(edges, res["edges"]):
+        e["path"], e["label_box"] = r["path"], r["label_box"]
+    return res["width"], res["height"]
+
+
+def layout_top_down(nodes, edges, fmt=None, out=""):
+    """The same layered layout, top to bottom (for narrow screens): a plain dict
+    ``{"width", "height", "nodes": {id: [x, y, w, h]}, "edges": [{"path", "label_box"}]}``.
+
+    >>> nodes = [{"id": "w", "kind": "input", "name": "w"}, {"id": "a", "kind": "op", "name": "a"}]
+    >>> tb = layout_top_down(nodes, [{"source": "w", "target": "a", "local": 3.0, "label": "∂a/∂w"}])
+    >>> tb["nodes"]["w"][1] < tb["edges"][0]["label_box"][1] < tb["nodes"]["a"][1]
+    True
+    """
+    res = _layered(nodes, edges, fmt, out, transpose=True)
+    return {"width": res["width"], "height": res["height"],
+            "nodes": {k: list(v) for k, v in res["nodes"].items()}, "edges": res["edges"]}
+
+
+def _layered(nodes, edges, fmt, out, transpose):
+    """The four steps on abstract axes: "x" along the layers, "y" across; ``transpose`` swaps them."""
     if fmt is None:
         from .numfmt import fmt
     ids = [n["id"] for n in nodes]
@@ -109,6 +134,9 @@ def layout(nodes, edges, fmt=None, out=""):
     for e in edges:
         sources.setdefault(e["target"], []).append(e["source"])
         targets.setdefault(e["source"], []).append(e["target"])
+
+    def size(w, h):  # a box's extent (along the layers, across them)
+        return (h, w) if transpose else (w, h)
 
     # 1. layers (nodes on even columns, labels on odd ones)
     layer = {}
@@ -118,11 +146,12 @@ def layout(nodes, edges, fmt=None, out=""):
     for n in nodes:
         if not sources.get(n["id"]) and targets.get(n["id"]):
             layer[n["id"]] = max(0, min(layer[t] for t in targets[n["id"]]) - 1)
-    verts = {}  # vertex id -> {"col", "w", "h", "order"}
+    verts = {}  # vertex id -> {"col", "w" (along), "h" (across)}
     for n in nodes:
         w = _node_width(n, fmt, out)
         h = NODE_H if n.get("grad") is not None else NODE_H - 24  # no gradient row
-        verts[("n", n["id"])] = {"col": 2 * layer[n["id"]], "w": w, "h": h}
+        along, across = size(w, h)
+        verts[("n", n["id"])] = {"col": 2 * layer[n["id"]], "w": along, "h": across}
     chains = []  # per edge: the vertex ids from source to target
     for i, e in enumerate(edges):
         s, t = e["source"], e["target"]
@@ -130,8 +159,8 @@ def layout(nodes, edges, fmt=None, out=""):
         chain = [("n", s)]
         for c in range(c0 + 1, c1):
             if c == c1 - 1 and e.get("local") is not None:
-                w = max(LABEL_W, text_width(label_text(e, fmt), 10.5) + 12)
-                verts[("l", i)] = {"col": c, "w": w, "h": LABEL_H}
+                along, across = size(max(LABEL_W, text_width(label_text(e, fmt), 10.5) + 12), LABEL_H)
+                verts[("l", i)] = {"col": c, "w": along, "h": across}
                 chain.append(("l", i))
             else:
                 verts[("d", i, c)] = {"col": c, "w": 0.0, "h": 8.0}
@@ -165,11 +194,12 @@ def layout(nodes, edges, fmt=None, out=""):
             pos = pos_of()
 
     # 3. coordinates
+    gap_along, gap_across = (GAP_X + 8, GAP_Y + 6) if transpose else (GAP_X, GAP_Y)
     col_w = [max([verts[v]["w"] for v in col] + [0.0]) for col in cols]
     left, x = [], MARGIN
     for c in range(n_cols):
         left.append(x)
-        x += col_w[c] + GAP_X
+        x += col_w[c] + gap_along
     for c, col in enumerate(cols):
         for v in col:
             verts[v]["x"] = left[c] + col_w[c] / 2
@@ -178,17 +208,24 @@ def layout(nodes, edges, fmt=None, out=""):
         top = MARGIN
         for v in col:
             y[v] = top + verts[v]["h"] / 2
-            top += verts[v]["h"] + GAP_Y
+            top += verts[v]["h"] + gap_across
     for _ in range(8):  # pull towards neighbours, keep order and spacing
         for col in cols:
             want = {v: (sum(y[u] for u in nbrs[v]) / len(nbrs[v]) if nbrs[v] else y[v]) for v in col}
-            _place(col, verts, want, y)
+            _place(col, verts, want, y, gap_across)
     top = min(y[v] - verts[v]["h"] / 2 for v in verts) if verts else MARGIN
     for v in verts:
         y[v] += MARGIN - top
         verts[v]["y"] = y[v]
-    width = left[-1] + col_w[-1] + MARGIN
-    height = max(verts[v]["y"] + verts[v]["h"] / 2 for v in verts) + MARGIN if verts else 2 * MARGIN
+    extent_along = left[-1] + col_w[-1] + MARGIN
+    extent_across = max(verts[v]["y"] + verts[v]["h"] / 2 for v in verts) + MARGIN if verts else 2 * MARGIN
+
+    def pt(cmd, *xy):  # a path command, its points on the page's axes
+        coords = []
+        for k in range(0, len(xy), 2):
+            a, b = (xy[k + 1], xy[k]) if transpose else (xy[k], xy[k + 1])
+            coords.append(f"{a:.1f} {b:.1f}")
+        return f"{cmd} " + " ".join(coords)
 
     # 4. routes, with ports spread along the sides of node boxes
     out_port, in_port = {}, {}
@@ -203,6 +240,7 @@ def layout(nodes, edges, fmt=None, out=""):
             step = min(14.0, (v["h"] - 24) / max(k, 1))
             for j, i in enumerate(group):
                 ports[i] = v["y"] + (j - (k - 1) / 2) * step
+    routes = []
     for i, (e, chain) in enumerate(zip(edges, chains)):
         pts = []
         for j, (a, b) in enumerate(zip(chain, chain[1:])):
@@ -212,28 +250,36 @@ def layout(nodes, edges, fmt=None, out=""):
             xa, xb = va["x"] + va["w"] / 2, vb["x"] - vb["w"] / 2
             ca, cb = left[va["col"]] + col_w[va["col"]], left[vb["col"]]
             if not pts:
-                pts.append(f"M {xa:.1f} {ya:.1f}")
+                pts.append(pt("M", xa, ya))
             elif a[0] == "l":  # through the label box: the line runs behind it
-                pts.append(f"L {xa:.1f} {ya:.1f}")
+                pts.append(pt("L", xa, ya))
             if ca > xa:
-                pts.append(f"L {ca:.1f} {ya:.1f}")
+                pts.append(pt("L", ca, ya))
             mx = (ca + cb) / 2
-            pts.append(f"C {mx:.1f} {ya:.1f} {mx:.1f} {yb:.1f} {cb:.1f} {yb:.1f}")
+            pts.append(pt("C", mx, ya, mx, yb, cb, yb))
             if xb > cb:
-                pts.append(f"L {xb:.1f} {yb:.1f}")
-        e["path"] = " ".join(pts)
+                pts.append(pt("L", xb, yb))
         lab = next((verts[v] for v in chain if v[0] == "l"), None)
-        e["label_box"] = (None if lab is None else
-                          [round(lab["x"] - lab["w"] / 2, 1), round(lab["y"] - lab["h"] / 2, 1),
-                           round(lab["w"], 1), round(lab["h"], 1)])
+        box = None
+        if lab is not None:
+            box = [lab["x"] - lab["w"] / 2, lab["y"] - lab["h"] / 2, lab["w"], lab["h"]]
+            if transpose:
+                box = [box[1], box[0], box[3], box[2]]
+            box = [round(c, 1) for c in box]
+        routes.append({"path": " ".join(pts), "label_box": box})
+    placed = {}
     for n in nodes:
         v = verts[("n", n["id"])]
-        n["layer"] = layer[n["id"]]
-        n["x"], n["y"], n["w"], n["h"] = round(v["x"], 1), round(v["y"], 1), round(v["w"], 1), v["h"]
-    return float(round(width)), float(round(height))
+        x_, y_, w_, h_ = v["x"], v["y"], v["w"], v["h"]
+        if transpose:
+            x_, y_, w_, h_ = y_, x_, h_, w_
+        placed[n["id"]] = (round(x_, 1), round(y_, 1), round(w_, 1), round(h_, 1))
+    width, height = (extent_across, extent_along) if transpose else (extent_along, extent_across)
+    return {"nodes": placed, "edges": routes, "layer": layer,
+            "width": float(round(width)), "height": float(round(height))}
 
 
-def _place(col, verts, want, y):
+def _place(col, verts, want, y, gap):
     """Move the boxes of one column towards ``want`` (centres), keeping their order, without overlaps."""
     if not col:
         return
@@ -244,14 +290,14 @@ def _place(col, verts, want, y):
         h = verts[v]["h"]
         c = want[v]
         if prev_bottom is not None:
-            c = max(c, prev_bottom + GAP_Y + h / 2)
+            c = max(c, prev_bottom + gap + h / 2)
         placed.append(c)
         prev_bottom = c + h / 2
     # balance: shift the whole column up by the mean excess, still keeping spacing
     excess = sum(p - want[v] for p, v in zip(placed, col)) / len(col)
     placed = [p - excess for p in placed]
     for k in range(1, len(col)):  # restore spacing after the shift
-        need = placed[k - 1] + verts[col[k - 1]]["h"] / 2 + GAP_Y + verts[col[k]]["h"] / 2
+        need = placed[k - 1] + verts[col[k - 1]]["h"] / 2 + gap + verts[col[k]]["h"] / 2
         placed[k] = max(placed[k], need)
     for v, p in zip(col, placed):
         y[v] = p

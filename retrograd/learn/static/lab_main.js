@@ -182,7 +182,7 @@
     bubble.setAttribute("data-state", r.state);
     bubble.hidden = false;
     var left = a.offsetLeft, top = a.offsetTop + a.offsetHeight + 4;
-    bubble.style.left = Math.max(0, Math.min(left, state.graph.width - 260)) + "px";
+    bubble.style.left = Math.max(0, Math.min(left, state.geo.width - 260)) + "px";
     bubble.style.top = top + "px";
     if (top + bubble.offsetHeight > canvas.offsetHeight) bubble.style.top = Math.max(0, a.offsetTop - bubble.offsetHeight - 4) + "px";
   }
@@ -231,8 +231,12 @@
 
   // ------------------------------------------------------------- drawing
   function render() {
-    var g = state.graph;
+    var g = state.graph, avail = $("graph-wrap").clientWidth - 2;
+    state.topDown = V.wantsTopDown(g, avail);
+    if (state.topDown) g = V.topDown(g);
+    state.geo = g;
     state.view = D.prepare(g);
+    $("graph").setAttribute("data-orientation", state.topDown ? "top-down" : "left-right");
     var r = V.render($("graph"), g, state.view, { makeInput: makeInput, fmt: fmt });
     var bubble = el("div", { id: "bubble", "class": "bubble", role: "status" });
     bubble.hidden = true;
@@ -251,7 +255,17 @@
     showHint(null);
     fit();
   }
-  function fit() { if (state.graph) V.fit($("graph-wrap"), $("graph"), state.graph); }
+  function fit() {
+    if (!state.graph) return;
+    if (V.wantsTopDown(state.graph, $("graph-wrap").clientWidth - 2) !== state.topDown) {
+      var focusKey = state.focus && state.focus.key;
+      render();
+      var b = state.boxes.filter(function (x) { return x.key === focusKey; })[0];
+      if (b) b.input.focus();
+      return;
+    }
+    V.fit($("graph-wrap"), $("graph"), state.geo);
+  }
 
   // ------------------------------------------------------------- loading graphs
   function setStatus(msg, isError) {

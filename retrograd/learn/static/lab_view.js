@@ -85,16 +85,17 @@
   // Forward boxes left to right, then the backward pass right to left: for each node (right
   // to left) its gradient, then the local derivatives of its incoming edges.
   function tabOrder(view, boxes) {
-    var nodes = view.g.nodes.slice(), find = {};
+    var nodes = view.g.nodes.slice(), find = {}, tb = !!view.g.topDown;
     boxes.forEach(function (b) { find[b.key] = b; });
-    var fwd = nodes.slice().sort(function (a, b) { return (a.x - b.x) || (a.y - b.y); });
-    var bwd = nodes.slice().sort(function (a, b) { return (b.x - a.x) || (a.y - b.y); });
+    var across = function (n) { return tb ? n.x : n.y; };
+    var fwd = nodes.slice().sort(function (a, b) { return (a.layer - b.layer) || (across(a) - across(b)); });
+    var bwd = nodes.slice().sort(function (a, b) { return (b.layer - a.layer) || (across(a) - across(b)); });
     var order = [];
     fwd.forEach(function (n) { var b = find[boxKey("value", D.nodeLabel(n))]; if (b && !b.given) order.push(b); });
     bwd.forEach(function (n) {
       var gb = find[boxKey("grad", D.nodeLabel(n))];
       if (gb) order.push(gb);
-      view.ins[n.id].slice().sort(function (a, b) { return view.byId[a.source].y - view.byId[b.source].y; })
+      view.ins[n.id].slice().sort(function (a, b) { return across(view.byId[a.source]) - across(view.byId[b.source]); })
         .forEach(function (e) {
           var b = find[boxKey("local", D.nodeLabel(view.byId[e.source]), D.nodeLabel(n))];
           if (b) order.push(b);
@@ -109,6 +110,30 @@
     order.forEach(function (b) { b.input.setAttribute("tabindex", b === box ? "0" : "-1"); });
   }
 
+  // The graph with the top-to-bottom positions Python computed (g.layout_tb), for narrow screens.
+  function topDown(g) {
+    var tb = g.layout_tb, out = {};
+    for (var k in g) out[k] = g[k];
+    out.nodes = g.nodes.map(function (n) {
+      var p = tb.nodes[n.id], m = {};
+      for (var k2 in n) m[k2] = n[k2];
+      m.x = p[0]; m.y = p[1]; m.w = p[2]; m.h = p[3];
+      return m;
+    });
+    out.edges = g.edges.map(function (e, i) {
+      var m = {};
+      for (var k3 in e) m[k3] = e[k3];
+      m.path = tb.edges[i].path; m.label_box = tb.edges[i].label_box;
+      return m;
+    });
+    out.width = tb.width; out.height = tb.height; out.topDown = true;
+    return out;
+  }
+  // Top to bottom when the left-to-right picture would have to shrink to less than 60 %.
+  function wantsTopDown(g, avail) {
+    return !!g.layout_tb && avail < 0.6 * g.width && g.layout_tb.width < g.width;
+  }
+
   // Scale the picture down to the width of its container (never up).
   function fit(wrap, canvas, g) {
     var avail = wrap.clientWidth - 2, s = Math.min(1, avail / g.width);
@@ -120,6 +145,7 @@
     return s;
   }
 
-  var api = { render: render, tabOrder: tabOrder, setRoving: setRoving, fit: fit, el: el, boxKey: boxKey };
+  var api = { render: render, tabOrder: tabOrder, setRoving: setRoving, fit: fit, el: el, boxKey: boxKey,
+              topDown: topDown, wantsTopDown: wantsTopDown };
   (root.RGLab = root.RGLab || {}).view = api;
 })(this);
