@@ -352,15 +352,33 @@ def _entry(source, values, level, graph):
     return {"source": source, "values": values, "level": level, "graph": graph}
 
 
-def offline_data(target=None, lang="en", level="assignment", variants=OFFLINE_VARIANTS):
+_PAGE_DROPS = ("grad_formula", "grad_formula_value", "formula_sympy", "local_formula_value", "upstream", "product")
+
+
+def _slim(graph):
+    """A graph dict as an offline page needs it: finite-difference checks reduced to what the page
+    shows (central difference and step), symbolic chain-rule texts dropped (half the size)."""
+    def trim(item):
+        out = {k: v for k, v in item.items() if k not in _PAGE_DROPS}
+        if isinstance(item.get("check"), dict):
+            out["check"] = {"central": item["check"].get("central"), "eps": item["check"].get("eps")}
+        return out
+    return dict(graph, nodes=[trim(n) for n in graph["nodes"]], edges=[trim(e) for e in graph["edges"]])
+
+
+def offline_data(target=None, lang="en", level="assignment", variants=OFFLINE_VARIANTS, only_target=False):
     """Page data for an offline page: every lesson (both levels) plus ``target``, each with
-    ``variants`` extra value sets stored for the "New values" button.
+    ``variants`` extra value sets stored for the "New values" button. ``only_target`` keeps
+    the target alone (a notebook cell: one exercise, a few times smaller).
 
     >>> d = offline_data("coursera-nw1", variants=0)
     >>> d["initial"]["lesson"], len(d["graphs"]) >= 8
     ('coursera-nw1', True)
+    >>> len(offline_data("coursera-nw1", variants=0, only_target=True)["graphs"])
+    2
     """
-    programs = [(l["source"], l["values"], l["name"], ()) for l in lesson_list()]
+    programs = [(l["source"], l["values"], l["name"], ()) for l in lesson_list()
+                if not only_target or (isinstance(target, str) and l["name"] == target)]
     initial = {"level": level}
     graphs, var = [], {}
     if target is not None:
@@ -380,10 +398,13 @@ def offline_data(target=None, lang="en", level="assignment", variants=OFFLINE_VA
         for vals in sets:
             for lv in LEVELS:
                 try:
-                    graphs.append(_entry(source, vals, lv, graph_for(source, vals, lv, lesson, data)))
+                    graphs.append(_entry(source, vals, lv, _slim(graph_for(source, vals, lv, lesson, data))))
                 except LabError:
                     pass
-    return page_data("offline", initial, lang, graphs, var)
+    data = page_data("offline", initial, lang, graphs, var)
+    if only_target:
+        data["lessons"] = [l for l in data["lessons"] if isinstance(target, str) and l["name"] == target]
+    return data
 
 
 def export_html(path, lesson="coursera-nw1", lang="en", level="assignment",
@@ -614,4 +635,4 @@ def lab(output_or_lesson="coursera-nw1", lang="en", level="assignment", height=7
     >>> lab("coursera-nw1", lang="es", variants=0).html.count('"lesson":"coursera-nw1"') >= 1
     True
     """
-    return LabView(render_page(offline_data(output_or_lesson, lang, level, variants)), height)
+    return LabView(render_page(offline_data(output_or_lesson, lang, level, variants, only_target=True)), height)
