@@ -479,3 +479,26 @@ def test_copy_link_in_a_notebook_does_not_claim_an_about_srcdoc_link(page):
     assert "about:srcdoc" not in frame.locator("#share-url").input_value()
     assert frame.locator("#share-url").input_value().startswith("#lesson=coursera-nw0")
     assert "by hand" in frame.locator("#status").inner_text()
+
+
+def test_step_through_the_backward_pass(page, server):
+    import retrograd as rg
+    open_lesson(page, server)
+    expected = [line for b in rg.learn.explain("coursera-nw1").blocks if b[0] == "step" for line in [b[1]] + [x for _, x in b[2]]]
+    page.click("#walk-step")
+    assert "Start at the output: dJ/dJ = 1" in page.inner_text("#walk-text")
+    assert page.get_attribute('[data-node-box="J"]', "class").count("walk-active") == 1
+    page.click("#walk-step")
+    assert page.locator("#walk-text li.current").inner_text().splitlines() == expected[:2]
+    assert "walk-edge" in page.get_attribute('[data-edge-box="d->J"]', "class")
+    for _ in range(3):
+        page.click("#walk-step")
+    lines = [x for x in page.locator("#walk-text li:not(.walk-done)").all_inner_texts()]
+    assert "\n".join(lines[1:]).splitlines() == expected  # the explanation's text, node by node
+    assert "complete" in page.inner_text("#walk-text")
+    assert "walk-active" in page.get_attribute('[data-node-box="c"]', "class")
+    page.click("#walk-play")  # play from the start again, and pause
+    assert page.inner_text("#walk-play") == "Pause"
+    page.click("#walk-play")
+    assert page.inner_text("#walk-play") == "Play"
+    assert page.locator("#walk-text li").count() >= 1

@@ -21,21 +21,36 @@ from retrograd.learn.i18n import lab_strings
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "retrograd" / "learn" / "static"
 UNITS = ROOT / "tests" / "js" / "lab_units.js"
-MODULES = ["lab_parse.js", "lab_grade.js", "lab_diagnose.js", "lab_state.js"]
+MODULES = ["lab_parse.js", "lab_grade.js", "lab_diagnose.js", "lab_state.js", "lab_walk.js"]
+
+
+def walk_lines(graph):
+    """The backward walk of the (short) explanation, line by line: what the step-through must say."""
+    from retrograd.learn.explain import Explanation
+    blocks = Explanation(graph, "en").blocks
+    lines = [text for b in blocks if b[0] == "list" for _, text in b[1] if text.startswith("Start at")]
+    for b in blocks:
+        if b[0] == "step":
+            lines += [b[1]] + [text for _, text in b[2]]
+    return lines
 
 
 def fixtures():
     import importlib
     labmod = importlib.import_module("retrograd.learn.lab")
+    graphs = {
+        "nw1": lesson("coursera-nw1").graph(),
+        "nw1p": lesson("coursera-nw1").graph("primitive"),
+        "udl": lesson("udl-7.1").graph(),
+        "fan": program("h = x*y\nf = h + x", x=3.0, y=-4.0).graph(),
+        "ones": program("a = w*w\nb = 3*w\nJ = a + b", w=2.0).graph(),
+        "unused": program("u = sin(w)\nJ = w**2", w=1.5).graph(),
+    }
     return {
         "tolerance": labmod.TOLERANCE,
         "strings": lab_strings()["en"],
-        "graphs": {
-            "nw1": lesson("coursera-nw1").graph().to_dict(),
-            "udl": lesson("udl-7.1").graph().to_dict(),
-            "fan": program("h = x*y\nf = h + x", x=3.0, y=-4.0).graph().to_dict(),
-            "ones": program("a = w*w\nb = 3*w\nJ = a + b", w=2.0).graph().to_dict(),
-        },
+        "graphs": {k: g.to_dict() for k, g in graphs.items()},
+        "walks": {k: walk_lines(g) for k, g in graphs.items()},
     }
 
 

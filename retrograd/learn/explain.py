@@ -254,7 +254,7 @@ def _blocks(g, lang, verbose=False, digits=None):
             else:  # one line per edge: the local derivative and its chain-rule product
                 main = [text for ind, text in chain_lines if ind == 0]
                 notes_ = [text for ind, text in chain_lines if ind == 1]
-                first = local_text + ("; " + main[0] if main else "") + ("  (" + notes_[0] + ")" if notes_ else "")
+                first = local_text + ("; " + main[0] if main else "") + (" (" + notes_[0] + ")" if notes_ else "")
                 lines.append((0, first))
                 lines += [(0, text) for text in main[1:]]
         blocks.append(("step", head_text, lines))

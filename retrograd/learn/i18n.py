@@ -206,6 +206,12 @@ TEXTS = {
         "lab.tolerance": "An answer counts as correct when it is off by at most 0.005 and at most 1 %.",
         "lab.loading": "Building…",
         "lab.keptPrevious": "The previous graph is kept.",
+        "lab.walkTitle": "Backward pass, step by step",
+        "lab.walkStep": "Step",
+        "lab.walkPlay": "Play",
+        "lab.walkPause": "Pause",
+        "lab.walkAgain": "Start again",
+        "lab.walkDone": "The backward pass is complete: every gradient is known.",
     },
     "es": {
         "program": "Programa",
@@ -366,6 +372,12 @@ TEXTS = {
         "lab.tolerance": "Una respuesta es correcta si se desvía como mucho 0,005 y como mucho un 1 %.",
         "lab.loading": "Construyendo…",
         "lab.keptPrevious": "Se mantiene el grafo anterior.",
+        "lab.walkTitle": "Retropropagación, paso a paso",
+        "lab.walkStep": "Paso",
+        "lab.walkPlay": "Reproducir",
+        "lab.walkPause": "Pausa",
+        "lab.walkAgain": "Empezar de nuevo",
+        "lab.walkDone": "La retropropagación ha terminado: se conocen todos los gradientes.",
     },
 }
 
@@ -382,13 +394,23 @@ def tr(lang: str, key: str, **kw) -> str:
     return text.format(**kw) if kw else text
 
 
-def lab_strings() -> dict:
-    """The web lab's texts, ``{lang: {key: text}}`` (the ``lab.*`` keys without their prefix).
+#: Explanation texts the lab's step-through uses too (as "walk.KEY"): the same words in both.
+WALK_KEYS = ("start", "node_head", "upstream", "local", "chain", "chain_part", "sum", "data_edge", "const_edge",
+             "unused")
 
-    >>> lab_strings()["es"]["reveal"]
-    'Mostrar todo'
+
+def lab_strings() -> dict:
+    """The web lab's texts, ``{lang: {key: text}}``: the ``lab.*`` keys without their prefix, and
+    the explanation's walk texts as ``walk.*`` (the step-through says what the explanation says).
+
+    >>> lab_strings()["es"]["reveal"], lab_strings()["en"]["walk.upstream"]
+    ('Mostrar todo', 'upstream gradient {d} = {v}')
     """
-    return {lang: {k[4:]: v for k, v in texts.items() if k.startswith("lab.")} for lang, texts in TEXTS.items()}
+    out = {}
+    for lang, texts in TEXTS.items():
+        out[lang] = {k[4:]: v for k, v in texts.items() if k.startswith("lab.")}
+        out[lang].update({"walk." + k: texts[k] for k in WALK_KEYS})
+    return out
 
 
 # Program errors: the English message of a ProgramError is matched against the English

@@ -77,8 +77,9 @@ TOLERANCE = {"abs": 0.005, "rel": 0.01}
 #: How "New values" draws inputs (here and in the page): integers in ``int`` (never 0) when all
 #: values are integers, else ``decimals``-decimal numbers in ``float`` (``zero`` in place of 0).
 RANDOM_VALUES = {"int": [-5, 5], "float": [-3.0, 3.0], "decimals": 1, "zero": 0.5}
-#: The page's JavaScript modules, in load order (parse, grade, diagnose, state, view, main).
-LAB_JS = ("lab_parse.js", "lab_grade.js", "lab_diagnose.js", "lab_state.js", "lab_view.js", "lab_main.js")
+#: The page's JavaScript modules, in load order (parse, grade, diagnose, state, walk, view, main).
+LAB_JS = ("lab_parse.js", "lab_grade.js", "lab_diagnose.js", "lab_state.js", "lab_walk.js", "lab_view.js",
+          "lab_main.js")
 #: Largest request body the server reads, in bytes.
 MAX_BODY = 64 * 1024
 #: Longest program the server accepts, in characters.

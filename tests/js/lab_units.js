@@ -7,7 +7,8 @@
   var isNode = typeof module !== "undefined" && module.exports;
   var dir = isNode ? require("path").join(__dirname, "..", "..", "retrograd", "learn", "static") : "";
   var L = isNode ? { parse: require(dir + "/lab_parse.js"), grade: require(dir + "/lab_grade.js"),
-                     diagnose: require(dir + "/lab_diagnose.js"), state: require(dir + "/lab_state.js") } : root.RGLab;
+                     diagnose: require(dir + "/lab_diagnose.js"), state: require(dir + "/lab_state.js"),
+                     walk: require(dir + "/lab_walk.js") } : root.RGLab;
   var FIX = isNode ? JSON.parse(require("fs").readFileSync(process.env.RG_FIXTURES, "utf8")) : root.RG_FIXTURES;
   var TOL = FIX.tolerance, STR = FIX.strings;
   var tests = [];
@@ -127,6 +128,20 @@
        ["coursera-nw0", { w: 0.1 }, "primitive", "es", { "value:a": "2,3" }, true]);
     var shared = S.readHash(S.writeHash(st, false), ["assignment", "primitive"]);
     eq([shared.answers, shared.revealed], [{}, false]);
+  });
+
+  // --- walk (step-through)
+  test("the step-through says exactly what the explanation says", function () {
+    Object.keys(FIX.walks).forEach(function (name) {
+      var view = L.diagnose.prepare(FIX.graphs[name]);
+      var lines = [];
+      L.walk.steps(view, t, fmt).forEach(function (st) { lines = lines.concat(st.lines); });
+      eq(lines, FIX.walks[name], name);
+    });
+  });
+  test("the step-through visits the output first, then every operation right to left", function () {
+    var view = L.diagnose.prepare(FIX.graphs.nw1);
+    eq(L.walk.steps(view, t, fmt).map(function (s) { return s.node; }), ["J", "J", "d", "a", "c"]);
   });
 
   function run() {

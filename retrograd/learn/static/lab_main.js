@@ -8,6 +8,7 @@
 (function (root) {
   "use strict";
   var P = root.RGLab.parse, G = root.RGLab.grade, D = root.RGLab.diagnose, S = root.RGLab.state, V = root.RGLab.view;
+  var W = root.RGLab.walk;
   var DATA = JSON.parse(document.getElementById("lab-data").textContent);
   var TOL = DATA.tolerance, STR = DATA.strings, DIGITS = DATA.digits || 6, LEVELS = DATA.levels;
   var $ = function (id) { return document.getElementById(id); };
@@ -251,6 +252,7 @@
       update(b);
     });
     $("reveal").textContent = t(state.revealed ? "hide" : "reveal");
+    walkReset();
     progress();
     showHint(null);
     fit();
@@ -265,6 +267,65 @@
       return;
     }
     V.fit($("graph-wrap"), $("graph"), state.geo);
+  }
+
+  // ------------------------------------------------------------- step through the backward pass
+  // One node at a time: the upstream gradient arriving, times each local derivative, the sums
+  // at fan-out, in the explanation's words; the node and its incoming edges are highlighted.
+  function walkReset() {
+    walkStop();
+    state.walk = null;
+    $("walk-text").innerHTML = "";
+    $("walk-step").textContent = t("walkStep");
+    highlight(null);
+  }
+  function highlight(step) {
+    document.querySelectorAll(".walk-active, .walk-edge").forEach(function (x) {
+      x.classList.remove("walk-active"); x.classList.remove("walk-edge");
+    });
+    if (!step) return;
+    var n = state.view.byId[step.node];
+    var div = document.querySelector('[data-node-box="' + cssEscape(D.nodeLabel(n)) + '"]');
+    if (div) div.classList.add("walk-active");
+    step.edges.forEach(function (e) {
+      var k = D.nodeLabel(state.view.byId[e.source]) + "->" + D.nodeLabel(n);
+      document.querySelectorAll('[data-edge="' + cssEscape(k) + '"], [data-edge-box="' + cssEscape(k) + '"]')
+        .forEach(function (x) { x.classList.add("walk-edge"); });
+    });
+  }
+  function cssEscape(s) { return window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&"); }
+  function walkNext() {
+    if (!state.walk) state.walk = { steps: W.steps(state.view, t, fmt), i: -1 };
+    var w = state.walk;
+    if (w.i + 1 >= w.steps.length) {  // finished: start again
+      walkReset();
+      return false;
+    }
+    w.i++;
+    var st = w.steps[w.i], ol = $("walk-text");
+    ol.querySelectorAll("li").forEach(function (li) { li.classList.remove("current"); });
+    var li = el("li", { "class": "current", "data-node": D.nodeLabel(state.view.byId[st.node]) });
+    st.lines.forEach(function (line) { li.appendChild(el("span", { "class": "walk-line" }, line)); });
+    ol.appendChild(li);
+    highlight(st);
+    if (w.i + 1 >= w.steps.length) {
+      ol.appendChild(el("li", { "class": "walk-done" }, t("walkDone")));
+      $("walk-step").textContent = t("walkAgain");
+      walkStop();
+    }
+    return true;
+  }
+  function walkStop() {
+    if (state.walkTimer) clearInterval(state.walkTimer);
+    state.walkTimer = null;
+    $("walk-play").textContent = t("walkPlay");
+  }
+  function walkPlay() {
+    if (state.walkTimer) { walkStop(); return; }
+    if (state.walk && state.walk.i + 1 >= state.walk.steps.length) walkReset();
+    $("walk-play").textContent = t("walkPause");
+    walkNext();
+    state.walkTimer = setInterval(function () { if (!walkNext() || !state.walkTimer) walkStop(); }, DATA.walk_ms || 1600);
   }
 
   // ------------------------------------------------------------- loading graphs
@@ -504,6 +565,8 @@
     });
     $("newvals").addEventListener("click", function () { if (confirmClear()) newValues(); });
     $("share").addEventListener("click", share);
+    $("walk-step").addEventListener("click", function () { walkStop(); walkNext(); });
+    $("walk-play").addEventListener("click", walkPlay);
     $("hint-button").addEventListener("click", nextHint);
     $("hint-button").addEventListener("mousedown", function (ev) { ev.preventDefault(); });
     $("fd-button").addEventListener("click", function () {

@@ -105,9 +105,14 @@
     if (typeof x !== "number") return String(x);
     if (!isFinite(x)) return String(x);
     if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x === 0 ? 0 : x);
-    var s = x.toPrecision(digits || 6);
-    if (s.indexOf("e") < 0 && s.indexOf(".") >= 0) s = s.replace(/0+$/, "").replace(/\.$/, "");
-    else if (s.indexOf("e") >= 0) s = s.replace(/\.?0+e/, "e").replace("e+", "e");
+    // Python's "%.{digits}g" (retrograd.learn.numfmt.fmt): exponent form below 1e-4 and from 10^digits
+    var p = digits || 6, e = Number(x.toExponential(p - 1).split("e")[1]), s;
+    if (e < -4 || e >= p) {
+      s = x.toExponential(p - 1).replace(/\.?0+e/, "e").replace("e+", "e");
+    } else {
+      s = x.toFixed(Math.max(0, p - 1 - e));
+      if (s.indexOf(".") >= 0) s = s.replace(/0+$/, "").replace(/\.$/, "");
+    }
     return s;
   }
 

@@ -36,7 +36,8 @@
     defs.appendChild(marker); svg.appendChild(defs); canvas.appendChild(svg);
     var boxes = [];
     g.edges.forEach(function (e) {
-      if (e.path) svg.appendChild(sel("path", { d: e.path, "class": "edge", fill: "none", "marker-end": "url(#arrow)" }));
+      if (e.path) svg.appendChild(sel("path", { d: e.path, "class": "edge", fill: "none", "marker-end": "url(#arrow)",
+                                                "data-edge": D.nodeLabel(view.byId[e.source]) + "->" + D.nodeLabel(view.byId[e.target]) }));
     });
     g.nodes.forEach(function (n) {
       var name = D.nodeLabel(n), given = D.isGiven(n);
