@@ -6,6 +6,7 @@ import json
 import math
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
@@ -106,12 +107,24 @@ def test_graph_of_a_named_tensor():
     assert w.grad.item() == 66.0
 
 
-def test_a_freed_graph_is_explained_as_such():
+def test_a_graph_is_explained_after_backward():
+    # issue 11: the structure survives backward() (as torchviz and micrograd draw after backward)
     w = rg.tensor(3.0, requires_grad=True, name="w")
-    J = (2 + 3 * w) ** 2
+    J = ((2 + 3 * w).named("a") ** 2).named("J")
+    before = build_graph(J).to_dict()
     J.backward()
+    after = build_graph(J).to_dict()
+    assert after == before
+    assert w.grad.item() == 66.0
+    w.data[...] = 1.0  # an optimizer step: the values are recomputed, and the note says so
+    g = build_graph(J)
+    assert g.node("a")["value"] == 5.0 and ["replayed", {}] in g.to_dict()["auto_notes"]
+    # a big data input is not kept alive by a freed graph: then the error says what to do
+    x = rg.tensor(np.ones(5000))
+    loss = (rg.tensor(2.0, requires_grad=True) * x).sum()
+    loss.backward()
     with pytest.raises(GraphError, match="retain_graph"):
-        build_graph(J)
+        build_graph(loss)
 
 
 def test_unnamed_tensor_shared_by_two_consumers_becomes_a_node():

@@ -141,6 +141,15 @@ def test_constants_are_not_drawn_twice():
     assert "2 = 2" not in svg
 
 
+def test_explain_after_backward():
+    w = rg.tensor(3.0, requires_grad=True, name="w")
+    J = ((2 + 3 * w).named("a") ** 2).named("J")
+    J.backward()
+    text = str(rg.learn.explain(J))
+    assert "dJ/dw = ∂a/∂w × dJ/da = 3 × 22 = 66" in text
+    assert w.grad.item() == 66.0
+
+
 def test_spanish_corrections():
     es = TEXTS["es"]
     assert "error de truncamiento" in es["check_local"] and "sesgo" not in " ".join(es.values())

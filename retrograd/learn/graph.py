@@ -263,6 +263,55 @@ def _walk(roots):
     return order, consumers
 
 
+def _freed(node) -> bool:
+    return node is not None and any(isinstance(a, autograd.FreedInput) for a in node.inputs or ())
+
+
+def _replay(output):
+    """The graph of ``output`` after a backward() freed it: recomputed from its leaves, same
+    structure and names (fresh Tensors; the leaves are the same objects)."""
+    Freed = autograd.FreedInput
+
+    def as_freed(a):
+        if isinstance(a, Tensor) and _freed(a._node):
+            return Freed(a._node, a.name, None)
+        return a
+    order, seen, stack = [], set(), [(output._node, False)]
+    names = {id(output._node): output.name}
+    while stack:  # post-order without recursion (deep graphs)
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for a in map(as_freed, node.inputs):
+            if isinstance(a, Freed) and a.node is not None:
+                names.setdefault(id(a.node), a.name)
+                if id(a.node) not in seen:
+                    stack.append((a.node, False))
+    made = {}
+
+    def arg(a):
+        a = as_freed(a)
+        if not isinstance(a, Freed):
+            return a
+        if a.leaf is not None:
+            return a.leaf
+        if a.node is None:
+            raise GraphError(f"backward() freed the data input {a.name or ''} (more than "
+                             f"{autograd.KEEP_DATA_ELEMENTS} elements): explain the graph before backward(), "
+                             "or call backward(retain_graph=True)")
+        return made[id(a.node)]
+    with autograd.enable_grad(), np.errstate(all="ignore"):
+        for node in order:
+            t = node.prim(*[arg(a) for a in node.inputs], **node.params)
+            made[id(node)] = t.named(names[id(node)]) if names.get(id(node)) else t
+    return made[id(output._node)]
+
+
 def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     """Extract the :class:`Graph` of a Program or of an output Tensor.
 
@@ -275,7 +324,7 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     from .program import Program
     if level not in ("assignment", "primitive"):
         raise ValueError(f"level must be 'assignment' or 'primitive', got {level!r}")
-    one_line = False
+    one_line = replayed_note = False
     if isinstance(obj, Program):
         prog = obj
         # One line is one formula: backpropagation goes through its operations, so draw those.
@@ -295,6 +344,12 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
         inputs = {n: _py(v) for n, v in prog.inputs.items()}
         extra_roots = [prog.tensors[n] for n in prog.parsed.inputs]
     elif isinstance(obj, Tensor):
+        replayed = None
+        if _freed(obj._node):  # after backward(): the structure is kept, the values are recomputed
+            replayed = _replay(obj)
+            if not np.allclose(replayed.data, obj.data, equal_nan=True):
+                replayed_note = True
+            obj = replayed
         prog, output, roots = None, obj, [obj]
         formulas, data, consts = {}, set(), set()
         source, title, notes = None, None, []
@@ -348,6 +403,8 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     with np.errstate(all="ignore"):
         grads = _adjoints(output, visible)
     auto_notes = [["one_line", {}]] if one_line else []
+    if replayed_note:
+        auto_notes.append(["replayed", {}])
     for t in visible:
         g_t = grads.get(id(t))
         if g_t is not None and not np.all(np.isfinite(g_t)):

@@ -100,6 +100,8 @@ TEXTS = {
         "not_finite": "{d} is not finite at these values ({v}): the function has no derivative there",
         "sym_too_long": "symbolic chain-rule formulas longer than {n} operations are not shown (from {name} "
                         "leftwards); every local derivative is still checked with SymPy",
+        "replayed": "the inputs changed since this graph's forward pass (an optimizer step?): the values shown "
+                    "are recomputed from the inputs as they are now",
         "relu_step": "step(z) is 1 for z > 0 and 0 otherwise: relu'(0) = 0, the engine's convention",
         "level_primitive": "one node per primitive operation",
         "level_assignment": "one node per named value",
@@ -266,6 +268,8 @@ TEXTS = {
         "not_finite": "{d} no es finito con estos valores ({v}): la función no tiene derivada ahí",
         "sym_too_long": "no se muestran las fórmulas simbólicas de la regla de la cadena de más de {n} operaciones "
                         "(de {name} hacia la izquierda); cada derivada local se sigue comprobando con SymPy",
+        "replayed": "las entradas cambiaron desde la propagación hacia delante de este grafo (¿un paso del "
+                    "optimizador?): los valores mostrados se recalculan con las entradas actuales",
         "relu_step": "step(z) vale 1 si z > 0 y 0 en otro caso: relu'(0) = 0, la convención del motor",
         "level_primitive": "un nodo por operación primitiva",
         "level_assignment": "un nodo por valor con nombre",
