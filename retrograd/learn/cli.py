@@ -119,6 +119,11 @@ def run_explain(args) -> int:
     try:
         values = parse_values(args.at)
         data = [d.strip() for d in args.data.split(",") if d.strip()]
+        if args.lesson == "layers-2-3-1":  # layers as matrices: its own explanation
+            from .layers import layers_lesson
+            exp = layers_lesson().explain(lang, getattr(args, "digits", None))
+            print(exp.to_markdown() if args.markdown else exp.text)
+            return 0
         if args.lesson:
             found = [les for les in lessons() if les.name == args.lesson]
             if not found:
@@ -172,7 +177,9 @@ def run_lessons(args) -> int:
     from .lessons import lessons
     items = lessons()
     width = max(len(les.name) for les in items)
+    from .i18n import tr
     for les in items:
         title = les.title_es if args.lang == "es" else les.title_en
         print(f"{les.name.ljust(width)}   {title}")
+    print(f"{'layers-2-3-1'.ljust(width)}   {tr(args.lang, 'layers_title')}")
     return 0

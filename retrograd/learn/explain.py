@@ -51,13 +51,13 @@ class Explanation:
     True
     """
 
-    def __init__(self, graph, lang: str = "en", verbose: bool = False, digits=None):
+    def __init__(self, graph, lang: str = "en", verbose: bool = False, digits=None, blocks=None):
         tr(lang, "program")  # validates lang
         self.graph = graph
         self.lang = lang
         self.verbose = verbose
         self.digits = digits
-        self.blocks = _blocks(graph, lang, verbose, digits)
+        self.blocks = blocks if blocks is not None else _blocks(graph, lang, verbose, digits)
 
     @property
     def text(self) -> str:
@@ -79,7 +79,7 @@ class Explanation:
 
     def to_html(self, with_svg: bool = True) -> str:
         """The explanation as an HTML fragment, with the graph's SVG first."""
-        return _to_html(self.blocks, self.graph.to_svg(self.lang) if with_svg else "")
+        return _to_html(self.blocks, self.graph.to_svg(self.lang) if with_svg and self.graph is not None else "")
 
     def _repr_html_(self):
         return self.to_html()

@@ -102,6 +102,20 @@ TEXTS = {
                         "leftwards); every local derivative is still checked with SymPy",
         "replayed": "the inputs changed since this graph's forward pass (an optimizer step?): the values shown "
                     "are recomputed from the inputs as they are now",
+        "layers_title": "Layers as matrices: a 2-3-1 sigmoid network",
+        "layers_note": "seed 001's network, one example, our values: each layer is one node z = W a + b, and its "
+                       "local derivatives are matrices: ∂z/∂a = W, ∂z/∂W_ij = a_j, ∂a/∂z = diag(σ'(z))",
+        "layers_param": "parameter ({shape})",
+        "layers_forward": "Forward pass, one layer at a time",
+        "layers_backward": "Backward pass: the delta rule",
+        "layers_notation": "dL/dz is a vector with one entry per unit of the layer; * is elementwise; "
+                           "σ'(z) = σ(z)(1 − σ(z))",
+        "layers_delta_out": "dL/dz2 = dL/dy * σ'(z2) = {dy} * {s} = {v}",
+        "layers_delta": "dL/dz1 = (W2ᵀ dL/dz2) * σ'(z1) = {da} * {s} = {v}",
+        "layers_shape": "a {shape} matrix, the shape of the weights",
+        "layers_checks": "the delta rule agrees with the engine's backward pass (largest difference {e1}) and with "
+                         "centred finite differences on all {n} parameters, entry by entry (ε = {eps}; largest "
+                         "difference {e2})",
         "relu_step": "step(z) is 1 for z > 0 and 0 otherwise: relu'(0) = 0, the engine's convention",
         "level_primitive": "one node per primitive operation",
         "level_assignment": "one node per named value",
@@ -270,6 +284,20 @@ TEXTS = {
                         "(de {name} hacia la izquierda); cada derivada local se sigue comprobando con SymPy",
         "replayed": "las entradas cambiaron desde la propagación hacia delante de este grafo (¿un paso del "
                     "optimizador?): los valores mostrados se recalculan con las entradas actuales",
+        "layers_title": "Capas como matrices: una red sigmoide 2-3-1",
+        "layers_note": "la red del cuaderno 001, un solo ejemplo, valores nuestros: cada capa es un nodo z = W a + b, "
+                       "y sus derivadas locales son matrices: ∂z/∂a = W, ∂z/∂W_ij = a_j, ∂a/∂z = diag(σ'(z))",
+        "layers_param": "parámetro ({shape})",
+        "layers_forward": "Propagación hacia delante, capa a capa",
+        "layers_backward": "Retropropagación: la regla delta",
+        "layers_notation": "dL/dz es un vector con una entrada por unidad de la capa; * es elemento a elemento; "
+                           "σ'(z) = σ(z)(1 − σ(z))",
+        "layers_delta_out": "dL/dz2 = dL/dy * σ'(z2) = {dy} * {s} = {v}",
+        "layers_delta": "dL/dz1 = (W2ᵀ dL/dz2) * σ'(z1) = {da} * {s} = {v}",
+        "layers_shape": "una matriz {shape}, la forma de los pesos",
+        "layers_checks": "la regla delta coincide con la retropropagación del motor (mayor diferencia {e1}) y con "
+                         "diferencias finitas centradas en los {n} parámetros, entrada a entrada (ε = {eps}; mayor "
+                         "diferencia {e2})",
         "relu_step": "step(z) vale 1 si z > 0 y 0 en otro caso: relu'(0) = 0, la convención del motor",
         "level_primitive": "un nodo por operación primitiva",
         "level_assignment": "un nodo por valor con nombre",
