@@ -502,3 +502,23 @@ def test_step_through_the_backward_pass(page, server):
     page.click("#walk-play")
     assert page.inner_text("#walk-play") == "Play"
     assert page.locator("#walk-text li").count() >= 1
+
+
+def test_spanish_page_says_program_errors_and_notes_in_spanish(page, server):
+    page.goto(f"{server.url}#lesson=coursera-nw0&lang=es")
+    page.wait_for_selector('input[data-kind="grad"]')
+    page.click("#custom summary")
+    page.fill("#source", "J = q*w")
+    page.fill("#values", "w = 3")
+    page.click("#build")
+    err = page.locator("#program-error")
+    err.wait_for(state="visible")
+    assert "nombre desconocido 'q'" in err.inner_text() and "unknown" not in err.inner_text()
+    page.fill("#source", "J = (w")
+    page.click("#build")
+    page.wait_for_function("() => document.querySelector('#program-error').innerText.includes('falta cerrar')")
+    assert "línea 1" in err.inner_text()
+    page.fill("#source", "J = (2 + 3*w)**2")  # one line: drawn per operation, with the note
+    page.click("#build")
+    page.wait_for_selector('input[data-node="t1"]')
+    assert "un nodo por operación" in page.inner_text("#notes")

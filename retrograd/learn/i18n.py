@@ -426,6 +426,9 @@ def tr(lang: str, key: str, **kw) -> str:
     return text.format(**kw) if kw else text
 
 
+#: Notes a graph carries as keys (``auto_notes``), shown by the lab too (as "note.KEY").
+NOTE_KEYS = ("one_line", "not_finite", "sym_too_long", "replayed")
+
 #: Explanation texts the lab's step-through uses too (as "walk.KEY"): the same words in both.
 WALK_KEYS = ("start", "node_head", "upstream", "local", "chain", "chain_part", "sum", "data_edge", "const_edge",
              "unused")
@@ -435,6 +438,9 @@ def lab_strings() -> dict:
     """The web lab's texts, ``{lang: {key: text}}``: the ``lab.*`` keys without their prefix, and
     the explanation's walk texts as ``walk.*`` (the step-through says what the explanation says).
 
+    Also ``note.*`` (a graph's notes) and ``err.*`` (program errors, with ``error_keys``, the
+    order :func:`translate_error` tries them in).
+
     >>> lab_strings()["es"]["reveal"], lab_strings()["en"]["walk.upstream"]
     ('Mostrar todo', 'upstream gradient {d} = {v}')
     """
@@ -442,6 +448,9 @@ def lab_strings() -> dict:
     for lang, texts in TEXTS.items():
         out[lang] = {k[4:]: v for k, v in texts.items() if k.startswith("lab.")}
         out[lang].update({"walk." + k: texts[k] for k in WALK_KEYS})
+        out[lang].update({"note." + k: texts[k] for k in NOTE_KEYS})
+        out[lang].update({"err." + k: texts[k] for k in ("err_line",) + _ERROR_KEYS})
+    out["error_keys"] = list(_ERROR_KEYS)
     return out
 
 

@@ -28,6 +28,35 @@
   }
   function fmt(x) { return P.fmt(x, DIGITS); }
 
+  // A program error from the server (English, as Python's ProgramError says it) in the page's
+  // language: the same templates and order as retrograd.learn.i18n.translate_error.
+  function pattern(tpl) {
+    var names = [], re = "^" + tpl.split(/\{(\w+)\}/).map(function (part, i) {
+      if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      if (names.indexOf(part) >= 0) return ".+?";
+      names.push(part);
+      return "(.+?)";
+    }).join("") + "$";
+    return { re: new RegExp(re), names: names };
+  }
+  function translateError(msg) {
+    if (state.lang === "en" || typeof msg !== "string") return msg;
+    var line = pattern(STR.en["err.err_line"]), m = line.re.exec(msg);
+    if (m) return t("err.err_line", { line: m[1], col: m[2], msg: translateError(m[3]) });
+    var keys = STR.error_keys || [];
+    for (var i = 0; i < keys.length; i++) {
+      var p = pattern(STR.en["err." + keys[i]]);
+      m = p.re.exec(msg);
+      if (!m) continue;
+      var vars = {};
+      p.names.forEach(function (nm, j) { vars[nm] = m[j + 1]; });
+      if (vars.name2 === undefined) vars.name2 = vars.name;
+      if (keys[i] === "err_syntax") vars.msg = translateError(vars.msg);
+      return t("err." + keys[i], vars);
+    }
+    return msg;
+  }
+
   function cacheKey(source, values, level) {
     var names = Object.keys(values || {}).sort();
     return JSON.stringify([String(source).trim(), names.map(function (n) { return [n, Number(values[n])]; }), level]);
@@ -244,7 +273,10 @@
     $("graph").appendChild(bubble);
     state.boxes = r.boxes; state.order = r.order; state.focus = null;
     V.setRoving(state.order, entryBox());
-    var l = lessonOf(state.source), notes = l ? (state.lang === "es" ? l.notes_es : l.notes_en) || [] : [];
+    var l = lessonOf(state.source), notes = l ? ((state.lang === "es" ? l.notes_es : l.notes_en) || []).slice() : [];
+    (state.graph.auto_notes || []).forEach(function (kv) {
+      if (STR[state.lang]["note." + kv[0]]) notes.push(t("note." + kv[0], kv[1]) + ".");
+    });
     $("notes").textContent = notes.join(" ");
     $("notes").hidden = !notes.length;
     state.boxes.forEach(function (b) {
@@ -341,7 +373,7 @@
     var head = t("programError");
     if (err.line) head += " (" + t("lineCol", { l: err.line, c: err.col || 1 }) + ")";
     box.appendChild(el("strong", {}, head + ": "));
-    box.appendChild(el("span", { "class": "msg" }, err.msg || err.message || String(err)));
+    box.appendChild(el("span", { "class": "msg" }, translateError(err.msg || err.message || String(err))));
     if (err.line && source) {
       var line = String(source).split("\n")[err.line - 1];
       if (line !== undefined) {
