@@ -522,3 +522,23 @@ def test_spanish_page_says_program_errors_and_notes_in_spanish(page, server):
     page.click("#build")
     page.wait_for_selector('input[data-node="t1"]')
     assert "un nodo por operación" in page.inner_text("#notes")
+
+
+def test_layers_as_matrices_entry_by_entry(page, tmp_path):
+    from retrograd.learn.layers import layers_lesson
+    lesson = layers_lesson()
+    path = labmod.export_html(tmp_path / "layers.html", lesson.graph(), variants=0)
+    page.goto(path.as_uri())
+    page.wait_for_selector('input[data-kind="grad"]')
+    w1 = page.locator('input[data-node="W1"][data-kind="grad"]')
+    assert w1.count() == 6  # a 3x2 matrix, entry by entry
+    good = page.locator('input[data-node="W1"][data-kind="grad"][data-entry="[0][1]"]')
+    good.fill(f"{lesson.delta['W1'][0, 1]:.4g}")
+    assert state(good) == "correct"
+    bad = page.locator('input[data-node="W1"][data-kind="grad"][data-entry="[1][0]"]')
+    bad.fill("1")
+    assert state(bad) == "wrong" and "dL/dW[i,j] = dL/dz[i] · a[j]" in page.inner_text("#feedback")
+    z1 = page.locator('input[data-node="z1"][data-kind="value"][data-entry="[2]"]')
+    z1.fill("-0,7")
+    assert state(z1) == "correct"
+    assert page.locator("#walk").is_hidden()

@@ -222,6 +222,11 @@ TEXTS = {
         "lab.tolerance": "An answer counts as correct when it is off by at most 0.005 and at most 1 %.",
         "lab.loading": "Building…",
         "lab.keptPrevious": "The previous graph is kept.",
+        "lab.wrongEntry": "Not {d}. In a layer z = W a + b: dL/dz = (Wᵀ dL/dz_next) * σ'(z), and each entry "
+                          "dL/dW[i,j] = dL/dz[i] · a[j] (dL/dW = dL/dz aᵀ); dL/db = dL/dz.",
+        "lab.entryHint": "The delta rule: dL/dz = (Wᵀ dL/dz_next) * σ'(z) entry by entry; dL/dW[i,j] = dL/dz[i] · "
+                         "a[j]; dL/db[i] = dL/dz[i].",
+        "lab.entryValueHint": "Row by row: z[i] = Σ_j W[i,j] a[j] + b[i]; sigmoid acts on each entry.",
         "lab.walkTitle": "Backward pass, step by step",
         "lab.walkStep": "Step",
         "lab.walkPlay": "Play",
@@ -404,6 +409,11 @@ TEXTS = {
         "lab.tolerance": "Una respuesta es correcta si se desvía como mucho 0,005 y como mucho un 1 %.",
         "lab.loading": "Construyendo…",
         "lab.keptPrevious": "Se mantiene el grafo anterior.",
+        "lab.wrongEntry": "No es {d}. En una capa z = W a + b: dL/dz = (Wᵀ dL/dz_siguiente) * σ'(z), y cada entrada "
+                          "dL/dW[i,j] = dL/dz[i] · a[j] (dL/dW = dL/dz aᵀ); dL/db = dL/dz.",
+        "lab.entryHint": "La regla delta: dL/dz = (Wᵀ dL/dz_siguiente) * σ'(z) entrada a entrada; dL/dW[i,j] = "
+                         "dL/dz[i] · a[j]; dL/db[i] = dL/dz[i].",
+        "lab.entryValueHint": "Fila a fila: z[i] = Σ_j W[i,j] a[j] + b[i]; la sigmoide actúa sobre cada entrada.",
         "lab.walkTitle": "Retropropagación, paso a paso",
         "lab.walkStep": "Paso",
         "lab.walkPlay": "Reproducir",

@@ -102,6 +102,26 @@ class LayerLesson:
         loss.backward()
         return {k: p[k].grad.numpy() for k in PARAMS}
 
+    def graph(self):
+        """The network as a learning-layer Graph (one node per layer value), for the SVG and the lab:
+        ``rg.learn.lab(layers_lesson().graph())`` lets a learner fill in the matrices entry by entry.
+
+        >>> g = layers_lesson().graph()
+        >>> g.node("W1")["value"][2], g.output
+        ([-0.3, 0.6], 'L')
+        """
+        import retrograd as rg
+        from .graph import build_graph
+        p = {k: rg.tensor(self.values[k], requires_grad=True, name=k) for k in PARAMS}
+        x, t = rg.tensor(self.values["x"], name="x"), rg.tensor(self.values["t"], name="t")
+        z1 = (p["W1"] @ x + p["b1"]).named("z1")
+        a1 = rg.sigmoid(z1).named("a1")
+        z2 = (p["W2"] @ a1 + p["b2"]).named("z2")
+        y = rg.sigmoid(z2).named("y")
+        g = build_graph((((y - t) ** 2).sum() / 2).named("L"))
+        g.extra["title"] = NAME
+        return g
+
     def max_error(self) -> float:
         """Largest difference between the delta rule, the engine and the finite differences.
 

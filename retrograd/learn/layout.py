@@ -75,12 +75,56 @@ def node_title(n) -> str:
     return str(n["name"])
 
 
-def _node_width(n, fmt, out):
-    """Wide enough for the title (with the longest "(constant)" word), the value and the gradient lines."""
+def grid_rows(v):
+    """A vector or matrix value as rows (a vector is a column, as in z = W a + b); None for a number.
+
+    >>> grid_rows([1.0, 2.0]), grid_rows([[1.0, 2.0]]), grid_rows(3.0)
+    ([[1.0], [2.0]], [[1.0, 2.0]], None)
+    """
+    if not isinstance(v, list):
+        return None
+    if v and isinstance(v[0], list):
+        return [list(r) for r in v]
+    return [[x] for x in v]
+
+
+def node_lines(n, out, fmt):
+    """The text lines of a node's box after its title: (text, font size), value lines first.
+
+    A number gives ``a = 4`` and ``dJ/da = 3``; a vector or matrix one line per row.
+    """
+    lines = []
+    for key, label, size in (("value", n["name"], 14), ("grad", f'd{out}/d{n["name"]}', 13)):
+        v = n.get(key)
+        if key == "grad" and v is None:
+            continue
+        rows = grid_rows(v)
+        if rows is None:
+            lines.append((f"{label} = {fmt(v)}" if key == "grad" or label != fmt(v) else fmt(v), size))
+        else:
+            for i, r in enumerate(rows):
+                lead = f"{label} = " if i == 0 else ""
+                lines.append((lead + "[" + ", ".join(fmt(x) for x in r) + "]", size))
+    return lines
+
+
+#: The lab's answer cell for one entry of a vector or matrix.
+CELL_W, CELL_H = 62.0, 24.0
+
+
+def _node_size(n, fmt, out):
+    """Wide and tall enough for the title, the value and gradient lines (SVG) and the answer grids (lab)."""
     title = node_title(n) if n.get("kind") == "op" else f'{n["name"]}  (constante)'
-    value = f'{n["name"]} = {fmt(n.get("value"))}'
-    grad = f'd{out}/d{n["name"]} = {fmt(n.get("grad"))}'
-    return max(NODE_W, text_width(title, 12.5) + 20, text_width(value, 14) + 20, text_width(grad, 13) + 20)
+    lines = node_lines(n, out, fmt)
+    w = max([NODE_W, text_width(title, 12.5) + 20] + [text_width(t, size) + 20 for t, size in lines])
+    if grid_rows(n.get("value")) is None:
+        return w, NODE_H if n.get("grad") is not None else NODE_H - 24  # no gradient row
+    rows = grid_rows(n["value"])
+    label = max(len(n["name"]) + 2, len(f'd{out}/d{n["name"]}') + 1)
+    w = max(w, 16 + 7.0 * label + len(rows[0]) * CELL_W)
+    grids = 1 + (n.get("grad") is not None)
+    h = max(34 + 20 * len(lines), 34 + grids * len(rows) * (CELL_H + 2) + 6 * grids)
+    return w, h
 
 
 def label_text(e, fmt) -> str:
@@ -89,6 +133,8 @@ def label_text(e, fmt) -> str:
     >>> label_text({"label": "∂J/∂a", "local": 22.0, "local_formula": "2*a"}, str)
     '∂J/∂a = 2*a = 22.0'
     """
+    if isinstance(e.get("local"), list):  # arrays: the edge carries a vector-Jacobian product, named only
+        return e.get("label") or ""
     formula = e.get("local_formula")
     value = fmt(e["local"])
     show = formula and formula != value and len(formula) <= 10
@@ -148,8 +194,7 @@ def _layered(nodes, edges, fmt, out, transpose):
             layer[n["id"]] = max(0, min(layer[t] for t in targets[n["id"]]) - 1)
     verts = {}  # vertex id -> {"col", "w" (along), "h" (across)}
     for n in nodes:
-        w = _node_width(n, fmt, out)
-        h = NODE_H if n.get("grad") is not None else NODE_H - 24  # no gradient row
+        w, h = _node_size(n, fmt, out)
         along, across = size(w, h)
         verts[("n", n["id"])] = {"col": 2 * layer[n["id"]], "w": along, "h": across}
     chains = []  # per edge: the vertex ids from source to target

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .layout import NODE_H, NODE_W, label_text, node_title
+from .layout import NODE_H, NODE_W, grid_rows, label_text, node_lines, node_title
 from .i18n import grad_d, tr
 from .numfmt import fmt  # noqa: F401  (re-exported: the one number format of every view)
 
@@ -75,13 +75,12 @@ def to_svg(graph, lang: str = "en") -> str:
             title = f'{n["name"]}  ({words["const"]})'
         parts.append(f'<text class="title" x="{n["x"]:.1f}" y="{y0 + 20:.1f}" text-anchor="middle" '
                      f'font-weight="bold">{escape(title)}</text>')
-        shown = fmt(n["value"]) if n["name"] == fmt(n["value"]) else f'{n["name"]} = {fmt(n["value"])}'
-        parts.append(f'<text class="value" x="{n["x"]:.1f}" y="{y0 + 46:.1f}" text-anchor="middle" '
-                     f'fill="{BLUE}" font-size="14">{escape(shown)}</text>')
-        if n.get("grad") is not None:
-            parts.append(f'<text class="grad" x="{n["x"]:.1f}" y="{y0 + 72:.1f}" text-anchor="middle" '
-                         f'fill="{GREEN}" font-size="13">{escape(grad_d(out, n["name"]))} = '
-                         f'{escape(fmt(n["grad"]))}</text>')
+        lines = node_lines(n, out, fmt)
+        step = 26.0 if grid_rows(n.get("value")) is None else 20.0
+        for i, (text, size) in enumerate(lines):
+            cls, color = ("value", BLUE) if size == 14 else ("grad", GREEN)
+            parts.append(f'<text class="{cls}" x="{n["x"]:.1f}" y="{y0 + 46 + i * step:.1f}" text-anchor="middle" '
+                         f'fill="{color}" font-size="{size}">{escape(text)}</text>')
         parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts)

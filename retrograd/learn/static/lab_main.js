@@ -77,7 +77,8 @@
     var r = G.judge(box.input.value, box.truth, TOL);
     if (r.state === "invalid") r.reason = t("invalid");
     else if (r.state === "correct") r.reason = t("correct");
-    else if (r.state === "wrong") r.reason = D.diagnose(state.view, box, r.value, TOL, t, fmt) || genericReason(box);
+    else if (r.state === "wrong") r.reason = box.entry ? t("wrongEntry", { d: box.aria })
+      : D.diagnose(state.view, box, r.value, TOL, t, fmt) || genericReason(box);
     return r;
   }
   function genericReason(box) {
@@ -150,6 +151,11 @@
   }
   function hintSteps(box) {
     var view = state.view, n = box.node;
+    if (box.entry) {
+      if (box.given) return [t("valueHintInput", { n: D.nodeLabel(n) })];
+      return box.kind === "value" ? [t("hintRule"), t("valueHint", { n: D.nodeLabel(n), f: n.formula || "?" }), t("entryValueHint")]
+                                  : [t("hintRule"), t("entryHint")];
+    }
     if (box.kind === "value") {
       if (box.given) return [t("valueHintInput", { n: D.nodeLabel(n) })];
       var f = n.formula || n.op || "?";
@@ -285,6 +291,7 @@
     });
     $("reveal").textContent = t(state.revealed ? "hide" : "reveal");
     walkReset();
+    $("walk").hidden = g.scalar === false;  // the step-through speaks numbers, not arrays
     progress();
     showHint(null);
     fit();
@@ -537,7 +544,7 @@
       return load(l.source, p.values || (name === init.lesson && init.values) || l.values, state.level, Object.assign({ lesson: name }, opts));
     }
     if (init.custom) {
-      $("custom").open = true;
+      $("custom").open = !!init.source;  // a graph built from tensors has no program to edit
       return load(init.source, init.values || {}, state.level, Object.assign({ lesson: null }, opts));
     }
     if ((DATA.lessons || []).length) {

@@ -40,6 +40,7 @@
                                                 "data-edge": D.nodeLabel(view.byId[e.source]) + "->" + D.nodeLabel(view.byId[e.target]) }));
     });
     g.nodes.forEach(function (n) {
+      if (Array.isArray(n.value)) { renderGridNode(canvas, n, view, cb, boxes); return; }
       var name = D.nodeLabel(n), given = D.isGiven(n);
       var div = el("div", { "class": "node kind-" + n.kind + (n === view.out ? " output" : ""), "data-node-box": name });
       div.style.left = (n.x - n.w / 2) + "px"; div.style.top = (n.y - n.h / 2) + "px";
@@ -83,6 +84,45 @@
     return { boxes: boxes, order: tabOrder(view, boxes) };
   }
 
+  // A vector or matrix: one answer box per entry (a vector is a column, as in z = W a + b),
+  // the forward values above, the gradient below.
+  function rowsOf(v) { return Array.isArray(v[0]) ? v : v.map(function (x) { return [x]; }); }
+  function renderGridNode(canvas, n, view, cb, boxes) {
+    var name = D.nodeLabel(n), given = n.kind === "input" || n.kind === "const";
+    var div = el("div", { "class": "node grid-node kind-" + n.kind + (n === view.out ? " output" : ""), "data-node-box": name });
+    div.style.left = (n.x - n.w / 2) + "px"; div.style.top = (n.y - n.h / 2) + "px";
+    div.style.width = n.w + "px"; div.style.height = n.h + "px";
+    var head = el("div", { "class": "node-head" });
+    head.appendChild(el("span", { "class": "node-name" }, name));
+    if (n.formula && !given) head.appendChild(el("span", { "class": "node-formula" }, "= " + n.formula));
+    div.appendChild(head);
+    var matrix = Array.isArray(n.value[0]);
+    [["value", n.value, name + " ="], ["grad", n.grad, D.dName(view, n) + " ="]].forEach(function (part) {
+      var kind = part[0], v = part[1];
+      if (!Array.isArray(v)) return;
+      var row = el("div", { "class": "row grid-row row-" + (kind === "value" ? "value" : "grad") });
+      row.appendChild(el("span", { "class": "row-label" }, part[2]));
+      var grid = el("span", { "class": "grid" });
+      rowsOf(v).forEach(function (r, i) {
+        var line = el("span", { "class": "grid-line" });
+        r.forEach(function (x, j) {
+          var idx = matrix ? "[" + i + "][" + j + "]" : "[" + i + "]";
+          var label = (kind === "value" ? name : D.dName(view, n)) + (matrix ? "[" + i + "," + j + "]" : "[" + i + "]");
+          var box = { kind: kind, node: n, nodeName: name, truth: x, key: kind + ":" + name + idx, aria: label,
+                      given: kind === "value" && given, anchor: div, entry: true };
+          var inp = cb.makeInput(box);
+          box.input.setAttribute("data-entry", idx);
+          line.appendChild(inp);
+          boxes.push(box);
+        });
+        grid.appendChild(line);
+      });
+      row.appendChild(grid);
+      div.appendChild(row);
+    });
+    canvas.appendChild(div);
+  }
+
   // Forward boxes left to right, then the backward pass right to left: for each node (right
   // to left) its gradient, then the local derivatives of its incoming edges.
   function tabOrder(view, boxes) {
@@ -91,11 +131,19 @@
     var across = function (n) { return tb ? n.x : n.y; };
     var fwd = nodes.slice().sort(function (a, b) { return (a.layer - b.layer) || (across(a) - across(b)); });
     var bwd = nodes.slice().sort(function (a, b) { return (b.layer - a.layer) || (across(a) - across(b)); });
-    var order = [];
-    fwd.forEach(function (n) { var b = find[boxKey("value", D.nodeLabel(n))]; if (b && !b.given) order.push(b); });
+    var order = [], entries = {};
+    boxes.forEach(function (b) {
+      if (!b.entry) return;
+      var k = b.kind + ":" + b.nodeName;
+      (entries[k] = entries[k] || []).push(b);
+    });
+    var all = function (kind, n) {
+      var one = find[boxKey(kind, D.nodeLabel(n))];
+      return one ? [one] : (entries[kind + ":" + D.nodeLabel(n)] || []);
+    };
+    fwd.forEach(function (n) { all("value", n).forEach(function (b) { if (!b.given) order.push(b); }); });
     bwd.forEach(function (n) {
-      var gb = find[boxKey("grad", D.nodeLabel(n))];
-      if (gb) order.push(gb);
+      all("grad", n).forEach(function (gb) { order.push(gb); });
       view.ins[n.id].slice().sort(function (a, b) { return across(view.byId[a.source]) - across(view.byId[b.source]); })
         .forEach(function (e) {
           var b = find[boxKey("local", D.nodeLabel(view.byId[e.source]), D.nodeLabel(n))];
