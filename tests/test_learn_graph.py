@@ -125,6 +125,11 @@ def test_a_graph_is_explained_after_backward():
     loss.backward()
     with pytest.raises(GraphError, match="retain_graph"):
         build_graph(loss)
+    # a Program whose tensors went through backward says so, never draws half a graph
+    p = rg.learn.program("a = 2 + 3*w\nJ = a**2", w=3.0)
+    p.output.backward()
+    with pytest.raises(GraphError, match="retain_graph"):
+        build_graph(p)
 
 
 def test_unnamed_tensor_shared_by_two_consumers_becomes_a_node():

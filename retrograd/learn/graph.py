@@ -252,7 +252,7 @@ def _walk(roots):
             node = t._node
             if node is None:
                 continue
-            if node.inputs is None:
+            if node.inputs is None or _freed(node):
                 raise GraphError("this graph was freed by a backward pass: explain it before calling "
                                  "backward(), or call backward(retain_graph=True)")
             for a in reversed(node.inputs):
