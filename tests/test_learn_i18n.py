@@ -185,3 +185,10 @@ def test_no_name_can_add_an_attribute_in_the_svg_or_the_html_explanation():
             assert not any(k.startswith("on") for k in el.attrib)
         ids = [el.attrib["id"] for el in root.iter() if "id" in el.attrib]
         assert "node-" + EVIL in ids
+
+
+def test_texts_left_identical_in_spanish_are_formulas_not_english():
+    same = [k for k in TEXTS["en"] if TEXTS["en"][k] == TEXTS["es"][k]]
+    for key in same:
+        words = re.findall(r"[A-Za-z]{4,}", re.sub(r"\{\w+\}", "", TEXTS["en"][key]))
+        assert set(words) <= {"SymPy", "diff"}, (key, words)
