@@ -154,7 +154,8 @@ def _blocks(g, lang, verbose=False, digits=None):
     if g.extra.get("eps"):
         head += ", " + T("eps", eps=fmt(g.extra["eps"]))
     blocks.append(("heading", head))
-    intro = [(0, T("notation")), (0, T("start", d=grad_d(out, out)))]
+    generic = next(c for c in ("f", "g", "h", "u") if c != out)
+    intro = [(0, T("notation", f=generic, out=out)), (0, T("start", d=grad_d(out, out)))]
     if not g.extra.get("symbolic", symbolic.AVAILABLE):
         intro.append((0, T("nosym")))
     if not g.extra.get("scalar", True):

@@ -59,8 +59,8 @@ TEXTS = {
         "input": "input",
         "data": "input (data)",
         "const": "constant",
-        "notation": "Notation: ∂f/∂x is the local derivative of node f with respect to its input x "
-                    "(other inputs fixed); dJ/dx is the gradient of the output J with respect to x (all paths).",
+        "notation": "Notation: ∂{f}/∂x is the local derivative of a node {f} with respect to its input x "
+                    "(other inputs fixed); d{out}/dx is the gradient of the output {out} with respect to x (all paths).",
         "start": "Start at the output: {d} = 1 (the derivative of the output with respect to itself).",
         "node_head": "Node {name} = {formula}",
         "upstream": "upstream gradient {d} = {v}",
@@ -245,8 +245,8 @@ TEXTS = {
         "input": "entrada",
         "data": "entrada (dato)",
         "const": "constante",
-        "notation": "Notación: ∂f/∂x es la derivada local del nodo f respecto a su entrada x (las demás "
-                    "entradas fijas); dJ/dx es el gradiente de la salida J respecto a x (por todos los caminos).",
+        "notation": "Notación: ∂{f}/∂x es la derivada local de un nodo {f} respecto a su entrada x (las demás "
+                    "entradas fijas); d{out}/dx es el gradiente de la salida {out} respecto a x (por todos los caminos).",
         "start": "Empezamos por la salida: {d} = 1 (la derivada de la salida respecto a sí misma es 1).",
         "node_head": "Nodo {name} = {formula}",
         "upstream": "gradiente entrante {d} = {v}",
