@@ -92,6 +92,11 @@ def node_lines(n, out, fmt):
     """The text lines of a node's box after its title: (text, font size), value lines first.
 
     A number gives ``a = 4`` and ``dJ/da = 3``; a vector or matrix one line per row.
+
+    >>> node_lines({"name": "a", "value": 4.0, "grad": 3.0}, "J", str)
+    [('a = 4.0', 14), ('dJ/da = 3.0', 13)]
+    >>> [t for t, _ in node_lines({"name": "z", "value": [1, 2], "grad": None}, "J", str)]
+    ['z = [1]', '[2]']
     """
     lines = []
     for key, label, size in (("value", n["name"], 14), ("grad", f'd{out}/d{n["name"]}', 13)):
@@ -147,6 +152,12 @@ def layout(nodes, edges, fmt=None, out=""):
     Sets on each node ``x``, ``y`` (box centre), ``w``, ``h`` and ``layer``; on each edge
     ``path`` (SVG path data), and ``label_box`` ([left, top, width, height]) when it has a
     local derivative.
+
+    >>> nodes = [{"id": "w", "kind": "input", "name": "w"}, {"id": "J", "kind": "op", "name": "J", "formula": "w**2"}]
+    >>> edges = [{"source": "w", "target": "J", "local": 6.0, "label": "∂J/∂w"}]
+    >>> width, height = layout(nodes, edges)
+    >>> edges[0]["path"].startswith("M "), [n["layer"] for n in nodes]
+    (True, [0, 1])
     """
     res = _layered(nodes, edges, fmt, out, transpose=False)
     for n in nodes:
