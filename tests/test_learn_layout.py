@@ -60,7 +60,10 @@ def strictly_inside(p, box, shrink=1.0):
 def check_geometry(g):
     check_boxes(g.output, g.nodes, g.edges, g.width, g.height)
     # the top-to-bottom layout (narrow screens) obeys the same rules
-    tb = g.extra["layout_tb"]
+    tb = g.extra.get("layout_tb")
+    if tb is None:
+        assert len(g.nodes) > 150
+        return
     nodes = [dict(n, x=tb["nodes"][n["id"]][0], y=tb["nodes"][n["id"]][1], w=tb["nodes"][n["id"]][2],
                   h=tb["nodes"][n["id"]][3]) for n in g.nodes]
     edges = [dict(e, **r) for e, r in zip(g.edges, tb["edges"])]

@@ -494,8 +494,9 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
         sym_local = e.pop("_sym", None)
         e["local_formula_value"] = symbolic.value(sym_local, values) if scalar else None
     width, height = layout(nodes, edges, out_id)
-    from .layout import layout_top_down
-    extra_layout = {"layout_tb": layout_top_down(nodes, edges, out=out_id)}
+    from .layout import MAX_TOP_DOWN_NODES, layout_top_down
+    extra_layout = ({"layout_tb": layout_top_down(nodes, edges, out=out_id)}
+                    if len(nodes) <= MAX_TOP_DOWN_NODES else {})
     extra = {"eps": eps, "scalar": scalar, "symbolic": symbolic.AVAILABLE, "title": title, "notes": notes,
              "auto_notes": auto_notes, **extra_layout}
     return Graph(out_id, level, source, inputs if inputs is not None else

@@ -41,6 +41,10 @@ NODE_W, NODE_H = 150.0, 88.0
 LABEL_W, LABEL_H = 80.0, 44.0
 #: Space between columns (where the edges bend), between boxes of a column, around the picture.
 GAP_X, GAP_Y, MARGIN = 18.0, 16.0, 16.0
+#: Above this many vertices (boxes, labels, bends), fewer ordering and placing passes.
+BIG_LAYOUT = 3000
+#: Above this many nodes no top-to-bottom variant is computed (the page scales the picture).
+MAX_TOP_DOWN_NODES = 150
 #: Longest formula shown in a node's title (longer ones end in "…").
 TITLE_CHARS = 26
 
@@ -235,10 +239,9 @@ def _layered(nodes, edges, fmt, out, transpose):
             nbrs[a].append(b)
             nbrs[b].append(a)
 
-    def pos_of():
-        return {v: i for col in cols for i, v in enumerate(col)}
-    for sweep in range(6):
-        pos = pos_of()
+    pos = {v: i for col in cols for i, v in enumerate(col)}
+    big = len(verts) > BIG_LAYOUT  # a few passes suffice for huge graphs, which nobody reads box by box
+    for sweep in range(2 if big else 6):
         rng = range(1, n_cols) if sweep % 2 == 0 else range(n_cols - 2, -1, -1)
         for c in rng:
             side = c - 1 if sweep % 2 == 0 else c + 1
@@ -247,7 +250,8 @@ def _layered(nodes, edges, fmt, out, transpose):
                 ps = [pos[u] for u in nbrs[v] if verts[u]["col"] == side]
                 return sum(ps) / len(ps) if ps else pos[v]
             cols[c].sort(key=lambda v: (bary(v), pos[v]))
-            pos = pos_of()
+            for i, v in enumerate(cols[c]):  # only this column moved
+                pos[v] = i
 
     # 3. coordinates
     gap_along, gap_across = (GAP_X + 8, GAP_Y + 6) if transpose else (GAP_X, GAP_Y)
@@ -265,7 +269,7 @@ def _layered(nodes, edges, fmt, out, transpose):
         for v in col:
             y[v] = top + verts[v]["h"] / 2
             top += verts[v]["h"] + gap_across
-    for _ in range(8):  # pull towards neighbours, keep order and spacing
+    for _ in range(2 if big else 8):  # pull towards neighbours, keep order and spacing
         for col in cols:
             want = {v: (sum(y[u] for u in nbrs[v]) / len(nbrs[v]) if nbrs[v] else y[v]) for v in col}
             _place(col, verts, want, y, gap_across)
@@ -298,23 +302,34 @@ def _layered(nodes, edges, fmt, out, transpose):
                 ports[i] = v["y"] + (j - (k - 1) / 2) * step
     routes = []
     for i, (e, chain) in enumerate(zip(edges, chains)):
-        pts = []
+        cmds = []  # (command, abstract coordinates); level stretches merge into one line
+
+        def line_to(x, y):
+            if cmds and cmds[-1][0] == "L" and abs(cmds[-1][1][-1] - y) < 0.05 and (
+                    len(cmds) < 2 or abs(cmds[-2][1][-1] - y) < 0.05):
+                cmds[-1] = ("L", (x, y))  # extend a level line instead of adding a point
+            else:
+                cmds.append(("L", (x, y)))
         for j, (a, b) in enumerate(zip(chain, chain[1:])):
             va, vb = verts[a], verts[b]
             ya = out_port[i] if j == 0 else va["y"]
             yb = in_port[i] if j == len(chain) - 2 else vb["y"]
             xa, xb = va["x"] + va["w"] / 2, vb["x"] - vb["w"] / 2
             ca, cb = left[va["col"]] + col_w[va["col"]], left[vb["col"]]
-            if not pts:
-                pts.append(pt("M", xa, ya))
+            if not cmds:
+                cmds.append(("M", (xa, ya)))
             elif a[0] == "l":  # through the label box: the line runs behind it
-                pts.append(pt("L", xa, ya))
+                line_to(xa, ya)
             if ca > xa:
-                pts.append(pt("L", ca, ya))
-            mx = (ca + cb) / 2
-            pts.append(pt("C", mx, ya, mx, yb, cb, yb))
+                line_to(ca, ya)
+            if abs(ya - yb) < 0.05:  # level: a straight line across the gap
+                line_to(cb, yb)
+            else:
+                mx = (ca + cb) / 2
+                cmds.append(("C", (mx, ya, mx, yb, cb, yb)))
             if xb > cb:
-                pts.append(pt("L", xb, yb))
+                line_to(xb, yb)
+        pts = [pt(cmd, *xy) for cmd, xy in cmds]
         lab = next((verts[v] for v in chain if v[0] == "l"), None)
         box = None
         if lab is not None:
