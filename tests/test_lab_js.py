@@ -65,7 +65,10 @@ def test_lab_modules_with_node(tmp_path):
 
 
 def test_lab_modules_in_chromium():
-    from tests.test_lab_browser import ARGS, CHROMIUM, sync_api
+    try:  # the browser set-up (and its skips) of the end-to-end tests
+        from tests.test_lab_browser import ARGS, CHROMIUM, sync_api
+    except ImportError:  # run as plain `pytest`: tests/ itself is on sys.path
+        from test_lab_browser import ARGS, CHROMIUM, sync_api
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
