@@ -296,6 +296,44 @@ class Node:
         return f"<{self.prim.name} backward>"
 
 
+class FreedInput:
+    """What a freed node keeps of a Tensor input: the structure, not the values.
+
+    An input made by another node keeps that node and its name (its array is freed); a leaf
+    keeps the leaf (as PyTorch's AccumulateGrad does), unless it is data with more than
+    :data:`KEEP_DATA_ELEMENTS` elements. Enough for ``rg.learn`` to redraw and recompute the
+    graph after ``backward()``, as torchviz and micrograd draw after backward.
+    """
+
+    __slots__ = ("node", "name", "leaf")
+
+    def __init__(self, node, name, leaf):
+        self.node, self.name, self.leaf = node, name, leaf
+
+
+#: Largest data leaf (elements, requires_grad False) a freed node still refers to.
+KEEP_DATA_ELEMENTS = 4096
+
+
+_NOT_A_TENSOR = object()
+
+
+def _skeleton(inputs):
+    """A freed node's inputs: Tensors made by nodes become FreedInputs (their arrays can go)."""
+    out = []
+    for a in inputs:
+        made_by = getattr(a, "_node", _NOT_A_TENSOR)
+        if made_by is not _NOT_A_TENSOR:
+            if made_by is not None:
+                a = FreedInput(made_by, a.name, None)
+            elif not a.requires_grad and a.data.size > KEEP_DATA_ELEMENTS:
+                a = FreedInput(None, a.name, None)
+            else:
+                a = FreedInput(None, a.name, a)
+        out.append(a)
+    return tuple(out)
+
+
 FREED_GRAPH_MESSAGE = (
     "Trying to backward through the graph a second time (or to use values it already freed): "
     "the first backward released the saved values of node '{name}'. Pass retain_graph=True to "
@@ -401,7 +439,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                     if left == 0:
                         ready.append(pn)
             if not retain_graph:  # free the node: its saved arrays and its links to the inputs
-                node.saved = node.out = node.inputs = None
+                node.saved = node.out = None
+                node.inputs = _skeleton(node.inputs)
                 node.parents = ()
 
         for leaf, g in leaf_grads.items():

@@ -161,7 +161,7 @@ def test_page_is_self_contained_and_in_server_mode(server):
     data = json.loads(re.search(r'<script type="application/json" id="lab-data">(.*?)</script>',
                                 page, re.S).group(1))
     assert data["mode"] == "server" and data["lang"] == "es"
-    assert data["tolerance"] == {"abs": 0.005, "rel": 0.001}
+    assert data["tolerance"] == {"abs": 0.005, "rel": 0.01}
     assert not re.search(r'<(script|link)[^>]+(src|href)=', page)
 
 
@@ -234,3 +234,14 @@ def test_concurrent_requests_get_their_own_graphs(server):
         assert status == 200
         assert node(body["graph"], "J")["value"] == (2 + 3 * w) ** 2
         assert node(body["graph"], "w")["grad"] == 6 * (2 + 3 * w)
+
+
+def test_a_notebook_lab_carries_its_own_exercise_only():
+    # issue 11: a notebook with several labs must not grow by about 1 MB per lab
+    import retrograd as rg
+    full = labmod.render_page(labmod.offline_data("coursera-nw1"))
+    cell = rg.learn.lab("coursera-nw1")._repr_html_()
+    assert len(cell) < len(full) / 2
+    data = labmod.offline_data("coursera-nw1", only_target=True)
+    assert [l["name"] for l in data["lessons"]] == ["coursera-nw1"]
+    assert all(set(g["graph"]["nodes"][0]) >= {"x", "y", "w", "h", "value"} for g in data["graphs"])

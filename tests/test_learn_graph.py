@@ -6,6 +6,7 @@ import json
 import math
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
@@ -106,12 +107,29 @@ def test_graph_of_a_named_tensor():
     assert w.grad.item() == 66.0
 
 
-def test_a_freed_graph_is_explained_as_such():
+def test_a_graph_is_explained_after_backward():
+    # issue 11: the structure survives backward() (as torchviz and micrograd draw after backward)
     w = rg.tensor(3.0, requires_grad=True, name="w")
-    J = (2 + 3 * w) ** 2
+    J = ((2 + 3 * w).named("a") ** 2).named("J")
+    before = build_graph(J).to_dict()
     J.backward()
+    after = build_graph(J).to_dict()
+    assert after == before
+    assert w.grad.item() == 66.0
+    w.data[...] = 1.0  # an optimizer step: the values are recomputed, and the note says so
+    g = build_graph(J)
+    assert g.node("a")["value"] == 5.0 and ["replayed", {}] in g.to_dict()["auto_notes"]
+    # a big data input is not kept alive by a freed graph: then the error says what to do
+    x = rg.tensor(np.ones(5000))
+    loss = (rg.tensor(2.0, requires_grad=True) * x).sum()
+    loss.backward()
     with pytest.raises(GraphError, match="retain_graph"):
-        build_graph(J)
+        build_graph(loss)
+    # a Program whose tensors went through backward says so, never draws half a graph
+    p = rg.learn.program("a = 2 + 3*w\nJ = a**2", w=3.0)
+    p.output.backward()
+    with pytest.raises(GraphError, match="retain_graph"):
+        build_graph(p)
 
 
 def test_unnamed_tensor_shared_by_two_consumers_becomes_a_node():
@@ -133,9 +151,11 @@ def test_svg_parses_and_shows_every_value_and_gradient():
             root = ET.fromstring(svg)
             texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
             for n in g.nodes:
-                assert f"{n['name']} = {fmt(n['value'])}" in texts, n
+                # a constant named by its value shows it once (no "3 = 3")
+                shown = fmt(n["value"]) if n["name"] == fmt(n["value"]) else f"{n['name']} = {fmt(n['value'])}"
+                assert shown in texts, n
                 if n["grad"] is not None:
-                    assert f"∂{g.output}/∂{n['name']} = {fmt(n['grad'])}" in texts, n
+                    assert f"d{g.output}/d{n['name']} = {fmt(n['grad'])}" in texts, n
             assert g._repr_svg_() == svg
     assert float(root.get("width")) == g.width
 

@@ -15,7 +15,8 @@ from .program import FUNCTIONS, ParsedProgram, Program, ProgramError, parse_prog
 from .graph import Graph, GraphError, build_graph
 from .explain import Explanation, explain
 from .lessons import lesson, lessons
+from .layers import layers_lesson
 from .lab import lab
 
 __all__ = ["FUNCTIONS", "Explanation", "Graph", "GraphError", "ParsedProgram", "Program", "ProgramError",
-           "build_graph", "explain", "lesson", "lessons", "parse_program", "program"]
+           "build_graph", "explain", "layers_lesson", "lesson", "lessons", "parse_program", "program"]

@@ -45,6 +45,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--primitives", action="store_true", help="one node per primitive operation")
     p.add_argument("--eps", type=float, default=None, help="finite-difference step (default 0.001)")
     p.add_argument("--markdown", action="store_true", help="print Markdown instead of plain text")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="show every check in full (finite differences, SymPy), not only how many passed")
+    p.add_argument("--digits", type=int, default=None, metavar="N",
+                   help="significant digits of every number (default 6; 17 prints Python's exact repr)")
     p.add_argument("--svg", metavar="FILE", help="also write the graph as SVG")
     p.add_argument("--dot", metavar="FILE", help="also write the graph in Graphviz DOT")
     p.add_argument("--json", metavar="FILE", help="also write the graph model as JSON ('-' for stdout only)")
@@ -111,8 +115,10 @@ def run_explain(args) -> int:
     from .explain import explain
     from .graph import GraphError, build_graph
     from .lessons import lessons
+    from .i18n import tr, translate_error
     from .program import Program, ProgramError
     level = "primitive" if args.primitives else "assignment"
+    lang = getattr(args, "lang", "en")
     if args.eps is not None and not (math.isfinite(args.eps) and args.eps > 0):
         print(f"retrograd explain: --eps must be a positive finite step such as 0.001, not {args.eps}",
               file=sys.stderr)
@@ -120,11 +126,17 @@ def run_explain(args) -> int:
     try:
         values = parse_values(args.at)
         data = [d.strip() for d in args.data.split(",") if d.strip()]
+        if args.lesson == "layers-2-3-1":  # layers as matrices: its own explanation
+            from .layers import layers_lesson
+            exp = layers_lesson().explain(lang, getattr(args, "digits", None))
+            print(exp.to_markdown() if args.markdown else exp.text)
+            return 0
         if args.lesson:
             found = [les for les in lessons() if les.name == args.lesson]
             if not found:
                 names = ", ".join(les.name for les in lessons())
-                print(f"retrograd explain: no lesson {args.lesson!r}; lessons: {names}", file=sys.stderr)
+                print(f"retrograd explain: {tr(lang, 'cli_no_lesson', name=repr(args.lesson), names=names)}",
+                      file=sys.stderr)
                 return 2
             les = found[0]
             prog = les.program(args.lang)
@@ -134,13 +146,13 @@ def run_explain(args) -> int:
         elif args.program:
             prog = Program(args.program, values, data=data)
         else:
-            print('retrograd explain: give a program (e.g. "J = (2 + 3*w)**2" --at w=3) or --lesson NAME',
-                  file=sys.stderr)
+            print(f"retrograd explain: {tr(lang, 'cli_give_program')}", file=sys.stderr)
             return 2
         graph = prog.graph(level) if args.eps is None else build_graph(prog, level, args.eps)
-        exp = explain(graph, lang=args.lang)
+        exp = explain(graph, lang=args.lang, verbose=getattr(args, "verbose", False),
+                      digits=getattr(args, "digits", None))
     except ProgramError as e:
-        print(f"retrograd explain: {e}", file=sys.stderr)
+        print(f"retrograd explain: {translate_error(str(e), lang)}", file=sys.stderr)
         if e.pointer():
             print(e.pointer(), file=sys.stderr)
         return 2
@@ -160,7 +172,7 @@ def run_explain(args) -> int:
             except OSError as e:
                 print(f"retrograd explain: cannot write {path}: {e.strerror or e}", file=sys.stderr)
                 return 2
-            print(f"wrote {path}", file=sys.stderr)
+            print(tr(lang, "cli_wrote", path=path), file=sys.stderr)
     return 0
 
 
@@ -176,7 +188,9 @@ def run_lessons(args) -> int:
     from .lessons import lessons
     items = lessons()
     width = max(len(les.name) for les in items)
+    from .i18n import tr
     for les in items:
         title = les.title_es if args.lang == "es" else les.title_en
         print(f"{les.name.ljust(width)}   {title}")
+    print(f"{'layers-2-3-1'.ljust(width)}   {tr(args.lang, 'layers_title')}")
     return 0

@@ -36,10 +36,7 @@ from .. import autograd
 from ..tensor import Tensor, tensor
 from . import symbolic
 
-# Layout constants (the SVG and the web lab use the same coordinates).
-NODE_W, NODE_H = 150.0, 84.0
-DX, DY = 250.0, 120.0
-MARGIN = 30.0
+from .layout import NODE_H, NODE_W  # noqa: F401  (the layout's smallest boxes, for every view)
 #: Symbolic d(output)/d(node) formulas bigger than this (SymPy operation count) are not kept.
 MAX_SYMBOLIC_OPS = 300
 #: Local formulas bigger than this (SymPy operation count) are not differentiated symbolically
@@ -163,7 +160,7 @@ class Graph:
 
         >>> from retrograd.learn import program
         >>> sorted(program("J = w**2", w=1.0).graph().to_dict())[:4]
-        ['edges', 'eps', 'height', 'inputs']
+        ['auto_notes', 'edges', 'eps', 'height']
         """
         d = {"output": self.output, "level": self.level, "source": self.source, "inputs": dict(self.inputs),
              "nodes": [dict(n) for n in self.nodes], "edges": [dict(e) for e in self.edges],
@@ -287,7 +284,7 @@ def _walk(roots):
             node = t._node
             if node is None:
                 continue
-            if node.inputs is None:
+            if node.inputs is None or _freed(node):
                 raise GraphError("this graph was freed by a backward pass: explain it before calling "
                                  "backward(), or call backward(retain_graph=True)")
             for a in reversed(node.inputs):
@@ -296,6 +293,55 @@ def _walk(roots):
                     if id(a) not in seen:
                         stack.append((a, False))
     return order, consumers
+
+
+def _freed(node) -> bool:
+    return node is not None and any(isinstance(a, autograd.FreedInput) for a in node.inputs or ())
+
+
+def _replay(output):
+    """The graph of ``output`` after a backward() freed it: recomputed from its leaves, same
+    structure and names (fresh Tensors; the leaves are the same objects)."""
+    Freed = autograd.FreedInput
+
+    def as_freed(a):
+        if isinstance(a, Tensor) and _freed(a._node):
+            return Freed(a._node, a.name, None)
+        return a
+    order, seen, stack = [], set(), [(output._node, False)]
+    names = {id(output._node): output.name}
+    while stack:  # post-order without recursion (deep graphs)
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for a in map(as_freed, node.inputs):
+            if isinstance(a, Freed) and a.node is not None:
+                names.setdefault(id(a.node), a.name)
+                if id(a.node) not in seen:
+                    stack.append((a.node, False))
+    made = {}
+
+    def arg(a):
+        a = as_freed(a)
+        if not isinstance(a, Freed):
+            return a
+        if a.leaf is not None:
+            return a.leaf
+        if a.node is None:
+            raise GraphError(f"backward() freed the data input {a.name or ''} (more than "
+                             f"{autograd.KEEP_DATA_ELEMENTS} elements): explain the graph before backward(), "
+                             "or call backward(retain_graph=True)")
+        return made[id(a.node)]
+    with autograd.enable_grad(), np.errstate(all="ignore"):
+        for node in order:
+            t = node.prim(*[arg(a) for a in node.inputs], **node.params)
+            made[id(node)] = t.named(names[id(node)]) if names.get(id(node)) else t
+    return made[id(output._node)]
 
 
 def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
@@ -314,8 +360,16 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
     from .program import Program
     if level not in ("assignment", "primitive"):
         raise ValueError(f"level must be 'assignment' or 'primitive', got {level!r}")
+    one_line = replayed_note = False
     if isinstance(obj, Program):
         prog = obj
+        # One line is one formula: backpropagation goes through its operations, so draw those.
+        if level == "assignment" and len(prog.parsed.statements) == 1:
+            stmt = prog.parsed.statements[0]
+            out_t = prog.tensors[stmt.target]
+            if out_t._node is not None and any(isinstance(a, Tensor) and a._node is not None
+                                               for a in out_t._node.inputs or ()):
+                level, one_line = "primitive", True
         roots = [prog.tensors[s.target] for s in prog.parsed.statements]
         output = prog.output
         formulas = {s.target: s.text for s in prog.parsed.statements}
@@ -326,6 +380,12 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
         inputs = {n: _py(v) for n, v in prog.inputs.items()}
         extra_roots = [prog.tensors[n] for n in prog.parsed.inputs]
     elif isinstance(obj, Tensor):
+        replayed = None
+        if _freed(obj._node):  # after backward(): the structure is kept, the values are recomputed
+            replayed = _replay(obj)
+            if not np.allclose(replayed.data, obj.data, equal_nan=True):
+                replayed_note = True
+            obj = replayed
         prog, output, roots = None, obj, [obj]
         formulas, data, consts = {}, set(), set()
         source, title, notes = None, None, []
@@ -379,11 +439,13 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
     # Gradients of the output with respect to every visible tensor, from the engine.
     with np.errstate(all="ignore"):
         grads = _adjoints(output, visible)
+    auto_notes = [["one_line", {}]] if one_line else []
+    if replayed_note:
+        auto_notes.append(["replayed", {}])
     for t in visible:
         g_t = grads.get(id(t))
         if g_t is not None and not np.all(np.isfinite(g_t)):
-            notes.append(f"d{names[id(output)]}/d{names[id(t)]} is not finite at these values ({_py(g_t)}): "
-                         "the function has no derivative there")
+            auto_notes.append(["not_finite", {"d": f"d{names[id(output)]}/d{names[id(t)]}", "v": str(_py(g_t))}])
 
     nodes, edges = [], []
     sym_of = {}  # node id -> SymPy expression of its value in terms of its sources
@@ -453,7 +515,8 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
                 edges[-1]["_vjp"] = vj
     # Program constants (c = 3) are leaves drawn as constants.
     out_id = names[id(output)]
-    _fill_checks(nodes, edges, order, visible, names, group, members, output, out_id, eps, scalar, clock, notes)
+    _fill_checks(nodes, edges, order, visible, names, group, members, output, out_id, eps, scalar, clock,
+                 auto_notes)
     nodes_by_id = {n["id"]: n for n in nodes}
     for e in edges:
         e["upstream"] = nodes_by_id[e["target"]]["grad"] if e["local"] is not None else None
@@ -462,7 +525,7 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
         e["product"] = (vjp if not scalar else None if e["local"] is None or up is None
                         else float(e["local"]) * float(up))
     try:
-        _symbolic_chain(nodes, edges, out_id, values if scalar else None, notes, clock)
+        _symbolic_chain(nodes, edges, out_id, values if scalar else None, auto_notes, clock)
     except RecursionError:  # a formula too deep for SymPy: the engine's numbers stand alone
         for n in nodes:
             n["grad_formula"] = n["grad_formula_value"] = None
@@ -470,10 +533,13 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
         sym_local = e.pop("_sym", None)
         e["local_formula_value"] = symbolic.value(sym_local, values) if scalar and clock.symbolic() else None
     if clock.symbolic_skipped:
-        notes.append(f"this graph is large: SymPy formulas and checks were skipped past its {clock.seconds:g} s "
-                     "time budget (the engine's values and gradients are all there)")
-    width, height = layout(nodes, edges)
-    extra = {"eps": eps, "scalar": scalar, "symbolic": symbolic.AVAILABLE, "title": title, "notes": notes}
+        auto_notes.append(["budget_symbolic", {"s": f"{clock.seconds:g}"}])
+    width, height = layout(nodes, edges, out_id)
+    from .layout import MAX_TOP_DOWN_NODES, layout_top_down
+    extra_layout = ({"layout_tb": layout_top_down(nodes, edges, out=out_id)}
+                    if len(nodes) <= MAX_TOP_DOWN_NODES else {})
+    extra = {"eps": eps, "scalar": scalar, "symbolic": symbolic.AVAILABLE, "title": title, "notes": notes,
+             "auto_notes": auto_notes, **extra_layout}
     return Graph(out_id, level, source, inputs if inputs is not None else
                  {n["id"]: n["value"] for n in nodes if n["kind"] == "input"},
                  nodes, edges, width, height, **extra)
@@ -636,8 +702,7 @@ def _fill_checks(nodes, edges, order, visible, names, group, members, output, ou
         exact = n["grad"]
         n["check"] = check(t, output, exact, None)
     if skipped[0] and notes is not None:
-        notes.append(f"this graph is large: {skipped[0]} of {skipped[1]} finite-difference checks were skipped "
-                     "to keep it fast (their cost grows with the square of its size)")
+        notes.append(["budget_fd", {"n": skipped[0], "total": skipped[1]}])
 
 
 def _symbolic_chain(nodes, edges, out_id, values, notes, clock=None):
@@ -680,8 +745,7 @@ def _symbolic_chain(nodes, edges, out_id, values, notes, clock=None):
             skipped.append(n["name"])
         G[nid] = total
     if skipped:
-        notes.append(f"symbolic chain-rule formulas longer than {MAX_SYMBOLIC_OPS} operations are not shown "
-                     f"(from {skipped[0]} leftwards); every local derivative is still checked with SymPy")
+        notes.append(["sym_too_long", {"n": MAX_SYMBOLIC_OPS, "name": skipped[0]}])
     for n in nodes:
         g = G.get(n["id"])
         if g is None or n["kind"] == "const":
@@ -693,51 +757,13 @@ def _symbolic_chain(nodes, edges, out_id, values, notes, clock=None):
 
 
 # ----- layout -------------------------------------------------------------------------------
-def layout(nodes, edges):
-    """Left-to-right layers: an operation sits one layer right of its rightmost source; an input
-    or a constant sits just left of its first consumer, below the operations of its column.
+def layout(nodes, edges, out=""):
+    """Place the nodes and route the edges (see :mod:`retrograd.learn.layout`); returns (width, height).
 
-    Sets ``layer``, ``x``, ``y`` (box centres) on every node; returns (width, height).
-
-    >>> nodes = [{"id": "w", "kind": "input"}, {"id": "a", "kind": "op"}]
-    >>> layout(nodes, [{"source": "w", "target": "a"}])
-    (460.0, 144.0)
-    >>> [(n["layer"], n["x"], n["y"]) for n in nodes]
-    [(0, 105.0, 72.0), (1, 355.0, 72.0)]
+    >>> nodes = [{"id": "w", "kind": "input", "name": "w"}, {"id": "a", "kind": "op", "name": "a"}]
+    >>> w, h = layout(nodes, [{"source": "w", "target": "a", "local": 3.0, "label": "∂a/∂w"}])
+    >>> nodes[0]["x"] < nodes[1]["x"] and nodes[0]["y"] == nodes[1]["y"]
+    True
     """
-    sources, targets = {}, {}
-    for e in edges:
-        sources.setdefault(e["target"], []).append(e["source"])
-        targets.setdefault(e["source"], []).append(e["target"])
-    layer = {}
-    for n in nodes:  # nodes come in topological order
-        srcs = [s for s in sources.get(n["id"], []) if s in layer]
-        layer[n["id"]] = 1 + max(layer[s] for s in srcs) if srcs else 0
-    leaves = [n for n in nodes if not sources.get(n["id"])]
-    for n in leaves:  # inputs and constants sit just left of their first consumer
-        if targets.get(n["id"]):
-            layer[n["id"]] = max(0, min(layer[t] for t in targets[n["id"]]) - 1)
-    columns = {}
-    for n in nodes:
-        columns.setdefault(layer[n["id"]], []).append(n)
-    row = {}
-    for col in sorted(columns):
-        items = columns[col]
-        ops = [n for n in items if sources.get(n["id"])]
-        rest = [n for n in items if not sources.get(n["id"])]
-
-        def bary(n):
-            ys = [row[s] for s in sources.get(n["id"], []) if s in row]
-            return sum(ys) / len(ys) if ys else 0.0
-        ops.sort(key=bary)
-        for i, n in enumerate(ops + rest):
-            row[n["id"]] = i
-    n_layers = max(columns) + 1 if columns else 1
-    n_rows = max(len(c) for c in columns.values()) if columns else 1
-    for n in nodes:
-        n["layer"] = layer[n["id"]]
-        n["x"] = MARGIN + NODE_W / 2 + layer[n["id"]] * DX
-        n["y"] = MARGIN + NODE_H / 2 + row[n["id"]] * DY
-    width = 2 * MARGIN + NODE_W + (n_layers - 1) * DX
-    height = 2 * MARGIN + NODE_H + (n_rows - 1) * DY
-    return float(width), float(height)
+    from .layout import layout as _layout
+    return _layout(nodes, edges, out=out)

@@ -20,8 +20,9 @@ simple arithmetic (``2*11``, ``3^2``, ``-(1/4)``); the page reads it with a smal
 recursive-descent parser (no ``eval``). Text it cannot read is marked ``invalid``.
 
 **Tolerance**: an answer ``a`` for the true value ``t`` is correct when
-``|a - t| <= max(0.005, 0.001 * |t|)``: right to 2 decimals, as the Coursera lab checks,
-or within a relative 1e-3 for large numbers (see :data:`TOLERANCE`).
+``|a - t| <= min(0.005, 0.01 * |t|)``: right to 2 decimals, as the Coursera lab checks, and
+within 1 % for small numbers (0.02 is not accepted for 0.0177; see :data:`TOLERANCE`).
+A decimal comma (``4,5``) and a phone's minus sign (``−3``) are read too.
 
 Every answer box is an ``<input>`` with ``data-node`` (node name), ``data-kind``
 (``value``, ``local`` or ``grad``), ``data-edge`` (``"from->to"``, local derivatives only)
@@ -80,8 +81,14 @@ __all__ = ["lab", "LabView", "TOLERANCE", "MAX_BODY", "MAX_SOURCE", "LEVELS", "B
            "graph_for", "lesson_list", "page_data", "render_page", "export_html",
            "make_server", "serve", "random_values"]
 
-#: Answer tolerance, shared with the page: ``|a - t| <= max(abs, rel * |t|)``.
-TOLERANCE = {"abs": 0.005, "rel": 1e-3}
+#: Answer tolerance, shared with the page: ``|a - t| <= min(abs, rel * |t|)``.
+TOLERANCE = {"abs": 0.005, "rel": 0.01}
+#: How "New values" draws inputs (here and in the page): integers in ``int`` (never 0) when all
+#: values are integers, else ``decimals``-decimal numbers in ``float`` (``zero`` in place of 0).
+RANDOM_VALUES = {"int": [-5, 5], "float": [-3.0, 3.0], "decimals": 1, "zero": 0.5}
+#: The page's JavaScript modules, in load order (parse, grade, diagnose, state, walk, view, main).
+LAB_JS = ("lab_parse.js", "lab_grade.js", "lab_diagnose.js", "lab_state.js", "lab_walk.js", "lab_view.js",
+          "lab_main.js")
 #: Largest request body the server reads, in bytes.
 MAX_BODY = 64 * 1024
 #: Longest program the server accepts, in characters.
@@ -295,14 +302,14 @@ def random_values(values, rng):
     (['w', 'x'], True)
     """
     ints = all(float(v).is_integer() for v in values.values())
-    out = {}
+    rule, out = RANDOM_VALUES, {}
     for k in values:
         if ints:
             v = 0
             while v == 0:
-                v = rng.randint(-5, 5)
+                v = rng.randint(*rule["int"])
         else:
-            v = round(rng.uniform(-3, 3), 1) or 0.5
+            v = round(rng.uniform(*rule["float"]), rule["decimals"]) or rule["zero"]
         out[k] = v
     return out
 
@@ -335,8 +342,11 @@ def page_data(mode="offline", initial=None, lang="en", graphs=(), variants=None,
     """
     if mode not in ("server", "offline"):
         raise ValueError("mode must be 'server' or 'offline'")
+    from .i18n import lab_strings
+    from .numfmt import DIGITS
     return {"version": 1, "mode": mode, "api": api, "lang": "es" if lang == "es" else "en",
-            "tolerance": dict(TOLERANCE), "lessons": lesson_list(),
+            "tolerance": dict(TOLERANCE), "random": dict(RANDOM_VALUES), "levels": list(LEVELS),
+            "digits": DIGITS, "strings": lab_strings(), "lessons": lesson_list(),
             "initial": dict(initial or {}), "graphs": list(graphs),
             "variants": dict(variants or {})}
 
@@ -368,9 +378,9 @@ def render_page(data):
     >>> page.startswith("<!DOCTYPE html>") and 'id="lab-data"' in page and "<script src" not in page
     True
     """
-    js, css = _asset("lab.js"), _asset("lab.css")
+    js, css = "\n".join(_asset(name) for name in LAB_JS), _asset("lab.css")
     if "</script" in js.lower():
-        raise RuntimeError("lab.js must not contain '</script'")
+        raise RuntimeError("the lab's JavaScript must not contain '</script'")
     page = _asset("lab.html")
     return (page.replace("/*__LAB_CSS__*/", css)
                 .replace("/*__LAB_DATA__*/", _script_json(data))
@@ -381,15 +391,33 @@ def _entry(source, values, level, graph):
     return {"source": source, "values": values, "level": level, "graph": graph}
 
 
-def offline_data(target=None, lang="en", level="assignment", variants=OFFLINE_VARIANTS):
+_PAGE_DROPS = ("grad_formula", "grad_formula_value", "formula_sympy", "local_formula_value", "upstream", "product")
+
+
+def _slim(graph):
+    """A graph dict as an offline page needs it: finite-difference checks reduced to what the page
+    shows (central difference and step), symbolic chain-rule texts dropped (half the size)."""
+    def trim(item):
+        out = {k: v for k, v in item.items() if k not in _PAGE_DROPS}
+        if isinstance(item.get("check"), dict):
+            out["check"] = {"central": item["check"].get("central"), "eps": item["check"].get("eps")}
+        return out
+    return dict(graph, nodes=[trim(n) for n in graph["nodes"]], edges=[trim(e) for e in graph["edges"]])
+
+
+def offline_data(target=None, lang="en", level="assignment", variants=OFFLINE_VARIANTS, only_target=False):
     """Page data for an offline page: every lesson (both levels) plus ``target``, each with
-    ``variants`` extra value sets stored for the "New values" button.
+    ``variants`` extra value sets stored for the "New values" button. ``only_target`` keeps
+    the target alone (a notebook cell: one exercise, a few times smaller).
 
     >>> d = offline_data("coursera-nw1", variants=0)
     >>> d["initial"]["lesson"], len(d["graphs"]) >= 8
     ('coursera-nw1', True)
+    >>> len(offline_data("coursera-nw1", variants=0, only_target=True)["graphs"])
+    2
     """
-    programs = [(l["source"], l["values"], l["name"], ()) for l in lesson_list()]
+    programs = [(l["source"], l["values"], l["name"], ()) for l in lesson_list()
+                if not only_target or (isinstance(target, str) and l["name"] == target)]
     initial = {"level": level}
     graphs, var = [], {}
     if target is not None:
@@ -409,10 +437,13 @@ def offline_data(target=None, lang="en", level="assignment", variants=OFFLINE_VA
         for vals in sets:
             for lv in LEVELS:
                 try:
-                    graphs.append(_entry(source, vals, lv, graph_for(source, vals, lv, lesson, data)))
+                    graphs.append(_entry(source, vals, lv, _slim(graph_for(source, vals, lv, lesson, data))))
                 except LabError:
                     pass
-    return page_data("offline", initial, lang, graphs, var)
+    data = page_data("offline", initial, lang, graphs, var)
+    if only_target:
+        data["lessons"] = [l for l in data["lessons"] if isinstance(target, str) and l["name"] == target]
+    return data
 
 
 def export_html(path, lesson="coursera-nw1", lang="en", level="assignment",
@@ -771,4 +802,4 @@ def lab(output_or_lesson="coursera-nw1", lang="en", level="assignment", height=7
     >>> lab("coursera-nw1", lang="es", variants=0).html.count('"lesson":"coursera-nw1"') >= 1
     True
     """
-    return LabView(render_page(offline_data(output_or_lesson, lang, level, variants)), height)
+    return LabView(render_page(offline_data(output_or_lesson, lang, level, variants, only_target=True)), height)

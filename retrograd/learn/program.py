@@ -467,7 +467,7 @@ class Program:
             self._graphs[level] = build_graph(self, level)
         return self._graphs[level]
 
-    def explain(self, lang: str = "en", level: str = "assignment", eps=None):
+    def explain(self, lang: str = "en", level: str = "assignment", eps=None, verbose: bool = False, digits=None):
         """The step-by-step explanation (see :func:`retrograd.learn.explain`).
 
         >>> from retrograd.learn import program
@@ -475,7 +475,7 @@ class Program:
         True
         """
         from .explain import explain
-        return explain(self, lang=lang, level=level, eps=eps)
+        return explain(self, lang=lang, level=level, eps=eps, verbose=verbose, digits=digits)
 
     def _repr_svg_(self):
         return self.graph().to_svg()

@@ -12,42 +12,17 @@ True
 
 from __future__ import annotations
 
-import math
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
-from .graph import NODE_H, NODE_W
+from .layout import NODE_H, NODE_W, grid_rows, label_text, node_lines, node_title
+from .i18n import grad_d, tr
+from .numfmt import fmt  # noqa: F401  (re-exported: the one number format of every view)
 
 BLUE = "#1f5fbf"
 GREEN = "#1a7f37"
 GREY = "#57606a"
 EDGE = "#8c959f"
 
-_WORDS = {"en": {"input": "input", "const": "constant", "data": "data"},
-          "es": {"input": "entrada", "const": "constante", "data": "dato"}}
-
-
-def fmt(v, digits: int = 6) -> str:
-    """A value for display: integers without a decimal point, else ``digits`` significant digits.
-
-    >>> fmt(66.0), fmt(0.7445282168318492, 4), fmt(None), fmt([1.0, 2.5])
-    ('66', '0.7445', '–', '[1, 2.5]')
-    """
-    if v is None:
-        return "–"
-    if isinstance(v, list):
-        inner = ", ".join(fmt(x, digits) for x in v[:4])
-        return "[" + inner + (", …" if len(v) > 4 else "") + "]"
-    v = float(v)
-    if not math.isfinite(v):
-        return str(v)
-    if v == int(v) and abs(v) < 1e12:
-        return str(int(v))
-    return f"{v:.{digits}g}"
-
-
-def _short(text, n=24):
-    text = text or ""
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def to_svg(graph, lang: str = "en") -> str:
@@ -59,7 +34,8 @@ def to_svg(graph, lang: str = "en") -> str:
     >>> root.tag.endswith("svg")
     True
     """
-    words = _WORDS.get(lang, _WORDS["en"])
+    lang = lang if lang in ("en", "es") else "en"
+    words = {k: tr(lang, "svg_" + k) for k in ("input", "const", "data")}
     nodes = {n["id"]: n for n in graph.nodes}
     out = graph.output
     w, h = graph.width, graph.height
@@ -71,50 +47,40 @@ def to_svg(graph, lang: str = "en") -> str:
         "</marker></defs>",
         f'<rect width="{w:.0f}" height="{h:.0f}" fill="white"/>',
     ]
-    incoming = {}
-    for e in graph.edges:
-        incoming.setdefault(e["target"], []).append(e)
-    for e in graph.edges:
-        s, t = nodes[e["source"]], nodes[e["target"]]
-        x1, y1 = s["x"] + NODE_W / 2, s["y"]
-        x2, y2 = t["x"] - NODE_W / 2, t["y"]
-        k = incoming[e["target"]].index(e)
-        m = len(incoming[e["target"]])
-        y2 += (k - (m - 1) / 2) * min(14.0, (NODE_H - 20) / max(m, 1))
-        mx = (x1 + x2) / 2
-        parts.append(f'<path class="edge" d="M {x1:.1f} {y1:.1f} C {mx:.1f} {y1:.1f}, {mx:.1f} {y2:.1f}, '
-                     f'{x2:.1f} {y2:.1f}" fill="none" stroke="{EDGE}" stroke-width="1.5" '
+    for e in graph.edges:  # routes and label boxes come from the layout (retrograd.learn.layout)
+        parts.append(f'<path class="edge" d="{e["path"]}" fill="none" stroke="{EDGE}" stroke-width="1.5" '
                      'marker-end="url(#rg-arrow)"/>')
-        if e.get("local") is not None:
-            lx, ly = x1 + (x2 - x1) * 0.5, y1 + (y2 - y1) * 0.5 - 4
-            label = e.get("label") or ""
-            formula = e.get("local_formula")
-            show = formula and formula != fmt(e["local"]) and len(formula) <= 10
-            text = f"{label} = {formula + ' = ' if show else ''}{fmt(e['local'], 4)}"
-            parts.append(f'<text class="local" x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle" '
-                         f'fill="{GREY}" font-size="10" stroke="white" stroke-width="3" paint-order="stroke">'
-                         f"{escape(text)}</text>")
+    for e in graph.edges:
+        if e.get("local") is None or not e.get("label_box"):
+            continue
+        lx, ly, lw, lh = e["label_box"]
+        parts.append(f'<rect class="label-box" x="{lx:.1f}" y="{ly + lh / 2 - 10:.1f}" width="{lw:.1f}" '
+                     f'height="20" rx="4" fill="white" stroke="#d0d7de" stroke-width="1"/>')
+        parts.append(f'<text class="local" x="{lx + lw / 2:.1f}" y="{ly + lh / 2 + 4:.1f}" text-anchor="middle" '
+                     f'fill="{GREY}" font-size="10.5">{escape(label_text(e, fmt))}</text>')
     for n in graph.nodes:
-        x0, y0 = n["x"] - NODE_W / 2, n["y"] - NODE_H / 2
+        nw, nh = n.get("w", NODE_W), n.get("h", NODE_H)
+        x0, y0 = n["x"] - nw / 2, n["y"] - nh / 2
         fill = "#f6f8fa" if n["kind"] != "op" else "#ffffff"
         dash = ' stroke-dasharray="4 3"' if n["kind"] == "const" else ""
-        parts.append(f'<g class="node" id="node-{escape(n["id"])}">')
-        parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{NODE_W:.0f}" height="{NODE_H:.0f}" rx="8" '
+        # quoteattr escapes quotes too: no node name can add an attribute
+        parts.append(f'<g class="node" id={quoteattr("node-" + str(n["id"]))}>')
+        parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{nw:.1f}" height="{nh:.0f}" rx="8" '
                      f'fill="{fill}" stroke="#57606a" stroke-width="1.2"{dash}/>')
         if n["kind"] == "op":
-            title = f'{n["name"]} = {_short(n.get("formula"), 20)}'
+            title = node_title(n)
         elif n["kind"] == "input":
             title = f'{n["name"]}  ({words["input"] if n.get("requires_grad") else words["data"]})'
         else:
             title = f'{n["name"]}  ({words["const"]})'
-        parts.append(f'<text x="{n["x"]:.1f}" y="{y0 + 20:.1f}" text-anchor="middle" font-weight="bold">'
-                     f"{escape(title)}</text>")
-        parts.append(f'<text class="value" x="{n["x"]:.1f}" y="{y0 + 44:.1f}" text-anchor="middle" '
-                     f'fill="{BLUE}" font-size="14">{escape(n["name"])} = {escape(fmt(n["value"]))}</text>')
-        if n.get("grad") is not None:
-            parts.append(f'<text class="grad" x="{n["x"]:.1f}" y="{y0 + 68:.1f}" text-anchor="middle" '
-                         f'fill="{GREEN}" font-size="13">∂{escape(out)}/∂{escape(n["name"])} = '
-                         f'{escape(fmt(n["grad"]))}</text>')
+        parts.append(f'<text class="title" x="{n["x"]:.1f}" y="{y0 + 20:.1f}" text-anchor="middle" '
+                     f'font-weight="bold">{escape(title)}</text>')
+        lines = node_lines(n, out, fmt)
+        step = 26.0 if grid_rows(n.get("value")) is None else 20.0
+        for i, (text, size) in enumerate(lines):
+            cls, color = ("value", BLUE) if size == 14 else ("grad", GREEN)
+            parts.append(f'<text class="{cls}" x="{n["x"]:.1f}" y="{y0 + 46 + i * step:.1f}" text-anchor="middle" '
+                         f'fill="{color}" font-size="{size}">{escape(text)}</text>')
         parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts)
@@ -134,7 +100,7 @@ def to_dot(graph) -> str:
         head = f'{n["name"]} = {n["formula"]}' if n["kind"] == "op" and n.get("formula") else n["name"]
         rows = [f"<b>{escape(head)}</b>", f'<font color="{BLUE}">{escape(n["name"])} = {escape(fmt(n["value"]))}</font>']
         if n.get("grad") is not None:
-            rows.append(f'<font color="{GREEN}">∂{escape(graph.output)}/∂{escape(n["name"])} = '
+            rows.append(f'<font color="{GREEN}">{escape(grad_d(graph.output, n["name"]))} = '
                         f'{escape(fmt(n["grad"]))}</font>')
         lines.append(f'  {q(n["id"])} [label=<{"<br/>".join(rows)}>];')
     for e in graph.edges:

@@ -66,6 +66,41 @@ def _sigmoid():
     return _sigmoid_cls
 
 
+_relu_cls = None
+
+
+def _relu():
+    """relu as a SymPy function whose derivative is step(z): 1 for z > 0, else 0 (relu'(0) = 0, as the engine)."""
+    global _relu_cls
+    if _relu_cls is None:
+        class step(sympy.Function):  # noqa: N801 (the name printed)
+            """1 for z > 0, 0 otherwise (the engine's relu'(z), with relu'(0) = 0)."""
+
+            @classmethod
+            def eval(cls, z):
+                if z.is_Number:
+                    return sympy.Integer(1) if z > 0 else sympy.Integer(0)
+                return None
+
+            def fdiff(self, argindex=1):
+                return sympy.Integer(0)
+
+        class relu(sympy.Function):  # noqa: N801 (the name printed)
+            """max(z, 0)."""
+
+            @classmethod
+            def eval(cls, z):
+                if z.is_Number:
+                    return z if z > 0 else sympy.Integer(0)
+                return None
+
+            def fdiff(self, argindex=1):
+                return step(self.args[0])
+
+        _relu_cls = relu
+    return _relu_cls
+
+
 def symbol(name: str):
     """The (real) SymPy symbol of a graph node, or None without SymPy.
 
@@ -139,8 +174,8 @@ def from_primitive(op: str, args: list, params=None):
     if op == "sigmoid":
         return _sigmoid()(a[0])
     if op == "relu":
-        # relu'(0) = 0, as the engine: a Piecewise, not Max (whose derivative is Heaviside(0) = 1/2).
-        return s.Piecewise((a[0], a[0] > 0), (0, True))
+        # relu'(0) = 0, as the engine: relu'(z) prints as step(z), not Max's Heaviside(0) = 1/2
+        return _relu()(a[0])
     if op == "maximum":
         return s.Max(a[0], a[1])
     if op == "minimum":
