@@ -23,6 +23,7 @@ from .functions import (abs, add, argmax, argmin, broadcast_to, cat, clip, conca
 from .gradcheck import gradcheck
 from .tensor import Tensor, tensor
 from . import learn
+from .pytree import tree_flatten, tree_leaves, tree_map, tree_structure, tree_unflatten
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .gradcheck import gradgradcheck
 from . import nn, optim, data
