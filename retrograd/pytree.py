@@ -13,8 +13,8 @@ structure. Everything else is a leaf.
 
 >>> leaves, tree = tree_flatten({"w": [1.0, 2.0], "b": None, "c": (3.0,)})
 >>> leaves
-[1.0, 2.0, 3.0]
->>> tree_unflatten(tree, [10, 20, 30])
+[3.0, 1.0, 2.0]
+>>> tree_unflatten(tree, [30, 10, 20])
 {'b': None, 'c': (30,), 'w': [10, 20]}
 """
 
