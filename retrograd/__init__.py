@@ -26,6 +26,8 @@ from . import learn
 from .pytree import tree_flatten, tree_leaves, tree_map, tree_structure, tree_unflatten
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .gradcheck import gradgradcheck
+from .tracing import TracingError
+from .jit import jit
 from . import nn, optim, data
 
 __version__ = "0.1.0"

@@ -41,6 +41,7 @@ from .errors import ShapeError
 from .forward import key_of, push_forward
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, _wrap
+from .tracing import Tracer, active_trace, fresh, tape_jvp, tape_vjp
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp"]
 
@@ -102,6 +103,8 @@ def _input(x, name, what):
     outer trace while inner and outer variables stay distinct.
     """
     arr = _as_array(x, name, what)
+    if active_trace() is not None:  # inside rg.jit: differentiate on the trace itself
+        return fresh(x if isinstance(x, Tracer) else arr)
     if isinstance(x, Tensor) and x.requires_grad and is_grad_enabled():
         return ops.reshape(x, arr.shape)
     t = _wrap(arr, None)
@@ -192,6 +195,8 @@ def _needs_graph(out, ins, extra=()):
     traced from outside, or ``out`` depends on a Tensor that requires grad
     other than the fresh inputs (a closed-over parameter).
     """
+    if active_trace() is not None:
+        return True  # inside rg.jit every derivative is recorded on the trace
     if not is_grad_enabled():
         return False
     if any(x._node is not None for x in ins):
@@ -256,6 +261,8 @@ def _pullback(out, ins, seed, record):
     ``out`` and ``seed`` may be lists (several outputs, one cotangent each).
     """
     outs, seeds = (out, seed) if isinstance(out, list) else ([out], [seed])
+    if active_trace() is not None:
+        return tape_vjp(outs, ins, seeds)
     pairs = [(o, s) for o, s in zip(outs, seeds) if o.requires_grad]
     if not pairs:
         return [None] * len(ins)
@@ -374,6 +381,7 @@ def _value_and_grad(f, argnums, nums, single, has_aux, name):
         if has_aux:
             value = (value, aux)
         return value, (gs[0] if single else gs)
+    value_and_grad_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
     value_and_grad_f.__name__ = f"{name}_{getattr(f, '__name__', 'f')}"
     value_and_grad_f.__doc__ = f"{name} of {getattr(f, '__name__', 'a function')}"
     return value_and_grad_f
@@ -403,6 +411,7 @@ def grad(f, argnums=0, has_aux=False):
     def grad_f(*args):
         value, g = vg(*args)
         return (g, value[1]) if has_aux else g
+    grad_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
     grad_f.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
     grad_f.__doc__ = f"Gradient of {getattr(f, '__name__', 'a function')} (argnums={argnums!r})."
     return grad_f
@@ -500,7 +509,10 @@ def jvp(f, primals, tangents):
     record = any(_needs_graph(o, ins, extra=flat_t) for o in outs)
     if not record:
         ts = [t.data if isinstance(t, Tensor) else t for t in ts]
-    t_outs = push_forward(list(outs), {key_of(x): t for x, t in zip(ins, ts)}, nb=0, record=record)
+    if active_trace() is not None:
+        t_outs = tape_jvp(list(outs), ins, ts)
+    else:
+        t_outs = push_forward(list(outs), {key_of(x): t for x, t in zip(ins, ts)}, nb=0, record=record)
     _retire(ins)
     values = tree_unflatten(out_tree, [_value(o, record) for o in outs])
     return values, tree_unflatten(out_tree, [_finish(t, o, o.shape) for t, o in zip(t_outs, outs)])
@@ -540,7 +552,7 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
             record = _needs_graph(out, ins)
             m = mode
             if m == "auto":
-                m = "fwd" if sum(x.data.size for x in ins) < out.data.size else "rev"
+                m = "fwd" if sum(x.numel() for x in ins) < out.numel() else "rev"
             shapes = [out.shape + x.shape for x in ins]
             if not out.requires_grad:
                 jacs = [None] * len(ins)
@@ -553,6 +565,7 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
         _retire(ins)
         result = tree_unflatten(out_tree, per_out)
         return (result, aux) if has_aux else result
+    jacobian_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
     jacobian_f.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
     jacobian_f.__doc__ = f"Jacobian of {getattr(f, '__name__', 'a function')} (argnums={argnums!r}, mode={mode!r})."
     return jacobian_f
@@ -562,7 +575,10 @@ def _forward_jacobian(out, x, record):
     """d(out)/d(x) by one batched forward push; returned with axes ``out.shape + x.shape``."""
     seed = _unit_seed(x.shape, x.data.dtype, not record)
     nb = x.data.ndim
-    (t,) = push_forward([out], {key_of(x): seed}, nb=nb, record=record)
+    if active_trace() is not None:
+        (t,) = tape_jvp([out], [x], [seed], nb=nb)
+    else:
+        (t,) = push_forward([out], {key_of(x): seed}, nb=nb, record=record)
     if t is None:
         return None
     no = out.data.ndim
@@ -619,6 +635,7 @@ def hessian(f, argnums=0):
             row = jacobian(lambda *a, i=i: inner(*a)[i], argnums, mode="fwd")(*args)
             rows.append(row)
         return tuple(rows)
+    hessian_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
     hessian_f.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
     hessian_f.__doc__ = f"Hessian of {getattr(f, '__name__', 'a function')} (argnums={argnums!r})."
     return hessian_f
