@@ -44,27 +44,36 @@ from .codegen import _helper_names, generate
 __all__ = ["jit", "Jitted", "Lowered", "TracingError"]
 
 
+_ndarray = np.ndarray
+
+
 def _leaf_kind(x):
     """The part of the cache key that one leaf contributes, and how it is traced."""
+    t = type(x)
+    if t is _ndarray:
+        return ("A", x.shape, x.dtype)
     if isinstance(x, Tensor):  # a Tensor and an array of the same shape and dtype share the code
-        return ("A", x.data.shape, x.data.dtype.str)
+        return ("A", x.data.shape, x.data.dtype)
     if isinstance(x, np.ndarray):
-        return ("A", x.shape, x.dtype.str)
+        return ("A", x.shape, x.dtype)
     if isinstance(x, np.generic):
-        return ("G", (), x.dtype.str)
-    if isinstance(x, bool):
-        return ("b", (), "|b1")
-    if isinstance(x, int):
-        return ("i", (), "<i8")
-    if isinstance(x, float):
-        return ("f", (), np.dtype(get_default_dtype()).str)
+        return ("G", (), x.dtype)
+    if t is bool:
+        return ("b", (), np.dtype(np.bool_))
+    if t is int:
+        return ("i", (), np.dtype(np.int64))
+    if t is float:
+        return ("f", (), np.dtype(get_default_dtype()))
     return None  # not an array: a static leaf, keyed by its value
 
 
 def _leaf_array(x, kind):
     if kind[0] == "A":
         return x.data if isinstance(x, Tensor) else x
-    return np.asarray(x, dtype=np.dtype(kind[2]))
+    return np.asarray(x, dtype=kind[2])
+
+
+_CONTAINERS = (tuple, list, dict, type(None))
 
 
 def _paths(x, prefix, out):
@@ -121,36 +130,42 @@ class _Entry:
         self.array_fn = None if self.scalar else self.fn
         self.captured = [t for t, _ in trace.captured.values()]
         self.is_tracer_out = [isinstance(o, Tracer) for o in out_leaves]
+        self.single = out_tree.kind == "leaf"
+        self.all_arrays = all(k[0] == "A" for k in kinds)
         self.out_dtypes = [o.val.dtype if isinstance(o, Tracer) else None for o in out_leaves]
         self._jitted = jitted
 
     def needs_eager(self) -> bool:
-        return is_grad_enabled() and any(t.requires_grad for t in self.captured)
+        return bool(self.captured) and is_grad_enabled() and any(t.requires_grad for t in self.captured)
 
     def run(self, leaves):
         kinds = self.kinds
         if self.scalar:
-            vals = [float(_leaf_array(x, k)) if k[2] != "|b1" else bool(_leaf_array(x, k))
+            vals = [float(_leaf_array(x, k)) if k[2] != np.bool_ else bool(_leaf_array(x, k))
                     for x, k in zip(leaves, kinds)]
             try:
                 res = self.fn(*vals)
             except (ArithmeticError, ValueError):
                 # a float operation that NumPy does differently (log(0) = -inf, 1/0 = inf, ...)
                 res = self._array_version()(*[_leaf_array(x, k) for x, k in zip(leaves, kinds)])
+        elif self.all_arrays:
+            res = self.fn(*[x if type(x) is _ndarray else x.data for x in leaves])
         else:
             res = self.fn(*[_leaf_array(x, k) for x, k in zip(leaves, kinds)])
         out = []
         for v, is_t, dt, orig in zip(res, self.is_tracer_out, self.out_dtypes, self.out_leaves):
             if is_t:
-                if type(v) is not np.ndarray:
+                if type(v) is not _ndarray:
                     v = np.asarray(v, dtype=dt)
-                elif not v.flags.writeable:
-                    v = v.copy()
+                elif v.base is not None and not v.flags.writeable:
+                    v = v.copy()  # a broadcast view: give the caller an array of its own
                 out.append(_wrap(v, None))
             elif isinstance(orig, (Tensor, np.ndarray)):
                 out.append(_wrap(np.array(orig.data if isinstance(orig, Tensor) else orig), None))
             else:
                 out.append(orig)
+        if self.single:
+            return out[0]
         return tree_unflatten(self.out_tree, out)
 
     def _array_version(self):
@@ -283,6 +298,24 @@ class Jitted:
     def __call__(self, *args, **kwargs):
         if active_trace() is not None:
             return self.f(*args, **kwargs)  # inside another jit: inline
+        if not kwargs and not self.static_argnums:
+            # the common case, kept cheap: positional arrays, Tensors and numbers
+            kinds = []
+            for a in args:
+                k = _leaf_kind(a) if not isinstance(a, _CONTAINERS) else None
+                if k is None:
+                    break
+                kinds.append(k)
+            else:
+                if is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+                    return self.f(*args)  # differentiated from outside: record eagerly
+                entry = self._cache.get(tuple(kinds))
+                if entry is None:
+                    entry, _ = self._entry(args, kwargs)
+                    self._cache[tuple(kinds)] = entry
+                if entry.needs_eager():
+                    return self.f(*args)
+                return entry.run(args)
         if is_grad_enabled():
             leaves = tree_flatten((args, kwargs))[0]
             if any(isinstance(x, Tensor) and x.requires_grad for x in leaves):
