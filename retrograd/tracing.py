@@ -80,16 +80,13 @@ class Eqn:
     equation belongs to the backward rule of another equation (for comments in the code).
     """
 
-    __slots__ = ("kind", "fn", "args", "params", "out", "ctx", "index")
+    __slots__ = ("kind", "fn", "args", "params", "out", "ctx", "index", "name")
 
     def __init__(self, kind, fn, args, params, out, ctx, index):
         self.kind, self.fn, self.args, self.params, self.out = kind, fn, args, params, out
         self.ctx, self.index = ctx, index
-
-    @property
-    def name(self) -> str:
-        """The primitive's or NumPy function's name."""
-        return self.fn.name if self.kind == "prim" else (self.fn if self.kind == "method" else self.fn.__name__)
+        #: the primitive's or NumPy function's name
+        self.name = fn.name if kind == "prim" else (fn if kind == "method" else fn.__name__)
 
     def tracers(self):
         """The Tracers among the arguments and parameters (index tuples may hold some)."""
@@ -217,15 +214,31 @@ def _concrete(x, trace):
 
 def bind(prim, args, params):
     """Apply primitive ``prim`` to arguments of which some are Tracers: record it, return a Tracer."""
-    trace = active_trace()
+    trace = getattr(_state, "trace", None)
     if trace is None:
         raise TracingError("rg.jit: a traced value escaped its function and was used after tracing; "
                            "return it instead of keeping it")
-    args = tuple(trace.capture(a) if isinstance(a, Tensor) and not isinstance(a, Tracer) else a
-                 for a in args)
-    vals = [_concrete(a, trace) for a in args]
-    pvals = {k: _concrete(v, trace) for k, v in params.items()} if params else params
-    out = prim.impl(*vals, **pvals)
+    vals = []
+    for a in args:
+        if type(a) is Tracer:
+            if a.trace is not trace:
+                _concrete(a, trace)  # raises: a Tracer of another trace
+            vals.append(a.val)
+        elif isinstance(a, Tensor):
+            vals = None  # a closed-over Tensor: captured, see below
+            break
+        elif type(a) in (tuple, list, slice):
+            vals.append(_concrete(a, trace))
+        else:
+            vals.append(a)
+    if vals is None:
+        args = tuple(trace.capture(a) if isinstance(a, Tensor) and not isinstance(a, Tracer) else a
+                     for a in args)
+        vals = [_concrete(a, trace) for a in args]
+    if params:
+        out = prim.impl(*vals, **{k: _concrete(v, trace) for k, v in params.items()})
+    else:
+        out = prim.impl(*vals)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     return trace.record("prim", prim, args, params, out)

@@ -151,24 +151,29 @@ def _has_tracer(x):
 
 
 class _Step:
-    """An equation kept for the code: resolved arguments and parameters."""
-    __slots__ = ("eqn", "args", "params", "out")
+    """An equation kept for the code: resolved arguments and parameters, the Tracers among them."""
+    __slots__ = ("eqn", "args", "params", "out", "tracers")
 
     def __init__(self, eqn, args, params):
         self.eqn, self.args, self.params, self.out = eqn, args, params, eqn.out
+        ts = [a for a in args if type(a) is Tracer]
+        if params or len(ts) != len(args) and any(isinstance(a, (tuple, list, slice)) for a in args):
+            ts = list(_tracers_in((args, tuple(params.values()))))
+        self.tracers = ts
 
 
 def simplify(trace, outputs):
     """Passes 1 and 2: the kept steps (in order) and the outputs after aliasing and folding."""
     rep, seen, steps = {}, {}, []
     for eqn in trace.eqns:
-        args = tuple(_subst(a, rep) for a in eqn.args)
+        args = tuple([rep.get(id(a), a) if type(a) is Tracer else _subst(a, rep) for a in eqn.args])
         params = {k: _subst(v, rep) for k, v in eqn.params.items()} if eqn.params else eqn.params
         alias = _is_alias(eqn, args)
         if alias is not None:
             rep[id(eqn.out)] = alias
             continue
-        if not _has_tracer(args) and not _has_tracer(tuple(params.values())):
+        if not any(type(a) is Tracer for a in args) and not _has_tracer(args) and not (
+                params and _has_tracer(tuple(params.values()))):
             rep[id(eqn.out)] = eqn.out.val   # constant folding
             continue
         key = (eqn.kind, id(eqn.fn) if eqn.kind != "method" else eqn.fn, _key(args), _key(params))
@@ -185,7 +190,7 @@ def simplify(trace, outputs):
     for st in reversed(steps):
         if id(st.out) in needed:
             kept.append(st)
-            for t in _tracers_in((st.args, tuple(st.params.values()))):
+            for t in st.tracers:
                 needed.add(id(t))
     kept.reverse()
     return kept, outs, rep
@@ -208,7 +213,7 @@ def scalar_ok(steps, inputs, outs) -> bool:
     if not all(ok(t) for t in inputs) or not all(ok(o) for o in outs if isinstance(o, Tracer)):
         return False
     for st in steps:
-        if not ok(st.out) or not all(ok(t) for t in _tracers_in(st.args)):
+        if not ok(st.out) or not all(ok(t) for t in st.tracers):
             return False
         e = st.eqn
         if e.kind == "prim":
@@ -487,7 +492,7 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     out_ids = {id(o) for o in outs if isinstance(o, Tracer)}
     last = {}
     for i, st in enumerate(steps):
-        for t in _tracers_in((st.args, tuple(st.params.values()))):
+        for t in st.tracers:
             last[id(t)] = i
     body = []
     if captured:
@@ -508,7 +513,7 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
         body.append(f"{of[id(st.out)]} = {em.expr(st, helpers)}")
         if dels and not scalar:
             dead = []
-            for t in _tracers_in((st.args, tuple(st.params.values()))):
+            for t in st.tracers:
                 if last.get(id(t)) == i and id(t) not in out_ids and of[id(t)] not in dead:
                     dead.append(of[id(t)])
             if dead:
