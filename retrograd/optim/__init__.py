@@ -14,5 +14,6 @@ tensor([1.25], requires_grad=True)
 from .adam import Adam, AdamW
 from .optimizer import Optimizer
 from .sgd import SGD
+from . import functional
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "functional"]
