@@ -24,7 +24,9 @@ from .gradcheck import gradcheck
 from .tensor import Tensor, tensor
 from . import learn
 from .pytree import tree_flatten, tree_leaves, tree_map, tree_structure, tree_unflatten
-from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
+from .functional import (checkpoint, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, stop_gradient,
+                         value_and_grad, vjp)
+from .vmap import vmap
 from .gradcheck import gradgradcheck
 from .tracing import TracingError
 from .jit import jit

@@ -43,7 +43,8 @@ from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, _wrap
 from .tracing import Tracer, active_trace, fresh, tape_jvp, tape_vjp
 
-__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp"]
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
+           "stop_gradient", "checkpoint"]
 
 
 # ----- checking what the user gave us -------------------------------------------------
@@ -653,3 +654,64 @@ def hvp(f, x, v):
     """
     _check_fun(f, "hvp")
     return jvp(grad(f), (x,), (v,))[1]
+
+
+# ----- stop_gradient and checkpoint --------------------------------------------------------
+def stop_gradient(x):
+    """``x`` as a constant for differentiation: its value passes, no gradient does (JAX's ``stop_gradient``).
+
+    Works on Tensors (``x.detach()``), on values traced by ``rg.jit``, and on pytrees of them.
+
+    >>> import retrograd as rg
+    >>> rg.grad(lambda x: x * rg.stop_gradient(x))(3.0)
+    tensor(3.)
+    """
+    from .pytree import tree_map
+    from .tracing import bind, stop_gradient as _sg
+
+    def one(t):
+        if isinstance(t, Tracer):
+            return bind(_sg, (t,), {})
+        if isinstance(t, Tensor):
+            return t.detach()
+        return t
+    return tree_map(one, x)
+
+
+def checkpoint(f):
+    """``f`` with its intermediate values recomputed in the backward pass instead of saved (JAX's ``checkpoint``).
+
+    The forward pass runs without recording; the result is one graph node holding only the
+    inputs; its backward pass runs ``f`` again, recording, and back-propagates through that.
+    Memory for ``f``'s intermediates is traded for a second forward pass. ``f`` takes Tensors
+    (positional) and returns one Tensor.
+
+    >>> import retrograd as rg
+    >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = rg.checkpoint(lambda v: rg.sin(v) * v)(x)
+    >>> y.sum().backward(); x.grad
+    tensor([1.38177329, 0.07700375])
+    """
+    _check_fun(f, "checkpoint")
+    from .ops.primitive import Primitive
+    from .autograd import no_grad
+
+    def impl(*arrays):
+        with no_grad():
+            out = f(*arrays)
+        return out.data if isinstance(out, Tensor) else np.asarray(out)
+
+    def rule(i, g, out, *args):
+        _, vjp_fn = vjp(f, *args)
+        return vjp_fn(g)[i]
+
+    prim = Primitive(f"checkpoint[{getattr(f, '__name__', 'f')}]", impl, vjp_n=rule,
+                     doc="A checkpointed function: recomputed in the backward pass.")
+
+    def checkpointed(*args):
+        if active_trace() is not None:
+            return f(*args)  # inside rg.jit the code is generated once: nothing to save
+        return prim(*args)
+    checkpointed.__wrapped__ = f
+    checkpointed.__name__ = f"checkpoint_{getattr(f, '__name__', 'f')}"
+    return checkpointed
