@@ -471,6 +471,8 @@ def tape_vjp(outs, ins, seeds):
             g = cts.pop(id(eqn.out), None)
             if g is None:
                 continue
+            if isinstance(g, Tracer) and g.grad_of is None and outs:
+                g.grad_of = (outs[0], eqn.out)  # the gradient of the output with respect to eqn.out
             prim = eqn.fn
             for i, a in enumerate(eqn.args):
                 if not (isinstance(a, Tracer) and id(a) in active):
@@ -489,7 +491,9 @@ def tape_vjp(outs, ins, seeds):
     result = []
     for t in ins:
         g = cts.get(id(t))
-        if isinstance(g, Tracer) and g.grad_of is None and outs:
+        if isinstance(g, Tracer) and outs:
+            if g.grad_of is not None and g.grad_of[1] is not t:
+                g = bind(identity, (g,), {})  # the same value under the input's own name (dJ_db = dJ_dd)
             g.grad_of = (outs[0], t)
         result.append(g)
     return result

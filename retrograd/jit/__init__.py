@@ -15,7 +15,7 @@ directly, without the graph bookkeeping of the eager engine.
 >>> loss, g = step(rg.tensor([1.0, 2.0]), rg.tensor([3.0, 4.0]))
 >>> loss, g
 (tensor(53.), tensor([12., 56.]))
->>> print(step.source(rg.tensor([1.0, 2.0]), rg.tensor([3.0, 4.0])).splitlines()[0])
+>>> print(step.source(rg.tensor([1.0, 2.0]), rg.tensor([3.0, 4.0])).splitlines()[1])
 def step(w, x):
 
 Composition: ``rg.jit(rg.grad(f))`` compiles forward and backward together;
@@ -330,6 +330,7 @@ class Jitted:
 
         >>> import retrograd as rg
         >>> print(rg.jit(lambda x: rg.tanh(x) * 2).source(rg.tensor([1.0])), end="")
+        import numpy as np
         def f(x):
             # forward
             tanh1 = np.tanh(x)

@@ -152,10 +152,11 @@ def _has_tracer(x):
 
 class _Step:
     """An equation kept for the code: resolved arguments and parameters, the Tracers among them."""
-    __slots__ = ("eqn", "args", "params", "out", "tracers")
+    __slots__ = ("eqn", "args", "params", "out", "tracers", "rename")
 
-    def __init__(self, eqn, args, params):
+    def __init__(self, eqn, args, params, rename=False):
         self.eqn, self.args, self.params, self.out = eqn, args, params, eqn.out
+        self.rename = rename
         ts = [a for a in args if type(a) is Tracer]
         if params or len(ts) != len(args) and any(isinstance(a, (tuple, list, slice)) for a in args):
             ts = list(_tracers_in((args, tuple(params.values()))))
@@ -170,6 +171,11 @@ def simplify(trace, outputs):
         params = {k: _subst(v, rep) for k, v in eqn.params.items()} if eqn.params else eqn.params
         alias = _is_alias(eqn, args)
         if alias is not None:
+            if (isinstance(alias, Tracer) and eqn.out.grad_of is not None
+                    and (alias.grad_of is None or alias.grad_of[1] is not eqn.out.grad_of[1])):
+                # a gradient equal to another value (dJ_dd = d): one line that names it, no copy
+                steps.append(_Step(eqn, (alias,), {}, rename=True))
+                continue
             rep[id(eqn.out)] = alias
             continue
         if not any(type(a) is Tracer for a in args) and not _has_tracer(args) and not (
@@ -215,6 +221,8 @@ def scalar_ok(steps, inputs, outs) -> bool:
     for st in steps:
         if not ok(st.out) or not all(ok(t) for t in st.tracers):
             return False
+        if st.rename:
+            continue
         e = st.eqn
         if e.kind == "prim":
             if e.name == "pow":
@@ -370,6 +378,8 @@ class _Emitter:
     def expr(self, st, helpers):
         e, a = st.eqn, st.args
         p = st.params
+        if st.rename:
+            return self.arg(a[0])
         if e.kind == "prim" and e.name in _ELEMENTWISE_BINARY and any(
                 isinstance(x, Tracer) and x.val.shape == st.out.val.shape and x.val.dtype == st.out.val.dtype
                 for x in a):
@@ -452,6 +462,15 @@ def _helper_name(fn, helpers, base=None):
     return name
 
 
+_SIGMOID_SOURCE = '''def sigmoid(x):
+    """1 / (1 + e**-x) on a float, without overflow."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+'''
+
+
 def _sigmoid_float(x):
     """1 / (1 + e**-x) on a float, without overflow."""
     if x >= 0:
@@ -526,7 +545,13 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     # small constants are written out (the code then runs on its own); big ones are described
     doc = [f"{n} = {t}" if t.startswith("np.array(") else f"# {n}: {t}"
            for n, t in ((n, _const_text(v)) for n, v in em.consts.items())]
-    src = "\n".join(doc + header + ["    " + line for line in body]) + "\n"
+    lines = header + ["    " + line for line in body]
+    text = "\n".join(lines)
+    pre = [f"import {m}" for m, used in (("math", "math." in text),
+                                          ("numpy as np", "np." in text or any("np." in d for d in doc))) if used]
+    if scalar and "sigmoid" in helpers:
+        pre += _SIGMOID_SOURCE.splitlines()
+    src = "\n".join(pre + doc + lines) + "\n"
     ns = {"np": np, "math": math}
     ns.update(helpers)
     ns.update(em.consts)

@@ -47,6 +47,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--svg", metavar="FILE", help="also write the graph as SVG")
     p.add_argument("--dot", metavar="FILE", help="also write the graph in Graphviz DOT")
     p.add_argument("--json", metavar="FILE", help="also write the graph model as JSON ('-' for stdout only)")
+    p.add_argument("--code", action="store_true",
+                   help="print the forward and backward pass as the Python code rg.jit generates")
     p.set_defaults(func=run_explain)
 
     q = subparsers.add_parser("lessons", help="list the built-in lessons",
@@ -130,6 +132,10 @@ def run_explain(args) -> int:
             print('retrograd explain: give a program (e.g. "J = (2 + 3*w)**2" --at w=3) or --lesson NAME',
                   file=sys.stderr)
             return 2
+        if getattr(args, "code", False):
+            from .code import program_code
+            print(program_code(prog), end="")
+            return 0
         graph = prog.graph(level) if args.eps is None else build_graph(prog, level, args.eps)
         exp = explain(graph, lang=args.lang)
     except ProgramError as e:
