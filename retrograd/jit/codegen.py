@@ -450,6 +450,41 @@ def _uniform(x, out):
     return x
 
 
+# Primitives that are one NumPy ufunc: with ``out=`` they can write into a dead array.
+_UFUNCS = {"add": "np.add", "sub": "np.subtract", "mul": "np.multiply", "div": "np.true_divide",
+           "pow": "np.power", "neg": "np.negative", "exp": "np.exp", "log": "np.log", "sqrt": "np.sqrt",
+           "sin": "np.sin", "cos": "np.cos", "tan": "np.tan", "tanh": "np.tanh", "abs": "np.absolute",
+           "maximum": "np.maximum", "minimum": "np.minimum", "relu": "np.maximum"}
+# Primitives whose result is a new array (not a view of an argument or a constant).
+_FRESH = set(_UFUNCS) | {"matmul", "linear", "sigmoid", "softmax", "log_softmax", "logsumexp", "where",
+                         "sum", "mean", "max", "min", "concatenate", "stack", "index_add",
+                         "cross_entropy", "clip"}
+_INPLACE_MIN_SIZE = 1024   # below this, out= costs more than the allocation it saves
+
+
+def _reusable(st, i, last, out_ids, owned):
+    """An argument of this elementwise step whose array dies here and can hold the result, or None."""
+    e = st.eqn
+    if e.kind != "prim" or e.name not in _UFUNCS or st.params:
+        return None
+    ov = st.out.val
+    if ov.ndim == 0 or ov.size < _INPLACE_MIN_SIZE:
+        return None
+    for a in st.args:
+        if (type(a) is Tracer and id(a) in owned and last.get(id(a)) == i and id(a) not in out_ids
+                and a.val.shape == ov.shape and a.val.dtype == ov.dtype):
+            return a
+    return None
+
+
+def _inplace_expr(st, em, target):
+    args = list(st.args)
+    if st.eqn.name == "relu":
+        args.append(0)
+    a = tuple(_uniform(x, st.out) for x in args) if st.eqn.name in _ELEMENTWISE_BINARY else args
+    return f"{_UFUNCS[st.eqn.name]}({', '.join(em.arg(x) for x in a)}, out={target})"
+
+
 def _helper_name(fn, helpers, base=None):
     impl = fn.impl if hasattr(fn, "impl") else fn
     base = _ident(base or getattr(fn, "name", None) or getattr(fn, "__name__", "f"))
@@ -514,6 +549,7 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
         for t in st.tracers:
             last[id(t)] = i
     body = []
+    owned = set()   # values held in arrays this code allocated (it may write into them)
     if captured:
         body.append("# parameters read when the code runs (closed-over Tensors)")
         for tensor, t in captured:
@@ -529,7 +565,13 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
         if c is not None and c != ctx:
             body.append(_describe(st, name_of))
         ctx = c
-        body.append(f"{of[id(st.out)]} = {em.expr(st, helpers)}")
+        target = None if scalar or not dels else _reusable(st, i, last, out_ids, owned)
+        if target is not None:  # write into an array that dies here: no new allocation
+            body.append(f"{of[id(st.out)]} = {_inplace_expr(st, em, of[id(target)])}")
+        else:
+            body.append(f"{of[id(st.out)]} = {em.expr(st, helpers)}")
+        if st.eqn.kind == "prim" and st.eqn.name in _FRESH and not st.rename:
+            owned.add(id(st.out))
         if dels and not scalar:
             dead = []
             for t in st.tracers:
