@@ -308,6 +308,8 @@ class _Diagonal(np.ndarray):
         self.d = None  # views (reshape, transpose, slices) are not known to be diagonal
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if any(isinstance(x, Tensor) for x in inputs):
+            return NotImplemented  # a value traced by rg.jit: it records the product itself
         if method == "__call__" and len(inputs) == 2 and not kwargs:
             a, b = inputs
             da, db = _diag_of(a), _diag_of(b)
@@ -558,7 +560,10 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
             if not out.requires_grad:
                 jacs = [None] * len(ins)
             elif m == "rev":
-                jacs = _pullback(out, ins, _unit_seed(out.shape, out.data.dtype, not record), record)
+                # structured seed unless recording on Tensors (inside rg.jit it is a constant of the code,
+                # so the generated code gets its cheap products too)
+                structured = not record or active_trace() is not None
+                jacs = _pullback(out, ins, _unit_seed(out.shape, out.data.dtype, structured), record)
             else:
                 jacs = [_forward_jacobian(out, x, record) for x in ins]
             jacs = _group([_finish(j, x, s) for j, x, s in zip(jacs, ins, shapes)], trees)
@@ -574,7 +579,7 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
 
 def _forward_jacobian(out, x, record):
     """d(out)/d(x) by one batched forward push; returned with axes ``out.shape + x.shape``."""
-    seed = _unit_seed(x.shape, x.data.dtype, not record)
+    seed = _unit_seed(x.shape, x.data.dtype, not record or active_trace() is not None)
     nb = x.data.ndim
     if active_trace() is not None:
         (t,) = tape_jvp([out], [x], [seed], nb=nb)
