@@ -340,3 +340,20 @@ def test_dead_arrays_are_reused_in_place_without_touching_inputs_or_outputs():
     close(j(W, x), step(W, x))
     np.testing.assert_array_equal(W, W0)   # arguments are never written
     np.testing.assert_array_equal(x, x0)
+
+
+def test_big_float_programs_are_written_with_single_use_values_inlined():
+    def f(x, w):
+        y = x
+        for i in range(700):
+            y = rg.tanh(y * w + 0.01 * (i % 7)) + rg.relu(y - 0.5) * 0.1
+        return y * y
+
+    vg = rg.value_and_grad(f, argnums=(0, 1))
+    j = rg.jit(vg)
+    close(j(0.3, 0.9), vg(0.3, 0.9), tol=1e-9)
+    close(j(-0.2, 1.1), vg(-0.2, 1.1), tol=1e-9)
+    src = j.source(0.3, 0.9)
+    compile(src, "<big>", "exec")
+    lines = [ln for ln in src.splitlines() if "=" in ln and not ln.strip().startswith("#")]
+    assert len(lines) < len(j._cache[next(iter(j._cache))].trace.eqns) / 2

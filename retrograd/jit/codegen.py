@@ -11,7 +11,10 @@ Passes, in order:
    gradient of ``J`` with respect to ``w``, ``tanh1``/``g2`` for other values;
 4. *emit*: NumPy calls (or, when every value is a 0-d float64, Python's ``math`` on
    floats), a comment before the lines of each backward rule, and ``del`` of every array
-   after its last use so memory stays at what the eager backward pass needs.
+   after its last use so memory stays at what the eager backward pass needs; an elementwise
+   step writes into an array that dies there (``out=``). Float programs of more than
+   ``_FUSE_MIN_STEPS`` steps, which nobody reads line by line, write each value used once into
+   its use instead of a line of its own: Python compiles them faster.
 """
 
 from __future__ import annotations
@@ -326,6 +329,8 @@ class _Emitter:
         self.scalar = scalar
         self.consts = {}        # name -> value
         self._const_ids = {}
+        self.inline = {}        # id(value) -> expression text, for values written into their one use
+        self.depth = {}
 
     def const(self, value, base="c"):
         key = id(value)
@@ -341,7 +346,8 @@ class _Emitter:
 
     def arg(self, x, sub=False):
         if isinstance(x, Tracer):
-            return self.of[id(x)]
+            text = self.inline.pop(id(x), None) if self.inline else None
+            return text if text is not None else self.of[id(x)]
         if x is None or isinstance(x, (bool, np.bool_)):
             return repr(bool(x)) if x is not None else "None"
         if isinstance(x, (int, float)) and not isinstance(x, np.generic):
@@ -459,7 +465,11 @@ _UFUNCS = {"add": "np.add", "sub": "np.subtract", "mul": "np.multiply", "div": "
 _FRESH = set(_UFUNCS) | {"matmul", "linear", "sigmoid", "softmax", "log_softmax", "logsumexp", "where",
                          "sum", "mean", "max", "min", "concatenate", "stack", "index_add",
                          "cross_entropy", "clip"}
-_INPLACE_MIN_SIZE = 1024   # below this, out= costs more than the allocation it saves
+_INPLACE_MIN_SIZE = 1024
+# Float programs longer than this are written with every value used once inlined into its use
+# (Python compiles fewer, longer lines faster); nesting stays below Python's parser limit.
+_FUSE_MIN_STEPS = 3000
+_FUSE_DEPTH = 40   # below this, out= costs more than the allocation it saves
 
 
 def _reusable(st, i, last, out_ids, owned):
@@ -557,6 +567,12 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     body.append("# forward")
     ctx = None
     in_backward = False
+    fuse = scalar and len(steps) > _FUSE_MIN_STEPS
+    uses = {}
+    if fuse:
+        for st in steps:
+            for t in st.tracers:
+                uses[id(t)] = uses.get(id(t), 0) + (3 if st.eqn.fn is np.sign else 1)
     for i, st in enumerate(steps):
         c = st.eqn.ctx
         if c is not None and not in_backward:
@@ -566,6 +582,12 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
             body.append(_describe(st, name_of))
         ctx = c
         target = None if scalar or not dels else _reusable(st, i, last, out_ids, owned)
+        if fuse and not st.rename and uses.get(id(st.out)) == 1 and id(st.out) not in out_ids:
+            d = 1 + max((em.depth.get(id(t), 0) for t in st.tracers), default=0)
+            if d < _FUSE_DEPTH:  # big float programs: a value used once is written into its use
+                em.inline[id(st.out)] = f"({em.expr(st, helpers)})"
+                em.depth[id(st.out)] = d
+                continue
         if target is not None:  # write into an array that dies here: no new allocation
             body.append(f"{of[id(st.out)]} = {_inplace_expr(st, em, of[id(target)])}")
         else:
