@@ -133,6 +133,20 @@ def _key(x):
     return ("n", type(x).__name__, x)
 
 
+def _args_key(args):
+    """``_key`` of an argument tuple, with a fast path for Tracers and Python numbers."""
+    out = []
+    for a in args:
+        t = type(a)
+        if t is Tracer:
+            out.append(id(a))
+        elif t is float or t is int:
+            out.append((t, a))
+        else:
+            out.append(_key(a))
+    return tuple(out)
+
+
 def _subst(x, rep):
     if isinstance(x, Tracer):
         return rep.get(id(x), x)
@@ -185,7 +199,8 @@ def simplify(trace, outputs):
                 params and _has_tracer(tuple(params.values()))):
             rep[id(eqn.out)] = eqn.out.val   # constant folding
             continue
-        key = (eqn.kind, id(eqn.fn) if eqn.kind != "method" else eqn.fn, _key(args), _key(params))
+        key = (eqn.kind, id(eqn.fn) if eqn.kind != "method" else eqn.fn, _args_key(args),
+               _key(params) if params else None)
         prev = seen.get(key)
         if prev is not None:
             rep[id(eqn.out)] = prev
