@@ -35,13 +35,15 @@ import math
 import numpy as np
 
 from . import ops
-from .autograd import enable_grad, is_grad_enabled, run_backward
+from .autograd import enable_grad, is_grad_enabled, no_grad, run_backward
 from .backend import to_array
 from .errors import ShapeError
 from .forward import key_of, push_forward
-from .pytree import tree_flatten, tree_unflatten
+from .ops.primitive import Primitive
+from .pytree import tree_flatten, tree_map, tree_unflatten
 from .tensor import Tensor, _wrap
-from .tracing import Tracer, active_trace, fresh, tape_jvp, tape_vjp
+from .tracing import Tracer, active_trace, bind, fresh, tape_jvp, tape_vjp
+from .tracing import stop_gradient as _stop_gradient
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
            "stop_gradient", "checkpoint"]
@@ -671,12 +673,9 @@ def stop_gradient(x):
     >>> rg.grad(lambda x: x * rg.stop_gradient(x))(3.0)
     tensor(3.)
     """
-    from .pytree import tree_map
-    from .tracing import bind, stop_gradient as _sg
-
     def one(t):
         if isinstance(t, Tracer):
-            return bind(_sg, (t,), {})
+            return bind(_stop_gradient, (t,), {})
         if isinstance(t, Tensor):
             return t.detach()
         return t
@@ -698,8 +697,6 @@ def checkpoint(f):
     tensor([1.38177329, 0.07700375])
     """
     _check_fun(f, "checkpoint")
-    from .ops.primitive import Primitive
-    from .autograd import no_grad
 
     def impl(*arrays):
         with no_grad():

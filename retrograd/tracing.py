@@ -35,6 +35,7 @@ import threading
 import numpy as np
 
 from . import ops
+from .forward import BROADCASTING, _to_shape
 from .ops.primitive import Primitive, register_tensor
 from .tensor import Tensor, apply as _eager_apply
 
@@ -501,7 +502,6 @@ def tape_vjp(outs, ins, seeds):
 
 def tape_jvp(outs, ins, tangents, nb=0):
     """Tangents of ``outs`` given one tangent per input (batch axes ``nb``), recorded on the trace."""
-    from .forward import BROADCASTING, _to_shape
     trace = active_trace()
     chosen, active = _active_eqns(trace, ins)
     tans = {id(t): v for t, v in zip(ins, tangents) if v is not None}

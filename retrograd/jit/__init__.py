@@ -30,7 +30,6 @@ import functools
 import inspect
 import keyword
 import linecache
-import math
 
 import numpy as np
 
@@ -39,7 +38,7 @@ from ..backend import get_default_dtype
 from ..pytree import tree_flatten, tree_unflatten
 from ..tensor import Tensor, _wrap
 from ..tracing import Trace, Tracer, TracingError, active_trace
-from .codegen import _helper_names, generate
+from .codegen import _Emitter, _helper_names, _ident, assign_names, generate, simplify
 
 __all__ = ["jit", "Jitted", "Lowered", "TracingError"]
 
@@ -178,12 +177,6 @@ class _Entry:
 
 def _const_leaf(o):
     return o.data if isinstance(o, Tensor) else o
-
-
-def _ident(name):
-    import re
-    s = re.sub(r"\W", "_", str(name))
-    return s if s and not s[0].isdigit() else "f_" + s
 
 
 _counter = [0]
@@ -350,7 +343,6 @@ class Jitted:
         (['tanh', 'mul'], ['x'], ['mul1'])
         """
         entry = self._entry(args, kwargs)[0]
-        from .codegen import assign_names, simplify, _Emitter, _helper_names
         traced_outs = [o if isinstance(o, Tracer) else _const_leaf(o) for o in entry.out_leaves]
         steps, outs, rep = simplify(entry.trace, traced_outs)
         of, _ = assign_names(steps, entry.tracers, entry.names, list(entry.trace.captured.values()), outs,
