@@ -357,3 +357,15 @@ def test_big_float_programs_are_written_with_single_use_values_inlined():
     compile(src, "<big>", "exec")
     lines = [ln for ln in src.splitlines() if "=" in ln and not ln.strip().startswith("#")]
     assert len(lines) < len(j._cache[next(iter(j._cache))].trace.eqns) / 2
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_whole_jacobians_never_form_the_identity(mode):
+    W, x = rng.standard_normal((6, 5)), rng.standard_normal(5)
+    f = lambda x, W: rg.tanh(W @ x)
+    j = rg.jit(rg.jacobian(f, mode=mode))
+    close(j(x, W), rg.jacobian(f, mode=mode)(x, W))
+    code = "\n".join(ln for ln in j.source(x, W).splitlines() if not ln.strip().startswith("#"))
+    assert "c1" not in code and code.count("@") == 1    # only the forward W @ x: no identity matrix
+    g = rg.jit(rg.jacobian(lambda x: rg.sin(x) * x, mode=mode))  # the diagonal used elementwise
+    close(g(x), rg.jacobian(lambda x: rg.sin(x) * x, mode=mode)(x))

@@ -26,6 +26,7 @@ import re
 import numpy as np
 
 from .. import ops
+from ..functional import _Diagonal
 from ..tensor import Tensor
 from ..tracing import Tracer, identity, stop_gradient
 
@@ -86,6 +87,11 @@ def _is_alias(eqn, args):
             return a
         if name == "pow" and same and isinstance(args[1], (int, float)) and args[1] == 1:
             return a
+        if name == "matmul" and len(args) == 2:  # identity @ B, A @ identity
+            for x, c in ((args[1], args[0]), (args[0], args[1])):
+                if (isinstance(x, Tracer) and _identity_seed(c) and x.val.shape == eqn.out.val.shape
+                        and x.val.dtype == eqn.out.val.dtype):
+                    return x
         if name == "mul" and a is not None:
             # g * 1 where g already has the result's shape and dtype: just g (seeds of backward)
             for x, y in ((args[0], args[1]), (args[1], args[0])):
@@ -510,6 +516,54 @@ def _inplace_expr(st, em, target):
     return f"{_UFUNCS[st.eqn.name]}({', '.join(em.arg(x) for x in a)}, out={target})"
 
 
+def _emit_dels(body, st, i, last, out_ids, of, on, skip=()):
+    if not on:
+        return
+    dead = []
+    for t in st.tracers:
+        if last.get(id(t)) == i and id(t) not in out_ids and id(t) not in skip and of[id(t)] not in dead:
+            dead.append(of[id(t)])
+    if dead:
+        body.append("del " + ", ".join(dead))
+
+
+def _identity_seed(c):
+    """The structured identity that seeds a whole Jacobian (see ``functional._Diagonal``)."""
+    return isinstance(c, _Diagonal) and c.d is not None and bool(np.all(c.d == 1))
+
+
+def _diagonals(steps, out_ids, last):
+    """Steps ``identity * v`` (v a vector) whose every use is a matrix product: id(out) -> v.
+
+    Such a diagonal matrix is never formed: ``diag(v) @ B`` is written ``v[:, None] * B`` and
+    ``A @ diag(v)`` is ``A * v``. The vector is then kept alive until the last product.
+    """
+    found = {}
+    for st in steps:
+        e = st.eqn
+        if e.kind == "prim" and e.name == "mul" and not st.rename and id(st.out) not in out_ids:
+            a, b = st.args
+            c, v = (a, b) if _identity_seed(a) else (b, a) if _identity_seed(b) else (None, None)
+            if (c is not None and type(v) is Tracer and v.ndim == 1 and c.shape == (v.shape[0],) * 2
+                    and v.dtype == st.out.dtype):
+                found[id(st.out)] = v
+    if not found:
+        return found
+    for st in steps:  # every use must be an operand of a 2-d matrix product
+        for k, t in enumerate(st.tracers):
+            if id(t) in found:
+                ok = (st.eqn.name == "matmul" and not st.rename and len(st.args) == 2
+                      and all(type(x) is not Tracer or x.ndim in (1, 2) for x in st.args)
+                      and (st.args[0] is t or st.args[1].ndim == 2))
+                if not ok:
+                    found.pop(id(t))
+    for i, st in enumerate(steps):
+        if id(st.out) in found:
+            v = found[id(st.out)]
+            last[id(v)] = max(last.get(id(v), i), last.get(id(st.out), i))
+    return found
+
+
 def _helper_name(fn, helpers, base=None):
     impl = fn.impl if hasattr(fn, "impl") else fn
     base = _ident(base or getattr(fn, "name", None) or getattr(fn, "__name__", "f"))
@@ -573,6 +627,7 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     for i, st in enumerate(steps):
         for t in st.tracers:
             last[id(t)] = i
+    diag = {} if scalar else _diagonals(steps, out_ids, last)
     body = []
     owned = set()   # values held in arrays this code allocated (it may write into them)
     if captured:
@@ -596,6 +651,19 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
         if c is not None and c != ctx:
             body.append(_describe(st, name_of))
         ctx = c
+        if id(st.out) in diag:
+            continue  # identity * v: never formed, its products are written as scalings below
+        if st.eqn.name == "matmul" and any(id(a) in diag for a in st.args[:2]):
+            a, b = st.args[:2]
+            if id(a) in diag:
+                text = f"{em.arg(diag[id(a)])}[:, None] * {em.arg(b)}" if b.ndim == 2 else \
+                    f"{em.arg(diag[id(a)])} * {em.arg(b)}"
+            else:
+                text = f"{em.arg(a)} * {em.arg(diag[id(b)])}"
+            body.append(f"{of[id(st.out)]} = {text}")
+            owned.add(id(st.out))
+            _emit_dels(body, st, i, last, out_ids, of, dels and not scalar, diag)
+            continue
         target = None if scalar or not dels else _reusable(st, i, last, out_ids, owned)
         if fuse and not st.rename and uses.get(id(st.out)) == 1 and id(st.out) not in out_ids:
             d = 1 + max((em.depth.get(id(t), 0) for t in st.tracers), default=0)
@@ -609,13 +677,7 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
             body.append(f"{of[id(st.out)]} = {em.expr(st, helpers)}")
         if st.eqn.kind == "prim" and st.eqn.name in _FRESH and not st.rename:
             owned.add(id(st.out))
-        if dels and not scalar:
-            dead = []
-            for t in st.tracers:
-                if last.get(id(t)) == i and id(t) not in out_ids and of[id(t)] not in dead:
-                    dead.append(of[id(t)])
-            if dead:
-                body.append("del " + ", ".join(dead))
+        _emit_dels(body, st, i, last, out_ids, of, dels and not scalar, diag)
     ret = [em.arg(o) if isinstance(o, Tracer) or (isinstance(o, (np.ndarray, np.generic)) and o.ndim == 0)
            else em.const(o, "out") for o in outs]
     body.append("return (" + ", ".join(ret) + ("," if len(ret) == 1 else "") + ")")
