@@ -77,8 +77,11 @@ def _is_alias(eqn, args):
     if eqn.kind == "prim":
         if fn is identity or fn is stop_gradient:
             return args[0]
+        if name not in _ALIAS_CANDIDATES:
+            return None
         a = args[0] if args else None
-        same = isinstance(a, Tracer) and a.val.shape == eqn.out.val.shape and a.val.dtype == eqn.out.val.dtype
+        same = (name != "mul" and type(a) is Tracer and a.val.shape == eqn.out.val.shape
+                and a.val.dtype == eqn.out.val.dtype)
         if same and name in ("reshape", "broadcast_to", "sum_to"):
             return a
         if same and name == "transpose" and tuple(_extra(args, eqn.params, "axes")) == tuple(range(a.ndim)):
@@ -95,7 +98,7 @@ def _is_alias(eqn, args):
         if name == "mul" and a is not None:
             # g * 1 where g already has the result's shape and dtype: just g (seeds of backward)
             for x, y in ((args[0], args[1]), (args[1], args[0])):
-                if (isinstance(x, Tracer) and not isinstance(y, Tracer) and _all_ones(y)
+                if (type(x) is Tracer and type(y) is not Tracer and _all_ones(y)
                         and x.val.shape == eqn.out.val.shape and x.val.dtype == eqn.out.val.dtype):
                     return x
     elif eqn.kind == "method" and name == "astype":
@@ -103,6 +106,10 @@ def _is_alias(eqn, args):
         if isinstance(a, Tracer) and a.val.dtype == eqn.out.val.dtype:
             return a
     return None
+
+
+_ALIAS_CANDIDATES = {"reshape", "broadcast_to", "sum_to", "transpose", "sum", "mean", "max", "min", "pow",
+                     "matmul", "mul"}
 
 
 def _extra(args, params, name, i=1):
@@ -113,8 +120,10 @@ def _extra(args, params, name, i=1):
 def _all_ones(c):
     if isinstance(c, (int, float)) and not isinstance(c, bool):
         return c == 1
-    if isinstance(c, (np.ndarray, np.generic)) and c.dtype.kind == "f" and c.size <= 1 << 16:
-        return bool(np.all(c == 1))
+    if isinstance(c, (np.ndarray, np.generic)) and c.dtype.kind == "f":
+        if c.size == 1:
+            return c.item() == 1.0
+        return c.size <= 1 << 16 and bool(np.all(c == 1))
     return False
 
 
