@@ -48,6 +48,18 @@ jac = rg.jacobian(lambda x: rg.tanh(W @ x), mode="fwd")
 def step():
     return jac(x0).data
 """,
+    "retrograd jit jacobian rev": """
+import retrograd as rg
+jac = rg.jit(rg.jacobian(lambda x, W: rg.tanh(W @ x), mode="rev"))
+def step():
+    return jac(x0, W).data
+""",
+    "retrograd jit jacobian fwd": """
+import retrograd as rg
+jac = rg.jit(rg.jacobian(lambda x, W: rg.tanh(W @ x), mode="fwd"))
+def step():
+    return jac(x0, W).data
+""",
     "retrograd rev, dense seed": """
 import retrograd as rg
 from retrograd import functional

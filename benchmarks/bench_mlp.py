@@ -1,7 +1,8 @@
 """One training step of a 784-256-10 ReLU MLP (forward, cross-entropy, backward, SGD update).
 
-Batches of 64 and 512, float32 and float64; retrograd against PyTorch (CPU) and a
-hand-written NumPy version. Each variant runs in its own fresh Python process
+Batches of 64 and 512, float32 and float64; retrograd (eager, and ``rg.jit`` of a functional
+training step with ``rg.optim.functional.sgd``) against PyTorch (CPU) and a hand-written NumPy
+version. Each variant runs in its own fresh Python process
 with the same random data and initial weights; the script prints the median
 time per step and the ratios. Not a test: run it by hand::
 
@@ -69,6 +70,23 @@ def step():
     opt.step()
     return loss
 """,
+    "retrograd jit": """
+import retrograd as rg
+F = rg.nn.functional
+opt = rg.optim.functional.sgd(lr=LR)
+def loss_fn(p, x, y):
+    return F.cross_entropy(F.linear(F.relu(F.linear(x, p["W1"], p["c1"])), p["W2"], p["c2"]), y)
+@rg.jit
+def train_step(params, opt_state, x, y):
+    loss, grads = rg.value_and_grad(loss_fn)(params, x, y)
+    params, opt_state = opt.update(params, grads, opt_state)
+    return loss, params, opt_state
+state = [dict(W1=W1.copy(), c1=c1.copy(), W2=W2.copy(), c2=c2.copy())]
+state.append(opt.init(state[0]))
+def step():
+    loss, state[0], state[1] = train_step(state[0], state[1], X, Y)
+    return loss
+""",
     "torch": """
 import torch
 if {threads}: torch.set_num_threads({threads})
@@ -127,8 +145,8 @@ def main(argv=None) -> int:
     results = []
     print(f"784-256-10 MLP training step, best of {args.steps} steps x {args.rounds} processes, "
           f"threads={'default' if not args.threads else args.threads}, cpus={os.cpu_count()}")
-    print(f"{'dtype':8} {'batch':>5} {'numpy':>10} {'torch':>10} {'retrograd':>10} "
-          f"{'rg/torch':>9} {'rg/numpy':>9}")
+    print(f"{'dtype':8} {'batch':>5} {'numpy':>10} {'torch':>10} {'retrograd':>10} {'rg jit':>10} "
+          f"{'rg/torch':>9} {'rg/numpy':>9} {'jit/torch':>9}")
     for case in args.cases.split(","):
         dtype, batch = case.split(":")[0], int(case.split(":")[1])
         if True:
@@ -141,10 +159,12 @@ def main(argv=None) -> int:
                     med[name] = min(med.get(name, median), median)
             row = dict(dtype=dtype, batch=batch, **{f"{k}_s": v for k, v in t.items()},
                        **{f"{k}_median_s": v for k, v in med.items()},
-                       rg_over_torch=t["retrograd"] / t["torch"], rg_over_numpy=t["retrograd"] / t["numpy"])
+                       rg_over_torch=t["retrograd"] / t["torch"], rg_over_numpy=t["retrograd"] / t["numpy"],
+                       jit_over_torch=t["retrograd jit"] / t["torch"])
             results.append(row)
             print(f"{dtype:8} {batch:5d} {t['numpy'] * 1e3:8.3f}ms {t['torch'] * 1e3:8.3f}ms "
-                  f"{t['retrograd'] * 1e3:8.3f}ms {row['rg_over_torch']:9.2f} {row['rg_over_numpy']:9.2f}",
+                  f"{t['retrograd'] * 1e3:8.3f}ms {t['retrograd jit'] * 1e3:8.3f}ms {row['rg_over_torch']:9.2f} "
+                  f"{row['rg_over_numpy']:9.2f} {row['jit_over_torch']:9.2f}",
                   flush=True)
     print("ratios below 1 mean retrograd is faster; --json adds the medians")
     if args.json:

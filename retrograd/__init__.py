@@ -44,8 +44,13 @@ from .functions_logic import (all, allclose, any, bitwise_and, bitwise_not, bitw
                               logical_xor, nan_to_num)
 from . import linalg, return_types
 from . import learn
-from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
+from .pytree import tree_flatten, tree_leaves, tree_map, tree_structure, tree_unflatten
+from .functional import (checkpoint, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, stop_gradient,
+                         value_and_grad, vjp)
+from .vmap import vmap
 from .gradcheck import gradgradcheck
+from .tracing import TracingError
+from .jit import jit
 from . import nn, optim, data, utils
 from .serialization import load, save
 

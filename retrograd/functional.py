@@ -35,13 +35,18 @@ import math
 import numpy as np
 
 from . import ops
-from .autograd import enable_grad, is_grad_enabled, run_backward
+from .autograd import enable_grad, is_grad_enabled, no_grad, run_backward
 from .backend import get_default_dtype, to_array
 from .errors import ShapeError
 from .forward import key_of, push_forward
+from .ops.primitive import Primitive
+from .pytree import tree_flatten, tree_map, tree_unflatten
 from .tensor import Tensor, _wrap
+from .tracing import Tracer, active_trace, bind, fresh, tape_jvp, tape_vjp
+from .tracing import stop_gradient as _stop_gradient
 
-__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp"]
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
+           "stop_gradient", "checkpoint"]
 
 
 # ----- checking what the user gave us -------------------------------------------------
@@ -85,9 +90,6 @@ def _as_array(x, name, what):
     elif type(x) is np.ndarray and x.dtype.kind == "f":
         return x
     else:
-        if isinstance(x, (tuple, list)) and any(isinstance(e, Tensor) for e in x):
-            raise TypeError(f"{name}: argument {what} is a {type(x).__name__} of Tensors; pass one Tensor per "
-                            "argument (or rg.stack them)")
         arr = to_array(x, what=f"{name}: argument {what}")
         if arr.dtype.kind in "iu" and not isinstance(x, (np.ndarray, np.generic)):
             arr = arr.astype(get_default_dtype())  # Python ints are points to differentiate at
@@ -106,6 +108,8 @@ def _input(x, name, what):
     outer trace while inner and outer variables stay distinct.
     """
     arr = _as_array(x, name, what)
+    if active_trace() is not None:  # inside rg.jit: differentiate on the trace itself
+        return fresh(x if isinstance(x, Tracer) else arr)
     if isinstance(x, Tensor) and x.requires_grad and is_grad_enabled():
         return ops.reshape(x, arr.shape)
     t = _wrap(arr, None)
@@ -117,10 +121,7 @@ def _output(out, name, has_aux):
     """Split off ``aux`` and check that ``out`` can be differentiated; returns (Tensor, aux)."""
     aux = None
     if has_aux:
-        if not isinstance(out, (tuple, list)) or len(out) != 2:
-            raise TypeError(f"{name}: with has_aux=True the function must return a pair (output, aux), "
-                            f"got {type(out).__name__}")
-        out, aux = out
+        out, aux = _split_aux(out, name)
     if isinstance(out, Tensor):
         t = out
     elif isinstance(out, (np.ndarray, np.generic, int, float)) and not isinstance(out, (bool, np.bool_)):
@@ -137,25 +138,68 @@ def _output(out, name, has_aux):
     return t, aux
 
 
-def _trace(f, args, positions, name, has_aux=False):
-    """Run ``f`` on fresh traced inputs at ``positions``; returns (inputs, output, aux)."""
+def _trace(f, args, positions, name, has_aux=False, tree_out=False):
+    """Run ``f`` on fresh traced inputs at ``positions``; returns (inputs, output, aux, in_trees).
+
+    Each argument at ``positions`` may be a pytree: ``inputs`` is the flat list of fresh
+    leaves of all of them and ``in_trees`` the structure of each. With ``tree_out`` the
+    output may be a pytree too, and ``output`` is ``(leaves, treedef)``.
+    """
     call = list(args)
-    ins = []
+    ins, trees = [], []
     for p in positions:
-        xi = _input(args[p], name, p)
-        call[p] = xi
-        ins.append(xi)
+        leaves, tree = tree_flatten(args[p])
+        if not leaves:
+            raise TypeError(f"{name}: argument {p} has no leaves (it is {args[p]!r:.40}); "
+                            "give an array, a Tensor, a number or a container of them")
+        fresh = [_input(x, name, p if tree.kind == "leaf" else f"{p} (leaf {i})")
+                 for i, x in enumerate(leaves)]
+        call[p] = tree_unflatten(tree, fresh)
+        ins.extend(fresh)
+        trees.append(tree)
     if is_grad_enabled():
         out = f(*call)
     else:
         with enable_grad():
             out = f(*call)
+    if tree_out:
+        aux = None
+        if has_aux:
+            out, aux = _split_aux(out, name)
+        leaves, tree = tree_flatten(out)
+        if not leaves:
+            raise TypeError(f"{name}: the function must return a Tensor, an array, a number or a pytree "
+                            f"of them, got {type(out).__name__} (no arrays in it)")
+        outs = [_own_node(_output(o, name, False)[0], ins) for o in leaves]
+        return ins, (outs, tree), aux, trees
     out, aux = _output(out, name, has_aux)
+    out = _own_node(out, ins)
+    return ins, out, aux, trees
+
+
+def _own_node(out, ins):
+    """``out`` itself, or, when f returned an input unchanged, a copy with a node of its own, so
+    that retiring the inputs (see _retire) does not make the output a constant with derivative 0."""
     if any(out is x for x in ins):
-        # f returned an input unchanged: give the output a node of its own, so that retiring
-        # the inputs (see _retire) does not make the output a constant with derivative 0.
-        out = ops.reshape(out, out.data.shape)
-    return ins, out, aux
+        return ops.reshape(out, out.data.shape)
+    return out
+
+
+def _split_aux(out, name):
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise TypeError(f"{name}: with has_aux=True the function must return a pair (output, aux), "
+                        f"got {type(out).__name__}")
+    return out[0], out[1]
+
+
+def _group(flat, trees):
+    """Split a flat list of per-leaf results back into one pytree per argument."""
+    out, i = [], 0
+    for tree in trees:
+        n = tree.num_leaves
+        out.append(tree_unflatten(tree, flat[i:i + n]))
+        i += n
+    return tuple(out)
 
 
 def _needs_graph(out, ins, extra=()):
@@ -165,6 +209,8 @@ def _needs_graph(out, ins, extra=()):
     traced from outside, or ``out`` depends on a Tensor that requires grad
     other than the fresh inputs (a closed-over parameter).
     """
+    if active_trace() is not None:
+        return True  # inside rg.jit every derivative is recorded on the trace
     if not is_grad_enabled():
         return False
     if any(x._node is not None for x in ins):
@@ -224,8 +270,15 @@ def _value(out, record):
 
 
 def _pullback(out, ins, seed, record):
-    """One backward walk from ``out`` seeded with ``seed`` (may be batched); gradients for ``ins``."""
-    if not out.requires_grad:
+    """One backward walk from ``out`` seeded with ``seed`` (may be batched); gradients for ``ins``.
+
+    ``out`` and ``seed`` may be lists (several outputs, one cotangent each).
+    """
+    outs, seeds = (out, seed) if isinstance(out, list) else ([out], [seed])
+    if active_trace() is not None:
+        return tape_vjp(outs, ins, seeds)
+    pairs = [(o, s) for o, s in zip(outs, seeds) if o.requires_grad]
+    if not pairs:
         return [None] * len(ins)
     keys = [key_of(x) for x in ins]
     capture = {k: None for k in keys}
@@ -236,7 +289,8 @@ def _pullback(out, ins, seed, record):
     try:
         for node, _ in cut:
             node.parents = ()
-        run_backward([out], [seed], retain_graph=True, create_graph=record, capture=capture)
+        run_backward([o for o, _ in pairs], [s for _, s in pairs], retain_graph=True,
+                     create_graph=record, capture=capture)
     finally:
         for node, parents in cut:
             node.parents = parents
@@ -267,6 +321,8 @@ class _Diagonal(np.ndarray):
         self.d = None  # views (reshape, transpose, slices) are not known to be diagonal
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if any(isinstance(x, Tensor) for x in inputs):
+            return NotImplemented  # a value traced by rg.jit: it records the product itself
         if method == "__call__" and len(inputs) == 2 and not kwargs:
             a, b = inputs
             da, db = _diag_of(a), _diag_of(b)
@@ -327,7 +383,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
 def _value_and_grad(f, argnums, nums, single, has_aux, name):
     def value_and_grad_f(*args):
         positions = _resolve_argnums(nums, len(args), argnums, name)
-        ins, out, aux = _trace(f, args, positions, name, has_aux)
+        ins, out, aux, trees = _trace(f, args, positions, name, has_aux)
         if out.data.ndim != 0:
             raise TypeError(
                 f"{name}: the function must return a scalar (a 0-d Tensor), but it returned shape "
@@ -336,11 +392,12 @@ def _value_and_grad(f, argnums, nums, single, has_aux, name):
         record = _needs_graph(out, ins)
         gs = _pullback(out, ins, np.ones((), dtype=out.data.dtype), record)
         _retire(ins)
-        gs = tuple(_finish(g, x, x.shape) for g, x in zip(gs, ins))
+        gs = _group([_finish(g, x, x.shape) for g, x in zip(gs, ins)], trees)
         value = _value(out, record)
         if has_aux:
             value = (value, aux)
         return value, (gs[0] if single else gs)
+    value_and_grad_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
     value_and_grad_f.__name__ = f"{name}_{getattr(f, '__name__', 'f')}"
     value_and_grad_f.__doc__ = f"{name} of {getattr(f, '__name__', 'a function')}"
     return value_and_grad_f
@@ -370,6 +427,7 @@ def grad(f, argnums=0, has_aux=False):
     def grad_f(*args):
         value, g = vg(*args)
         return (g, value[1]) if has_aux else g
+    grad_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
     grad_f.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
     grad_f.__doc__ = f"Gradient of {getattr(f, '__name__', 'a function')} (argnums={argnums!r})."
     return grad_f
@@ -391,28 +449,38 @@ def vjp(f, *primals, has_aux=False):
     _check_fun(f, "vjp")
     if not primals:
         raise TypeError("vjp: give at least one primal after the function, e.g. rg.vjp(f, x)")
-    ins, out, aux = _trace(f, primals, tuple(range(len(primals))), "vjp", has_aux)
-    record = _needs_graph(out, ins)
+    ins, (outs, out_tree), aux, trees = _trace(f, primals, tuple(range(len(primals))), "vjp", has_aux,
+                                               tree_out=True)
+    record = any(_needs_graph(o, ins) for o in outs)
     _retire(ins)
 
     def vjp_fn(cotangent):
-        if isinstance(cotangent, (tuple, list)) and len(cotangent) == 1 and out.data.ndim == 0:
+        if out_tree.kind == "leaf" and isinstance(cotangent, (tuple, list)) and len(cotangent) == 1 \
+                and outs[0].data.ndim == 0:
             cotangent = cotangent[0]
-        ct_tensor = isinstance(cotangent, Tensor)
-        ct = cotangent.data if ct_tensor else to_array(cotangent, out.data.dtype, what="vjp_fn: cotangent")
-        if ct.shape != out.shape:
-            raise ShapeError(f"vjp_fn: the cotangent has shape {ct.shape} but the function's output has "
-                             f"shape {out.shape}; they must match")
-        if ct.dtype != out.data.dtype:
-            ct = ct.astype(out.data.dtype)
-        rec = record or (ct_tensor and cotangent.requires_grad and is_grad_enabled())
-        seed = cotangent if rec and ct_tensor else ct
-        gs = _pullback(out, ins, seed, rec)
-        return tuple(_finish(g, x, x.shape) for g, x in zip(gs, ins))
+        cts, ct_tree = tree_flatten(cotangent)
+        if ct_tree != out_tree and not (out_tree.kind == "leaf" and len(cts) == 1):
+            raise ShapeError(f"vjp_fn: the cotangent has structure {ct_tree} but the function's output "
+                             f"has structure {out_tree}; they must match")
+        seeds, rec = [], record
+        for out, c in zip(outs, cts):
+            ct_tensor = isinstance(c, Tensor)
+            ct = c.data if ct_tensor else to_array(c, out.data.dtype, what="vjp_fn: cotangent")
+            if ct.shape != out.shape:
+                raise ShapeError(f"vjp_fn: the cotangent has shape {ct.shape} but the function's output "
+                                 f"has shape {out.shape}; they must match")
+            if ct.dtype != out.data.dtype:
+                ct = ct.astype(out.data.dtype)
+            seeds.append((c, ct_tensor, ct))
+            rec = rec or (ct_tensor and c.requires_grad and is_grad_enabled())
+        seeds = [c if rec and ct_tensor else ct for c, ct_tensor, ct in seeds]
+        gs = _pullback(list(outs), ins, seeds, rec)
+        return _group([_finish(g, x, x.shape) for g, x in zip(gs, ins)], trees)
 
+    value = tree_unflatten(out_tree, [_value(o, record) for o in outs])
     if has_aux:
-        return _value(out, record), vjp_fn, aux
-    return _value(out, record), vjp_fn
+        return value, vjp_fn, aux
+    return value, vjp_fn
 
 
 # ----- forward mode ---------------------------------------------------------------------
@@ -436,9 +504,17 @@ def jvp(f, primals, tangents):
                          "per primal")
     if not primals:
         raise ValueError("jvp: give at least one primal")
-    ins, out, _ = _trace(f, tuple(primals), tuple(range(len(primals))), "jvp")
+    ins, (outs, out_tree), _, trees = _trace(f, tuple(primals), tuple(range(len(primals))), "jvp",
+                                             tree_out=True)
+    flat_t = []
+    for i, (t, tree) in enumerate(zip(tangents, trees)):
+        leaves, tt = tree_flatten(t)
+        if tt != tree and not (tree.kind == "leaf" and len(leaves) == 1):
+            raise ShapeError(f"jvp: tangent {i} has structure {tt} but primal {i} has structure {tree}; "
+                             "each tangent must have the structure of its primal")
+        flat_t.extend(leaves)
     ts = []
-    for i, (x, t) in enumerate(zip(ins, tangents)):
+    for i, (x, t) in enumerate(zip(ins, flat_t)):
         arr = t.data if isinstance(t, Tensor) else to_array(t, x.data.dtype, what=f"jvp: tangent {i}")
         if arr.shape != x.shape:
             raise ShapeError(f"jvp: tangent {i} has shape {arr.shape} but primal {i} has shape {x.shape}; "
@@ -446,12 +522,16 @@ def jvp(f, primals, tangents):
         if arr.dtype != x.data.dtype:
             arr = arr.astype(x.data.dtype)
         ts.append(t if isinstance(t, Tensor) and t.requires_grad else arr)
-    record = _needs_graph(out, ins, extra=tangents)
+    record = any(_needs_graph(o, ins, extra=flat_t) for o in outs)
     if not record:
         ts = [t.data if isinstance(t, Tensor) else t for t in ts]
-    (t_out,) = push_forward([out], {key_of(x): t for x, t in zip(ins, ts)}, nb=0, record=record)
+    if active_trace() is not None:
+        t_outs = tape_jvp(list(outs), ins, ts)
+    else:
+        t_outs = push_forward(list(outs), {key_of(x): t for x, t in zip(ins, ts)}, nb=0, record=record)
     _retire(ins)
-    return _value(out, record), _finish(t_out, out, out.shape)
+    values = tree_unflatten(out_tree, [_value(o, record) for o in outs])
+    return values, tree_unflatten(out_tree, [_finish(t, o, o.shape) for t, o in zip(t_outs, outs)])
 
 
 # ----- Jacobians and Hessians ------------------------------------------------------------
@@ -481,22 +561,30 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
 
     def jacobian_f(*args):
         positions = _resolve_argnums(nums, len(args), argnums, "jacobian")
-        ins, out, aux = _trace(f, args, positions, "jacobian", has_aux)
-        record = _needs_graph(out, ins)
-        m = mode
-        if m == "auto":
-            m = "fwd" if sum(x.data.size for x in ins) < out.data.size else "rev"
-        shapes = [out.shape + x.shape for x in ins]
-        if not out.requires_grad:
-            jacs = [None] * len(ins)
-        elif m == "rev":
-            jacs = _pullback(out, ins, _unit_seed(out.shape, out.data.dtype, not record), record)
-        else:
-            jacs = [_forward_jacobian(out, x, record) for x in ins]
+        ins, (outs, out_tree), aux, trees = _trace(f, args, positions, "jacobian", has_aux,
+                                                   tree_out=True)
+        per_out = []
+        for out in outs:
+            record = _needs_graph(out, ins)
+            m = mode
+            if m == "auto":
+                m = "fwd" if sum(x.numel() for x in ins) < out.numel() else "rev"
+            shapes = [out.shape + x.shape for x in ins]
+            if not out.requires_grad:
+                jacs = [None] * len(ins)
+            elif m == "rev":
+                # structured seed unless recording on Tensors (inside rg.jit it is a constant of the code,
+                # so the generated code gets its cheap products too)
+                structured = not record or active_trace() is not None
+                jacs = _pullback(out, ins, _unit_seed(out.shape, out.data.dtype, structured), record)
+            else:
+                jacs = [_forward_jacobian(out, x, record) for x in ins]
+            jacs = _group([_finish(j, x, s) for j, x, s in zip(jacs, ins, shapes)], trees)
+            per_out.append(jacs[0] if single else jacs)
         _retire(ins)
-        jacs = tuple(_finish(j, x, s) for j, x, s in zip(jacs, ins, shapes))
-        result = jacs[0] if single else jacs
+        result = tree_unflatten(out_tree, per_out)
         return (result, aux) if has_aux else result
+    jacobian_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
     jacobian_f.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
     jacobian_f.__doc__ = f"Jacobian of {getattr(f, '__name__', 'a function')} (argnums={argnums!r}, mode={mode!r})."
     return jacobian_f
@@ -504,9 +592,12 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
 
 def _forward_jacobian(out, x, record):
     """d(out)/d(x) by one batched forward push; returned with axes ``out.shape + x.shape``."""
-    seed = _unit_seed(x.shape, x.data.dtype, not record)
+    seed = _unit_seed(x.shape, x.data.dtype, not record or active_trace() is not None)
     nb = x.data.ndim
-    (t,) = push_forward([out], {key_of(x): seed}, nb=nb, record=record)
+    if active_trace() is not None:
+        (t,) = tape_jvp([out], [x], [seed], nb=nb)
+    else:
+        (t,) = push_forward([out], {key_of(x): seed}, nb=nb, record=record)
     if t is None:
         return None
     no = out.data.ndim
@@ -563,6 +654,7 @@ def hessian(f, argnums=0):
             row = jacobian(lambda *a, i=i: inner(*a)[i], argnums, mode="fwd")(*args)
             rows.append(row)
         return tuple(rows)
+    hessian_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
     hessian_f.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
     hessian_f.__doc__ = f"Hessian of {getattr(f, '__name__', 'a function')} (argnums={argnums!r})."
     return hessian_f
@@ -580,3 +672,59 @@ def hvp(f, x, v):
     """
     _check_fun(f, "hvp")
     return jvp(grad(f), (x,), (v,))[1]
+
+
+# ----- stop_gradient and checkpoint --------------------------------------------------------
+def stop_gradient(x):
+    """``x`` as a constant for differentiation: its value passes, no gradient does (JAX's ``stop_gradient``).
+
+    Works on Tensors (``x.detach()``), on values traced by ``rg.jit``, and on pytrees of them.
+
+    >>> import retrograd as rg
+    >>> rg.grad(lambda x: x * rg.stop_gradient(x))(3.0)
+    tensor(3.)
+    """
+    def one(t):
+        if isinstance(t, Tracer):
+            return bind(_stop_gradient, (t,), {})
+        if isinstance(t, Tensor):
+            return t.detach()
+        return t
+    return tree_map(one, x)
+
+
+def checkpoint(f):
+    """``f`` with its intermediate values recomputed in the backward pass instead of saved (JAX's ``checkpoint``).
+
+    The forward pass runs without recording; the result is one graph node holding only the
+    inputs; its backward pass runs ``f`` again, recording, and back-propagates through that.
+    Memory for ``f``'s intermediates is traded for a second forward pass. ``f`` takes Tensors
+    (positional) and returns one Tensor.
+
+    >>> import retrograd as rg
+    >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = rg.checkpoint(lambda v: rg.sin(v) * v)(x)
+    >>> y.sum().backward(); x.grad
+    tensor([1.38177329, 0.07700375])
+    """
+    _check_fun(f, "checkpoint")
+
+    def impl(*arrays):
+        with no_grad():
+            out = f(*arrays)
+        return out.data if isinstance(out, Tensor) else np.asarray(out)
+
+    def rule(i, g, out, *args):
+        _, vjp_fn = vjp(f, *args)
+        return vjp_fn(g)[i]
+
+    prim = Primitive(f"checkpoint[{getattr(f, '__name__', 'f')}]", impl, vjp_n=rule,
+                     doc="A checkpointed function: recomputed in the backward pass.")
+
+    def checkpointed(*args):
+        if active_trace() is not None:
+            return f(*args)  # inside rg.jit the code is generated once: nothing to save
+        return prim(*args)
+    checkpointed.__wrapped__ = f
+    checkpointed.__name__ = f"checkpoint_{getattr(f, '__name__', 'f')}"
+    return checkpointed

@@ -24,7 +24,8 @@ from .tensor import Tensor, _binary, _unary, _wrap
 def _elementwise(prim, name, example):
     def fn(x):
         if isinstance(x, Tensor):
-            return _unary(prim, x)
+            # A Tensor subclass (a Tracer of rg.jit) goes through the primitive's dispatch.
+            return _unary(prim, x) if type(x) is Tensor else prim(x)
         return prim.impl(x)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"{prim.doc}\n\n    >>> import retrograd as rg\n    >>> {example}\n"
@@ -44,10 +45,17 @@ abs = _elementwise(ops.absolute, "abs", "rg.abs(rg.tensor(-2.0))\n    tensor(2.)
 negative = _elementwise(ops.neg, "negative", "rg.negative(rg.tensor(2.0))\n    tensor(-2.)")
 
 
+def _plain(a) -> bool:
+    """Not a Tensor subclass (such as the Tracers of rg.jit, which record instead of computing)."""
+    return type(a) is Tensor or not isinstance(a, Tensor)
+
+
 def _binary_fn(prim, name, example):
     def fn(x, y):
         if isinstance(x, Tensor) or isinstance(y, Tensor):
-            return _binary(prim, x, y)
+            if _plain(x) and _plain(y):
+                return _binary(prim, x, y)
+            return prim(x, y)  # a Tracer of rg.jit: the primitive's dispatch records it
         return prim.impl(x, y)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"{prim.doc}\n\n    >>> import retrograd as rg\n    >>> {example}\n"
@@ -72,7 +80,10 @@ def where(cond, x, y):
     >>> rg.where(rg.tensor([True, False]), rg.tensor([1.0, 2.0]), 0.0)
     tensor([1., 0.])
     """
-    return ops.where(np.asarray(raw(cond), dtype=bool), x, y)
+    c = raw(cond)
+    if isinstance(c, Tensor):  # traced by rg.jit: the condition is recorded, not read
+        return ops.where(c if c.dtype == bool else c != 0, x, y)
+    return ops.where(np.asarray(c, dtype=bool), x, y)
 
 
 def clip(x, min=None, max=None):
@@ -323,6 +334,8 @@ def log_softmax(x, axis=-1, *, dim=None):
 
 
 def _int_result(x, values):
+    if isinstance(values, Tensor):  # traced by rg.jit
+        return values
     return _wrap(np.asarray(values), None) if isinstance(x, Tensor) else values
 
 

@@ -52,6 +52,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--svg", metavar="FILE", help="also write the graph as SVG")
     p.add_argument("--dot", metavar="FILE", help="also write the graph in Graphviz DOT")
     p.add_argument("--json", metavar="FILE", help="also write the graph model as JSON ('-' for stdout only)")
+    p.add_argument("--code", action="store_true",
+                   help="print the forward and backward pass as the Python code rg.jit generates")
     p.set_defaults(func=run_explain)
 
     q = subparsers.add_parser("lessons", help="list the built-in lessons",
@@ -148,6 +150,10 @@ def run_explain(args) -> int:
         else:
             print(f"retrograd explain: {tr(lang, 'cli_give_program')}", file=sys.stderr)
             return 2
+        if getattr(args, "code", False):
+            from .code import program_code
+            print(program_code(prog), end="")
+            return 0
         graph = prog.graph(level) if args.eps is None else build_graph(prog, level, args.eps)
         exp = explain(graph, lang=args.lang, verbose=getattr(args, "verbose", False),
                       digits=getattr(args, "digits", None))

@@ -275,10 +275,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     z = _as_tensor(input)
     tr = target.data if isinstance(target, Tensor) else np.asarray(target)
     zs = z.data.shape
+    traced = not isinstance(tr, np.ndarray)  # labels traced by rg.jit: their values are not known
     if (tr.dtype.kind in "iu" and len(zs) == 2 and tr.shape == zs[:1] and not label_smoothing
             and weight is None and reduction in _REDUCTIONS
-            and (not tr.size or (tr.min() >= 0 and tr.max() < zs[1] and
-                                 (ignore_index < 0 or not (tr == ignore_index).any())))):
+            and (traced or not tr.size or (tr.min() >= 0 and tr.max() < zs[1] and
+                                           (ignore_index < 0 or not (tr == ignore_index).any())))):
         return _ops.cross_entropy(z, tr, reduction=reduction)  # the common case, already checked
     _check_reduction(reduction)
     if tr.dtype.kind == "f" and tr.shape == z.shape:  # class probabilities

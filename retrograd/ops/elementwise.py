@@ -162,9 +162,9 @@ def _clip_mask(x, lo, hi):
     xr = raw(x)
     mask = np.ones(xr.shape, dtype=bool)
     if lo is not None:
-        mask &= xr >= lo
+        mask = mask & (xr >= lo)  # not in place: rg.jit traces it when x is traced
     if hi is not None:
-        mask &= xr <= hi
+        mask = mask & (xr <= hi)
     return mask
 
 

@@ -1,0 +1,381 @@
+"""``rg.jit``: trace a function once, turn it into straight-line NumPy code, cache it.
+
+``rg.jit(f)`` runs ``f`` once per *signature* (the pytree structure of the arguments, the
+shape and dtype of every array, the values of the static arguments) on Tracers
+(:mod:`retrograd.tracing`), which record every primitive it calls, including, when ``f``
+takes gradients with ``rg.grad``/``rg.value_and_grad``/``rg.jacobian``/``rg.hessian``,
+the backward pass. The record becomes Python source (:mod:`retrograd.jit.codegen`),
+compiled once with ``compile()``; later calls with the same signature run that code
+directly, without the graph bookkeeping of the eager engine.
+
+>>> import retrograd as rg
+>>> @rg.jit
+... def step(w, x):
+...     return rg.value_and_grad(lambda w: ((w * x - 1.0) ** 2).sum())(w)
+>>> loss, g = step(rg.tensor([1.0, 2.0]), rg.tensor([3.0, 4.0]))
+>>> loss, g
+(tensor(53.), tensor([12., 56.]))
+>>> print(step.source(rg.tensor([1.0, 2.0]), rg.tensor([3.0, 4.0])).splitlines()[1])
+def step(w, x):
+
+Composition: ``rg.jit(rg.grad(f))`` compiles forward and backward together;
+``rg.grad(rg.jit(f))`` (a jitted function called on Tensors that require grad, or that
+closes over such Tensors while grad mode is on) runs ``f`` eagerly, so its graph is
+recorded as usual. A jitted function called inside another one is inlined.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import keyword
+import linecache
+
+import numpy as np
+
+from ..autograd import is_grad_enabled
+from ..backend import get_default_dtype
+from ..pytree import tree_flatten, tree_unflatten
+from ..tensor import Tensor, _wrap
+from ..tracing import Trace, Tracer, TracingError, active_trace
+from .codegen import _Emitter, _helper_names, _ident, assign_names, generate, simplify
+
+__all__ = ["jit", "Jitted", "Lowered", "TracingError"]
+
+
+_ndarray = np.ndarray
+
+
+def _leaf_kind(x):
+    """The part of the cache key that one leaf contributes, and how it is traced."""
+    t = type(x)
+    if t is _ndarray:
+        return ("A", x.shape, x.dtype)
+    if isinstance(x, Tensor):  # a Tensor and an array of the same shape and dtype share the code
+        return ("A", x.data.shape, x.data.dtype)
+    if isinstance(x, np.ndarray):
+        return ("A", x.shape, x.dtype)
+    if isinstance(x, np.generic):
+        return ("G", (), x.dtype)
+    if t is bool:
+        return ("b", (), np.dtype(np.bool_))
+    if t is int:
+        return ("i", (), np.dtype(np.int64))
+    if t is float:
+        return ("f", (), np.dtype(get_default_dtype()))
+    return None  # not an array: a static leaf, keyed by its value
+
+
+def _leaf_array(x, kind):
+    if kind[0] == "A":
+        return x.data if isinstance(x, Tensor) else x
+    return np.asarray(x, dtype=kind[2])
+
+
+_CONTAINERS = (tuple, list, dict, type(None))
+
+
+def _paths(x, prefix, out):
+    """Readable names for the leaves of ``x``, in ``tree_flatten`` order."""
+    if x is None:
+        return
+    if type(x) in (tuple, list) or (isinstance(x, tuple) and hasattr(type(x), "_fields")):
+        for i, e in enumerate(x):
+            _paths(e, f"{prefix}_{i}", out)
+    elif type(x) is dict:
+        try:
+            keys = sorted(x)
+        except TypeError:
+            keys = list(x)
+        for k in keys:
+            _paths(x[k], f"{prefix}_{k}", out)
+    else:
+        out.append(x.name if isinstance(x, Tensor) and x.name else prefix)
+
+
+class Lowered:
+    """The traced graph of a jitted function for some arguments (``rg.jit(f).lower(*args)``).
+
+    ``nodes`` lists one dict per kept operation, in execution order: ``id`` (the variable
+    name of the generated code), ``op``, ``inputs`` (variable names or constant texts),
+    ``shape``, ``dtype`` and ``phase`` (``"forward"`` or ``"backward"``); ``inputs`` and
+    ``outputs`` are variable names; ``source`` is the generated code. ``to_dict()`` gives
+    all of it as plain JSON-ready data.
+    """
+
+    def __init__(self, inputs, outputs, nodes, source):
+        self.inputs, self.outputs, self.nodes, self.source = inputs, outputs, nodes, source
+
+    def to_dict(self) -> dict:
+        return {"inputs": list(self.inputs), "outputs": list(self.outputs), "nodes": list(self.nodes),
+                "source": self.source}
+
+    def __repr__(self):
+        return f"<Lowered: {len(self.inputs)} inputs, {len(self.nodes)} operations, {len(self.outputs)} outputs>"
+
+
+class _Entry:
+    """One compiled signature: the code, how to convert arguments, how to rebuild results."""
+
+    def __init__(self, jitted, trace, tracers, names, kinds, out_leaves, out_tree):
+        self.trace, self.tracers, self.names, self.kinds = trace, tracers, names, kinds
+        self.out_leaves, self.out_tree = out_leaves, out_tree
+        self.fname = _ident(str(getattr(jitted.f, "__name__", "f")).replace("<lambda>", "f"))
+        if self.fname in _helper_names() or keyword.iskeyword(self.fname) or self.fname in ("np", "math"):
+            self.fname += "_"  # the code's helpers (sigmoid, linear, ...) keep their names
+        traced_outs = [o if isinstance(o, Tracer) else _const_leaf(o) for o in out_leaves]
+        self.source, ns, self.scalar = generate(trace, tracers, names, traced_outs, self.fname)
+        self.fn = _compile(self.source, ns, self.fname, jitted)
+        self.array_fn = None if self.scalar else self.fn
+        self.captured = [t for t, _ in trace.captured.values()]
+        self.is_tracer_out = [isinstance(o, Tracer) for o in out_leaves]
+        self.single = out_tree.kind == "leaf"
+        self.all_arrays = all(k[0] == "A" for k in kinds)
+        self.out_dtypes = [o.val.dtype if isinstance(o, Tracer) else None for o in out_leaves]
+        self._jitted = jitted
+
+    def needs_eager(self) -> bool:
+        return bool(self.captured) and is_grad_enabled() and any(t.requires_grad for t in self.captured)
+
+    def run(self, leaves):
+        kinds = self.kinds
+        if self.scalar:
+            vals = [float(_leaf_array(x, k)) if k[2] != np.bool_ else bool(_leaf_array(x, k))
+                    for x, k in zip(leaves, kinds)]
+            try:
+                res = self.fn(*vals)
+            except (ArithmeticError, ValueError):
+                # a float operation that NumPy does differently (log(0) = -inf, 1/0 = inf, ...)
+                res = self._array_version()(*[_leaf_array(x, k) for x, k in zip(leaves, kinds)])
+        elif self.all_arrays:
+            res = self.fn(*[x if type(x) is _ndarray else x.data for x in leaves])
+        else:
+            res = self.fn(*[_leaf_array(x, k) for x, k in zip(leaves, kinds)])
+        out = []
+        for v, is_t, dt, orig in zip(res, self.is_tracer_out, self.out_dtypes, self.out_leaves):
+            if is_t:
+                if type(v) is not _ndarray:
+                    v = np.asarray(v, dtype=dt)
+                elif v.base is not None and not v.flags.writeable:
+                    v = v.copy()  # a broadcast view: give the caller an array of its own
+                out.append(_wrap(v, None))
+            elif isinstance(orig, (Tensor, np.ndarray)):
+                out.append(_wrap(np.array(orig.data if isinstance(orig, Tensor) else orig), None))
+            else:
+                out.append(orig)
+        if self.single:
+            return out[0]
+        return tree_unflatten(self.out_tree, out)
+
+    def _array_version(self):
+        if self.array_fn is None:
+            traced_outs = [o if isinstance(o, Tracer) else _const_leaf(o) for o in self.out_leaves]
+            src, ns, _ = generate(self.trace, self.tracers, self.names, traced_outs, self.fname, scalar=False)
+            self.array_fn = _compile(src, ns, self.fname, self._jitted)
+        return self.array_fn
+
+
+def _const_leaf(o):
+    return o.data if isinstance(o, Tensor) else o
+
+
+_counter = [0]
+
+
+def _compile(src, ns, fname, jitted):
+    _counter[0] += 1
+    filename = f"<rg.jit {fname} #{_counter[0]}>"
+    code = compile(src, filename, "exec")
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    exec(code, ns)
+    return ns[fname]
+
+
+class Jitted:
+    """A jitted function: call it like ``f``; see :func:`jit`.
+
+    ``trace_count`` counts the traces made so far (one per new signature);
+    ``clear_cache()`` forgets them; ``source(*args)`` and ``lower(*args)`` show the code
+    and the graph for those arguments.
+    """
+
+    def __init__(self, f, static_argnums=()):
+        if not callable(f):
+            raise TypeError(f"jit: expected a function, got {type(f).__name__} ({f!r:.40})")
+        if isinstance(static_argnums, int):
+            static_argnums = (static_argnums,)
+        self.f = f
+        self.static_argnums = tuple(static_argnums)
+        self.trace_count = 0
+        self._cache = {}
+        try:
+            self._params = [p for p in inspect.signature(f).parameters.values()]
+        except (TypeError, ValueError):
+            self._params = []
+        functools.update_wrapper(self, f)
+
+    def clear_cache(self) -> None:
+        """Forget every compiled signature (the next call traces again)."""
+        self._cache.clear()
+
+    def _split(self, args, kwargs):
+        n = len(args)
+        static = set()
+        for a in self.static_argnums:
+            if not -n <= a < n:
+                raise ValueError(f"jit: static_argnums={self.static_argnums!r} names argument {a}, but the "
+                                 f"function was called with {n} positional argument(s)")
+            static.add(a % n)
+        dyn = tuple(a for i, a in enumerate(args) if i not in static)
+        leaves, tree = tree_flatten((dyn, kwargs))
+        kinds = [_leaf_kind(x) for x in leaves]
+        static_key = []
+        for i in sorted(static):
+            try:
+                hash(args[i])
+            except TypeError:
+                raise TypeError(f"jit: static argument {i} ({args[i]!r:.40}) must be hashable (a number, a "
+                                "string, a tuple...), since it selects the compiled code") from None
+            static_key.append((i, args[i]))
+        for x, k in zip(leaves, kinds):
+            if k is None:
+                try:
+                    hash(x)
+                except TypeError:
+                    raise TypeError(f"jit: argument leaf {x!r:.40} is neither an array nor hashable; pass "
+                                    "arrays, Tensors, numbers, or hashable static values") from None
+        key = (tree, tuple(k if k is not None else ("S", x) for x, k in zip(leaves, kinds)),
+               tuple(static_key))
+        return key, leaves, kinds, static, tree
+
+    def _entry(self, args, kwargs):
+        key, leaves, kinds, static, tree = self._split(args, kwargs)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._cache[key] = self._trace(args, kwargs, leaves, kinds, static, tree)
+        return entry, leaves
+
+    def _arg_names(self, args, kwargs, static):
+        names = []
+        pos = [p for p in self._params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        star = next((p.name for p in self._params if p.kind == p.VAR_POSITIONAL), "arg")
+        for i, a in enumerate(args):
+            if i in static:
+                continue
+            base = pos[i].name if i < len(pos) else f"{star}{i}"
+            _paths(a, base, names)
+        for k in sorted(kwargs):
+            _paths(kwargs[k], k, names)
+        return names
+
+    def _trace(self, args, kwargs, leaves, kinds, static, tree):
+        names_all = self._arg_names(args, kwargs, static)
+        with Trace() as tr:
+            tracers, names, new_leaves = [], [], []
+            for x, k, nm in zip(leaves, kinds, names_all):
+                if k is None:
+                    new_leaves.append(x)
+                    continue
+                t = tr.input(_leaf_array(x, k), nm)
+                tracers.append(t)
+                names.append(nm)
+                new_leaves.append(t)
+            dyn, kw = tree_unflatten(tree, new_leaves)
+            it = iter(dyn)
+            call = [args[i] if i in static else next(it) for i in range(len(args))]
+            result = self.f(*call, **kw)
+        self.trace_count += 1
+        out_leaves, out_tree = tree_flatten(result)
+        return _Entry(self, tr, tracers, names, [k for k in kinds if k is not None], out_leaves, out_tree)
+
+    def __call__(self, *args, **kwargs):
+        if active_trace() is not None:
+            return self.f(*args, **kwargs)  # inside another jit: inline
+        if not kwargs and not self.static_argnums:
+            # the common case, kept cheap: positional arrays, Tensors and numbers
+            kinds = []
+            for a in args:
+                k = _leaf_kind(a) if not isinstance(a, _CONTAINERS) else None
+                if k is None:
+                    break
+                kinds.append(k)
+            else:
+                if is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+                    return self.f(*args)  # differentiated from outside: record eagerly
+                entry = self._cache.get(tuple(kinds))
+                if entry is None:
+                    entry, _ = self._entry(args, kwargs)
+                    self._cache[tuple(kinds)] = entry
+                if entry.needs_eager():
+                    return self.f(*args)
+                return entry.run(args)
+        if is_grad_enabled():
+            leaves = tree_flatten((args, kwargs))[0]
+            if any(isinstance(x, Tensor) and x.requires_grad for x in leaves):
+                return self.f(*args, **kwargs)  # differentiated from outside: record eagerly
+        entry, leaves = self._entry(args, kwargs)
+        if entry.needs_eager():
+            return self.f(*args, **kwargs)
+        return entry.run([x for x in leaves if _leaf_kind(x) is not None])
+
+    def source(self, *args, **kwargs) -> str:
+        """The generated Python source for these arguments (traced and compiled if new).
+
+        >>> import retrograd as rg
+        >>> print(rg.jit(lambda x: rg.tanh(x) * 2).source(rg.tensor([1.0])), end="")
+        import numpy as np
+        def f(x):
+            # forward
+            tanh1 = np.tanh(x)
+            del x
+            mul1 = tanh1 * 2
+            del tanh1
+            return (mul1,)
+        """
+        return self._entry(args, kwargs)[0].source
+
+    def lower(self, *args, **kwargs) -> Lowered:
+        """The traced graph for these arguments: a :class:`Lowered` (nodes, inputs, outputs, source).
+
+        >>> import retrograd as rg
+        >>> low = rg.jit(lambda x: rg.tanh(x) * 2).lower(rg.tensor([1.0]))
+        >>> [n["op"] for n in low.nodes], low.inputs, low.outputs
+        (['tanh', 'mul'], ['x'], ['mul1'])
+        """
+        entry = self._entry(args, kwargs)[0]
+        traced_outs = [o if isinstance(o, Tracer) else _const_leaf(o) for o in entry.out_leaves]
+        steps, outs, rep = simplify(entry.trace, traced_outs)
+        of, _ = assign_names(steps, entry.tracers, entry.names, list(entry.trace.captured.values()), outs,
+                             rep, _helper_names() | {"np", "math"})
+        em = _Emitter(of, False, set(of.values()))
+        nodes = []
+        for st in steps:
+            nodes.append({"id": of[id(st.out)], "op": st.eqn.name,
+                          "inputs": [em.arg(a) for a in st.args],
+                          "shape": list(st.out.val.shape), "dtype": str(st.out.val.dtype),
+                          "phase": "forward" if st.eqn.ctx is None else "backward"})
+        return Lowered([of[id(t)] for t in entry.tracers],
+                       [of[id(o)] if isinstance(o, Tracer) else repr(o) for o in outs], nodes, entry.source)
+
+    def __repr__(self):
+        return f"<jitted {getattr(self.f, '__name__', 'function')}: {len(self._cache)} compiled signature(s)>"
+
+
+def jit(f=None, static_argnums=()):
+    """Compile ``f`` into straight-line NumPy code, once per argument signature (JAX's ``jit``).
+
+    ``f`` takes Tensors, arrays, numbers and pytrees of them (``static_argnums`` names the
+    positional arguments that are Python values selecting the computation instead, such as
+    a flag or a size; they must be hashable). It must not branch on traced values: use
+    ``rg.where``. Usable as a decorator, with or without arguments.
+
+    >>> import retrograd as rg
+    >>> f = rg.jit(lambda x, n: x ** n, static_argnums=1)
+    >>> f(rg.tensor([2.0, 3.0]), 2), f.trace_count
+    (tensor([4., 9.]), 1)
+    >>> f(rg.tensor([5.0, 6.0]), 2), f.trace_count       # same signature: no new trace
+    (tensor([25., 36.]), 1)
+    """
+    if f is None:
+        return lambda g: Jitted(g, static_argnums)
+    return Jitted(f, static_argnums)
