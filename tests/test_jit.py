@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import retrograd as rg
-from op_specs import BINARY, REDUCE, SOFTMAX, UNARY, distinct
 
 rng = np.random.default_rng(1)
 
@@ -22,41 +21,7 @@ def close(a, b, tol=1e-10):
         np.testing.assert_allclose(x, y, rtol=tol, atol=tol)
 
 
-# ----- the op database: every primitive, value and gradient, jitted vs eager ----------------------
-def _inputs(spec, shape=(3, 4)):
-    lo, hi = spec.low, spec.high
-    xs = [rng.uniform(lo, hi, shape) for _ in range(spec.arity)]
-    if spec.away_from_zero:
-        xs = [np.where(np.abs(x) < 0.2, 0.5, x) for x in xs]
-    if spec.extra.get("no_ties"):
-        xs = [distinct(x) for x in xs]
-    return xs
-
-
-@pytest.mark.parametrize("spec", UNARY + BINARY, ids=lambda s: s.name)
-def test_elementwise_ops_jitted_equal_eager(spec):
-    xs = _inputs(spec)
-    loss = lambda *a: (spec.rg_fn(*a) * np.arange(12.0).reshape(3, 4)).sum()
-    vg = rg.value_and_grad(loss, argnums=tuple(range(spec.arity)))
-    close(rg.jit(vg)(*xs), vg(*xs))
-    close(rg.jit(spec.rg_fn)(*xs), spec.rg_fn(*xs))
-
-
-@pytest.mark.parametrize("spec", REDUCE + SOFTMAX, ids=lambda s: s.name)
-@pytest.mark.parametrize("axis", [None, 0, -1])
-def test_reductions_jitted_equal_eager(spec, axis):
-    x = distinct(rng.uniform(-2, 2, (3, 4)))
-    if spec.kind == "axis":
-        if axis is None:
-            return
-        f = lambda x: spec.rg_fn(x, axis)
-    else:
-        f = lambda x: spec.rg_fn(x, axis, True)
-    loss = lambda x: (f(x) * rg.sin(f(x))).sum()
-    close(rg.jit(rg.value_and_grad(loss))(x), rg.value_and_grad(loss)(x))
-    close(rg.jit(rg.hessian(loss))(x), rg.hessian(loss)(x), tol=1e-9)
-
-
+# ----- every op of the database, jitted vs eager: tests/test_opdb_jit.py ------------------------
 def test_shape_ops_indexing_matmul_and_nn_layers_jitted_equal_eager():
     F = rg.nn.functional
     W, b = rng.standard_normal((5, 4)), rng.standard_normal(5)

@@ -26,6 +26,8 @@ def _pow_base_grad(g, out, x, y):
     # so d/dy of this derivative stays exact.
     yr = raw(y)
     zero = yr == 0
+    if not isinstance(zero, (np.ndarray, np.bool_, bool)):  # traced by rg.jit: no branch on values
+        return where(zero, 0.0, g * y * x ** (y - 1))
     if not np.any(zero):
         return g * y * x ** (y - 1)
     xr = raw(x)
