@@ -21,15 +21,14 @@ from .functions import (abs, add, argmax, argmin, broadcast_to, cat, clip, conca
                         mean, min, minimum, mul, multiply, negative, pow, power, relu,
                         reshape, sigmoid, sin, softmax, sqrt, squeeze, stack, sub, subtract, sum,
                         swapaxes, tan, tanh, transpose, unsqueeze, var, where)
-from .functions import permute
+from .functions import flatten, permute
 from .gradcheck import gradcheck
 from .tensor import Tensor, tensor
 # Breadth (issue 13): PyTorch's tensor functions, by family.
 from .conversion import clone, to_dtype
-from .functions_shape import (atleast_1d, atleast_2d, atleast_3d, chunk, diag, diagonal, expand,
-                              flatten, flip, meshgrid, movedim, moveaxis, narrow, pad, repeat,
-                              repeat_interleave, roll, split, tensor_split, tile, trace, tril, triu,
-                              unflatten)
+from .functions_shape import (atleast_1d, atleast_2d, atleast_3d, chunk, diag, diagonal, flip, meshgrid,
+                              movedim, moveaxis, narrow, pad, repeat, repeat_interleave, roll, split,
+                              tensor_split, tile, trace, tril, triu, unflatten)
 from .functions_index import (gather, index_add, index_select, masked_fill, masked_select, nonzero,
                               one_hot, scatter, scatter_add, scatter_reduce, take_along_dim)
 from .functions_math import (acos, arccos, arcsin, arctan, arctan2, argsort, asin, atan, atan2, bmm,

@@ -77,10 +77,21 @@ def where(cond, x, y):
 def clip(x, min=None, max=None):
     """Limit values to ``[min, max]``; the gradient passes only inside the interval.
 
+    The bounds may be numbers, arrays or Tensors (which then get the gradient where they bind).
+
     >>> import retrograd as rg
     >>> rg.clip(rg.tensor([-2.0, 0.5, 2.0]), -1, 1)
     tensor([-1. ,  0.5,  1. ])
     """
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        # Tensor bounds (PyTorch's clamp with tensors): the gradient goes to the bound wherever
+        # it is the result, to x where lo <= x <= hi.
+        out = x
+        if min is not None:
+            out = where(raw(out) < raw(min), min, out)
+        if max is not None:
+            out = where(raw(out) > raw(max), max, out)
+        return out
     return ops.clip(x, lo=min, hi=max)
 
 
@@ -238,34 +249,34 @@ def _int_result(x, values):
     return _wrap(np.asarray(values), None) if isinstance(x, Tensor) else values
 
 
-def _arg_extreme(fn, x, axis, keepdims, dim, keepdim, op):
-    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
-    a = np.asarray(raw(x))
-    if axis is not None:
-        axis = _axes(x, axis, op)
-        axis = axis[0] + a.ndim if axis else None
-    out = fn(a, axis=axis, keepdims=keepdims) if a.ndim else np.zeros((), np.int64)
-    return _int_result(x, np.asarray(out, dtype=np.int64))
+def _arg_extreme(fn, x, axis, keepdims, op):
+    nd = _ndim(x)
+    if axis is None or nd == 0:
+        if axis is not None:
+            _one_axis(x, axis, op)
+        out = fn(raw(x))
+        return _int_result(x, np.reshape(out, (1,) * nd) if keepdims else out)
+    return _int_result(x, fn(raw(x), axis=_one_axis(x, axis, op), keepdims=keepdims))
 
 
 def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Index of the largest value, overall or along ``dim`` (``keepdim`` as PyTorch; not differentiable).
+    """Index of the largest value (not differentiable).
 
     >>> import retrograd as rg
     >>> rg.argmax(rg.tensor([1.0, 5.0, 2.0])), rg.argmax(rg.tensor([[1.0, 5.0]]), dim=1, keepdim=True)
     (tensor(1), tensor([[1]]))
     """
-    return _arg_extreme(np.argmax, x, axis, keepdims, dim, keepdim, "argmax")
+    return _arg_extreme(np.argmax, x, *_pick(axis, keepdims, dim, keepdim), "argmax")
 
 
 def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Index of the smallest value, overall or along ``dim`` (not differentiable).
+    """Index of the smallest value (not differentiable).
 
     >>> import retrograd as rg
     >>> rg.argmin(rg.tensor([1.0, 5.0, 2.0]))
     tensor(0)
     """
-    return _arg_extreme(np.argmin, x, axis, keepdims, dim, keepdim, "argmin")
+    return _arg_extreme(np.argmin, x, *_pick(axis, keepdims, dim, keepdim), "argmin")
 
 
 # ----- shapes ------------------------------------------------------------------------
@@ -359,13 +370,16 @@ def squeeze(x, axis=None, *, dim=None):
     return ops.reshape(x, new)
 
 
-def unsqueeze(x, axis):
-    """Insert a size-1 axis at ``axis`` (NumPy's ``expand_dims``).
+def unsqueeze(x, axis=None, *, dim=None):
+    """Insert a size-1 axis at ``axis`` (NumPy's ``expand_dims``; PyTorch's ``dim=`` too).
 
     >>> import retrograd as rg
     >>> rg.unsqueeze(rg.tensor([1.0, 2.0]), 0).shape
     (1, 2)
     """
+    axis = axis if dim is None else dim
+    if axis is None:
+        raise TypeError("unsqueeze: give the axis where the new size-1 axis goes, e.g. unsqueeze(x, 0)")
     shape = list(np.shape(raw(x)))
     nd = len(shape) + 1
     shape.insert(_axis(axis, nd, "unsqueeze") + nd, 1)
@@ -373,6 +387,25 @@ def unsqueeze(x, axis):
 
 
 expand_dims = unsqueeze
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Merge the axes from ``start_dim`` to ``end_dim`` (inclusive) into one (PyTorch's ``flatten``).
+
+    >>> import retrograd as rg
+    >>> rg.flatten(rg.zeros(2, 3, 4), 1).shape
+    (2, 12)
+    """
+    shape = np.shape(raw(x))
+    nd = len(shape)
+    if nd == 0:
+        _axis(start_dim, 0, "flatten"), _axis(end_dim, 0, "flatten")
+        return ops.reshape(x, (1,))
+    a = _axis(start_dim, nd, "flatten") + nd
+    b = _axis(end_dim, nd, "flatten") + nd
+    if a > b:
+        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return ops.reshape(x, shape[:a] + (int(np.prod(shape[a:b + 1])),) + shape[b + 1:])
 
 
 def broadcast_to(x, shape):
@@ -407,15 +440,56 @@ def _index(idx):
 def getitem(x, idx):
     """``x[idx]`` with basic and integer-array indexing; repeated indices accumulate gradients.
 
+    An integer next to index arrays selects first, as in PyTorch (NumPy counts it among the
+    arrays, which can move the result's axes to the front): ``x[0, :, [1, 2]]`` of a (3, 4, 5)
+    tensor has shape (4, 2).
+
     >>> import retrograd as rg
     >>> rg.getitem(rg.tensor([1.0, 2.0, 3.0]), [0, 0, 2])
     tensor([1., 1., 3.])
+    >>> rg.zeros(3, 4, 5)[0, :, [1, 2]].shape
+    (4, 2)
     """
-    return ops.getitem(x, _index(idx))
+    idx = _index(idx)
+    if _mixes_integers_and_arrays(idx):
+        first, then = _integers_first(idx)
+        return ops.getitem(ops.getitem(x, first), then)
+    return ops.getitem(x, idx)
+
+
+def _is_int(i) -> bool:
+    return isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) or (
+        isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu")
+
+
+def _mixes_integers_and_arrays(idx) -> bool:
+    return (any(isinstance(i, np.ndarray) and not _is_int(i) for i in idx)
+            and any(_is_int(i) for i in idx))
+
+
+def _integers_first(idx):
+    """Split an index into (integers and slices, then the arrays): PyTorch's reading of it."""
+    first, then = [], []
+    for i in idx:
+        if _is_int(i):
+            first.append(int(i))
+        elif isinstance(i, np.ndarray):  # an index array (a boolean one spans i.ndim axes)
+            first.extend([slice(None)] * (i.ndim if i.dtype.kind == "b" else 1))
+            then.append(i)
+        elif i is None:
+            first.append(None)
+            then.append(slice(None))
+        elif i is Ellipsis:
+            first.append(Ellipsis)
+            then.append(Ellipsis)
+        else:  # a slice
+            first.append(i)
+            then.append(slice(None))
+    return tuple(first), tuple(then)
 
 
 def concatenate(tensors, axis=0, *, dim=None):
-    """Join tensors along an existing axis (``dim=`` as PyTorch's ``cat``).
+    """Join tensors along an existing axis (PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
     >>> rg.concatenate([rg.tensor([1.0]), rg.tensor([2.0, 3.0])])
@@ -423,8 +497,7 @@ def concatenate(tensors, axis=0, *, dim=None):
     >>> rg.cat([rg.zeros(2, 1), rg.ones(2, 1)], dim=1).shape
     (2, 2)
     """
-    if dim is not None:
-        axis = dim
+    axis = axis if dim is None else dim
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
@@ -439,7 +512,7 @@ cat = concat = concatenate
 
 
 def stack(tensors, axis=0, *, dim=None):
-    """Join tensors of the same shape along a new axis (``dim=`` as PyTorch).
+    """Join tensors of the same shape along a new axis (PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
     >>> rg.stack([rg.tensor(1.0), rg.tensor(2.0)])
@@ -447,8 +520,7 @@ def stack(tensors, axis=0, *, dim=None):
     >>> rg.stack([rg.zeros(2), rg.ones(2)], dim=1).shape
     (2, 2)
     """
-    if dim is not None:
-        axis = dim
+    axis = axis if dim is None else dim
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("stack: needs at least one tensor")

@@ -26,9 +26,10 @@ def test_method_matches_function(info, dtype):
     for sample in info.sample_inputs(dtype):
         with np.errstate(all="ignore"):
             args, out = run_rg(info, sample)
-            forms = [("alias " + a.__name__, a(*args, **sample.kwargs)) for a in info.aliases]
+            kwargs = sample.rg_kwargs()
+            forms = [("alias " + a.__name__, a(*args, **kwargs)) for a in info.aliases]
             if info.method is not None and (callable(info.method) or isinstance(args[0], rg.Tensor)):
-                forms.append(("method", info.call_method(args, sample.kwargs)))
+                forms.append(("method", info.call_method(args, kwargs)))
         expected = to_numpy(out)
         for form, res in forms:
             what = f"{info.name} {form} {sample}"

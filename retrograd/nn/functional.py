@@ -190,11 +190,7 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     if pr.size and (np.nanmin(pr) < 0 or np.nanmax(pr) > 1):
         raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1]; "
                          "for raw scores (logits) use binary_cross_entropy_with_logits")
-    y = _target_like(target, p)
-    with np.errstate(divide="ignore"):
-        logp = _f.clip(_f.log(p), -100.0, None)
-        log1mp = _f.clip(_f.log(1 - p), -100.0, None)
-    loss = -(y * logp + (1 - y) * log1mp)
+    loss = _ops.binary_cross_entropy(p, _target_like(target, p))
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -202,8 +198,7 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean",
                                      pos_weight=None):
-    """Sigmoid and binary cross entropy in one stable formula:
-    max(z, 0) - z*y + log(1 + exp(-|z|)).
+    """Sigmoid and binary cross entropy in one stable formula: (1 - y) z + log(1 + exp(-z)).
 
     >>> import retrograd as rg
     >>> binary_cross_entropy_with_logits(rg.tensor([0.0]), rg.tensor([1.0]))
@@ -213,13 +208,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str 
     _check_same_shape("binary_cross_entropy_with_logits", input, target)
     z = _as_tensor(input)
     y = _target_like(target, z)
-    softplus_neg = _f.log(1 + _f.exp(-_f.abs(z)))  # log(1 + exp(-|z|))
+    # softplus(-z) = log(1 + exp(-z)) = logsumexp(0, -z): stable, and smooth at z = 0 (a sum of
+    # relu and |z| terms has the right value there but the wrong derivative).
+    softplus_neg = _f.logsumexp(_f.stack([np.zeros(z.shape, z.dtype), -z], axis=-1), axis=-1)
     if pos_weight is None:
-        loss = _f.relu(z) - z * y + softplus_neg
+        loss = (1 - y) * z + softplus_neg
     else:
         # (1 - y) z + (1 + (pw - 1) y) log(1 + exp(-z)), as PyTorch's
         lw = 1 + (pos_weight - 1) * y
-        loss = (1 - y) * z + lw * (softplus_neg + _f.relu(-z))
+        loss = (1 - y) * z + lw * softplus_neg
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)

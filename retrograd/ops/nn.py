@@ -1,4 +1,4 @@
-"""Fused primitives for neural networks: ``linear`` and ``cross_entropy``.
+"""Fused primitives for neural networks: ``linear``, ``cross_entropy``, ``binary_cross_entropy``.
 
 Both could be composed from smaller primitives (``x @ W.T + b``;
 ``-log_softmax(z)[range(n), y].mean()``), and give the same values and
@@ -15,6 +15,7 @@ from .primitive import Primitive, raw
 from .shape import getitem, reshape, transpose
 from .reduce import softmax, sum_
 from .linalg import matmul
+from .elementwise import log, maximum
 
 _ndarray = np.ndarray
 
@@ -157,4 +158,32 @@ cross_entropy = Primitive(
     doc="Cross entropy of logits z (N, C) against class indices y (N,): fused stable log-softmax.")
 
 
-__all__ = ["linear", "cross_entropy"]
+# ----- binary cross entropy from probabilities -------------------------------------------
+# A primitive for numerical stability: composed from clamped logs, the gradient at p = 0 or 1 is
+# 0 * inf = nan; PyTorch's rule (p - y) / max(p (1 - p), 1e-12) is finite there.
+_BCE_EPS = 1e-12
+
+
+def _bce_impl(p, y):
+    with np.errstate(divide="ignore"):
+        return -(y * np.maximum(np.log(p), -100.0) + (1 - y) * np.maximum(np.log1p(-p), -100.0))
+
+
+def _bce_grad_p(g, out, p, y):
+    return g * (p - y) / maximum(p * (1 - p), _BCE_EPS)
+
+
+def _bce_grad_y(g, out, p, y):
+    # PyTorch's rule: the logs are not clamped here (+-inf at p = 0 or 1).
+    with np.errstate(divide="ignore"):
+        return g * (log(1 - p) - log(p))
+
+
+binary_cross_entropy = Primitive(
+    "binary_cross_entropy", _bce_impl,
+    vjp=[_bce_grad_p, _bce_grad_y],
+    jvp=[_bce_grad_p, _bce_grad_y],
+    doc="Elementwise -(y log p + (1 - y) log(1 - p)), logs clamped at -100 (PyTorch's rules).")
+
+
+__all__ = ["linear", "cross_entropy", "binary_cross_entropy"]

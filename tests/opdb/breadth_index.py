@@ -109,4 +109,14 @@ def _masked_select(dtype):
 register(OpInfo("masked_select", op=rg.masked_select, ref=torch.masked_select, method="masked_select",
                 samples=_masked_select))
 
+
+def _nonzero(dtype):
+    x = make((2, 3), dtype, seed=1)
+    x[0, 1] = x[1, 2] = 0
+    return [SampleInput(x), SampleInput(np.array([0, 3, 0, -1])), SampleInput(np.zeros((0, 2), dtype)),
+            SampleInput(np.array(2.0, dtype))]
+
+
+register(OpInfo("nonzero", op=rg.nonzero, ref=torch.nonzero, method="nonzero", samples=_nonzero, differentiable=False))
+
 NAMES = [o.name for o in OPS[_FIRST:]]  # this family's entries (tests/test_breadth_jacobians.py)

@@ -13,8 +13,8 @@ op; the generic tests in ``tests/test_opdb_*.py`` run every entry x sample x dty
 How to add an op
 ----------------
 Append one entry to the family file it belongs to (``elementwise.py``, ``reduction.py``,
-``shape.py``, ``indexing.py``, ``linalg.py``, ``nn.py``; a new family is a new file listed in
-``FAMILIES`` in ``tests/opdb/__init__.py``)::
+``shape.py``, ``indexing.py``, ``linalg.py``, ``nn.py``, ``creation.py``; a new family is a new
+file listed in ``FAMILIES`` in ``tests/opdb/__init__.py``)::
 
     register(OpInfo(
         "sinh",
@@ -29,11 +29,21 @@ Append one entry to the family file it belongs to (``elementwise.py``, ``reducti
   spells the call differently, give ``ref`` as a small lambda.
 * An op PyTorch does not have gets ``ref_numpy`` (NumPy on the plain arrays) instead; its
   gradients are then checked against finite differences only.
+* Samples are plain: ``SampleInput(x, 1, kwargs=dict(keepdims=True), desc="rows")``. Float
+  ndarrays among the positional arguments are differentiated (``grad_args=`` picks some); keyword
+  arrays never are. Cover 0-d, size-0 and size-1 axes, negative axes, broadcasting, every keyword,
+  and +-inf/nan where meaningful; keep arrays small (gradgradcheck is element by element).
 * Mark samples with kinks, ties, infinities or nans ``smooth=False``: they are compared with
-  PyTorch (values and vjp) but not with finite differences.
+  PyTorch (values and vjp) but not with finite differences. ``check_grad=False`` (with the reason
+  in ``desc``) compares a sample's values only.
+* ``differentiable=False`` for ops without derivatives (argmax, comparisons, creation);
+  ``supports_jvp`` / ``supports_gradgrad`` likewise.
 * Name the arguments that take axes in ``axis_kwargs`` (keyword names, or positions of
   positional arguments): the error test rewrites them out of range on every sample and expects
   an IndexError naming the axis and the number of dimensions (and checks PyTorch raises too).
+* The coverage test finds the public names an entry tests from ``op``, ``aliases`` and a string
+  ``method``; name any other (operators, method-only forms) in ``covers``, e.g.
+  ``covers=("Tensor.__add__", "Tensor.__radd__")``.
 * A known divergence is listed in ``skips={"vjp": "why"}`` (test kinds: ``forward``, ``method``,
   ``vjp``, ``jvp``, ``gradgrad``, ``axis_errors``), always with the reason; never to hide a bug.
 * Then run ``pytest tests/test_opdb_*.py -k sinh``.
@@ -94,6 +104,14 @@ class SampleInput:
         return [torch.tensor(a, requires_grad=requires_grad and i in self.grad_args)
                 if isinstance(a, np.ndarray) else a for i, a in enumerate(self.args)]
 
+    def rg_kwargs(self):
+        """The keyword arguments, arrays as retrograd tensors (never differentiated)."""
+        return {k: rg.tensor(v) if isinstance(v, np.ndarray) else v for k, v in self.kwargs.items()}
+
+    def torch_kwargs(self):
+        """The keyword arguments, arrays as torch tensors."""
+        return {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in self.kwargs.items()}
+
     def with_arg(self, key, value):
         """A copy with one argument replaced: ``key`` is a keyword name or a position."""
         args, kwargs = list(self.args), dict(self.kwargs)
@@ -135,6 +153,7 @@ class OpInfo:
     supports_gradgrad: bool = True
     axis_kwargs: tuple = ()
     aliases: tuple = ()
+    covers: tuple = ()
     skips: dict = field(default_factory=dict)
     tol: dict = field(default_factory=dict)
 
@@ -274,14 +293,14 @@ def to_numpy(out):
 def run_rg(info, sample, requires_grad=True):
     """(args, output) of the function form of ``info`` on ``sample``."""
     args = sample.rg_args(requires_grad)
-    return args, info.op(*args, **sample.kwargs)
+    return args, info.op(*args, **sample.rg_kwargs())
 
 
 def run_ref(info, sample, requires_grad=True):
     """(args, output) of the reference (PyTorch, else NumPy) on ``sample``."""
     if info.ref is not None:
         args = sample.torch_args(requires_grad)
-        return args, info.ref(*args, **sample.kwargs)
+        return args, info.ref(*args, **sample.torch_kwargs())
     return list(sample.args), info.ref_numpy(*sample.args, **sample.kwargs)
 
 
@@ -306,7 +325,8 @@ def differentiable_function(info, sample, dtype=None):
         args = list(base)
         for p, x in zip(pos, xs):
             args[p] = x
-        return first(info.op(*args, **sample.kwargs))
+        return first(info.op(*args, **kwargs))
+    kwargs = sample.rg_kwargs()
     inputs = [sample.args[p] if dtype is None else sample.args[p].astype(dtype) for p in pos]
     return f, inputs
 

@@ -96,6 +96,8 @@ def _clip_samples(dtype):
     out.append(SampleInput(x, kwargs=dict(max=0.5), desc="max only"))
     out.append(SampleInput(x, kwargs=dict(min=-1.0, max=0.5), desc="keywords"))
     out.append(SampleInput(special(dtype), -1.0, 1.0, desc="inf, nan", smooth=False))
+    out.append(SampleInput(x, make((2, 3), dtype, -1.5, -0.5, seed=10), make((3,), dtype, 0.5, 1.5, seed=11),
+                           desc="tensor bounds (broadcast), differentiated"))
     return out
 
 
@@ -122,3 +124,10 @@ def rg_bool(shape, seed):
 
 
 register(OpInfo("where", op=rg.where, ref=lambda c, x, y: torch.where(c, x, _t(y, x)), samples=_where_samples))
+
+
+# ----- comparisons (not differentiable: boolean results) --------------------------------------------
+for _name, _cmp in [("lt", operator.lt), ("le", operator.le), ("gt", operator.gt), ("ge", operator.ge),
+                    ("eq", operator.eq), ("ne", operator.ne)]:
+    register(OpInfo(_name, op=_cmp, ref=_cmp, samples=binary_samples(low=-1, high=1, no_ties=False),
+                    differentiable=False))

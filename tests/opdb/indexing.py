@@ -33,11 +33,19 @@ def _samples(dtype):
     out.append(SampleInput(make((), dtype), (), desc="0-d x[()]"))
     out.append(SampleInput(make((), dtype), None, desc="0-d x[None]"))
     out.append(SampleInput(make((0, 3), dtype), (slice(None), 1), desc="size-0 rows"))
+    x3 = make((3, 4, 5), dtype, seed=1)
+    out += [SampleInput(x3, idx, desc=f"an integer with index arrays: x[{idx!r}]") for idx in MIXED]
     return out
 
 
+# An integer next to index arrays: PyTorch selects first (NumPy would move the array axes first).
+MIXED = [(0, slice(None), np.array([0, 2, 2])), (-1, None, [1, 1]), (-1, Ellipsis, np.array([[1], [0]])),
+         (np.array([1, 0]), 2, slice(1, 3)), (slice(None), 1, np.array([True, False, True, True, False])),
+         (0, np.array([0, 3]), np.array([1, 1]))]
+
+
 register(OpInfo("getitem", op=rg.getitem, ref=lambda x, idx: x[_torch_index(idx)],
-                method=lambda x, idx: x[idx], samples=_samples))
+                method=lambda x, idx: x[idx], samples=_samples, covers=("Tensor.__getitem__",)))
 
 
 def _negative_steps(dtype):

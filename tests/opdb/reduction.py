@@ -71,6 +71,20 @@ def _ties(dtype):
             SampleInput(x, desc="ties over everything", smooth=False)]
 
 
+def _extremes(values):
+    def samples(dtype):
+        x = np.array([values, values[::-1]], dtype=dtype)
+        return [SampleInput(x, kwargs=dict(axis=1), desc="inf, nan", smooth=False),
+                SampleInput(x, desc="inf, nan over everything", smooth=False)]
+    return samples
+
+
+register(OpInfo("max_inf_nan", op=rg.max, ref=_torch_reduce(torch.amax), method="max",
+                samples=_extremes((np.inf, -np.inf, np.nan, 1.0)), supports_jvp=False, supports_gradgrad=False))
+register(OpInfo("min_inf_nan", op=rg.min, ref=_torch_reduce(torch.amin), method="min",
+                samples=_extremes((np.inf, -np.inf, 1.0, -np.inf)), supports_jvp=False, supports_gradgrad=False))
+
+
 register(OpInfo("max_ties", op=rg.max, ref=_torch_reduce(torch.amax), method="max", samples=_ties,
                 supports_jvp=False, supports_gradgrad=False))  # ties: no finite differences
 register(OpInfo("min_ties", op=rg.min, ref=_torch_reduce(torch.amin), method="min", samples=_ties,
@@ -148,13 +162,17 @@ def _arg_samples(dtype):
     return [SampleInput(x(()), desc="0-d"), SampleInput(x(()), kwargs=dict(axis=0), desc="0-d, axis 0"),
             SampleInput(x((5,), 1), desc="vector"), SampleInput(x((2, 3), 2), desc="flattened"),
             SampleInput(x((2, 3), 3), kwargs=dict(axis=1), desc="rows"),
-            SampleInput(x((2, 3, 2), 4), kwargs=dict(dim=-3), desc="dim -3")]
+            SampleInput(x((2, 3, 2), 4), kwargs=dict(dim=-3), desc="dim -3"),
+            SampleInput(x((2, 3), 5), kwargs=dict(axis=1, keepdims=True), desc="keepdims"),
+            SampleInput(x((2, 3), 6), kwargs=dict(dim=0, keepdim=True), desc="keepdim"),
+            SampleInput(x((2, 3), 7), kwargs=dict(keepdim=True), desc="flattened, keepdim"),
+            SampleInput(x((), 8), kwargs=dict(dim=0, keepdim=True), desc="0-d, keepdim")]
 
 
 def _arg_ref(fn):
-    def ref(x, axis=None, *, dim=None):
-        d = axis if dim is None else dim
-        return fn(x) if d is None else fn(x, dim=d)
+    def ref(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        d, k = _dim(axis, keepdims, dim, keepdim)
+        return fn(x, keepdim=k) if d is None else fn(x, dim=d, keepdim=k)
     return ref
 
 

@@ -25,10 +25,19 @@ def _reshape_samples(dtype):
 
 register(OpInfo("reshape", op=rg.reshape, ref=torch.reshape, method="reshape", samples=_reshape_samples))
 register(OpInfo("view", op=lambda x, shape: x.view(*shape), ref=torch.reshape,
-                method=lambda x, shape: x.view(shape), samples=_reshape_samples))
-register(OpInfo("flatten", op=lambda x: x.flatten(), ref=torch.flatten,
-                samples=lambda dtype: [SampleInput(_x(dtype, s, i), desc=str(s))
-                                       for i, s in enumerate([(), (3,), (2, 3), (2, 0, 2)])]))
+                method=lambda x, shape: x.view(shape), samples=_reshape_samples, covers=("Tensor.view",)))
+def _flatten_samples(dtype):
+    out = [SampleInput(_x(dtype, s, i), desc=str(s)) for i, s in enumerate([(), (3,), (2, 3), (2, 0, 2)])]
+    out += [SampleInput(_x(dtype, (2, 3, 4), 5), 1, desc="from axis 1"),
+            SampleInput(_x(dtype, (2, 3, 4), 6), kwargs=dict(start_dim=0, end_dim=1), desc="axes 0 to 1"),
+            SampleInput(_x(dtype, (2, 3, 4, 1), 7), kwargs=dict(start_dim=-3, end_dim=-2), desc="negative"),
+            SampleInput(_x(dtype, (2, 3), 8), kwargs=dict(start_dim=1, end_dim=1), desc="one axis"),
+            SampleInput(_x(dtype, (), 9), kwargs=dict(start_dim=0, end_dim=-1), desc="0-d with axes")]
+    return out
+
+
+register(OpInfo("flatten", op=rg.flatten, ref=torch.flatten, method="flatten", samples=_flatten_samples,
+                axis_kwargs=(1, "start_dim", "end_dim")))
 
 
 # ----- transposes --------------------------------------------------------------------------------
@@ -60,9 +69,9 @@ def _reverse_ref(x):
 
 
 _ANY_SHAPE = [(), (3,), (2, 3), (2, 3, 4), (1, 0)]
-register(OpInfo("transpose_reverse", op=rg.transpose, ref=_reverse_ref, method=lambda x: x.T,
+register(OpInfo("transpose_reverse", op=rg.transpose, ref=_reverse_ref, method=lambda x: x.T, covers=("Tensor.T",),
                 samples=lambda dtype: [SampleInput(_x(dtype, s, i), desc=str(s)) for i, s in enumerate(_ANY_SHAPE)]))
-register(OpInfo("mT", op=lambda x: x.mT, ref=lambda x: x.mT,
+register(OpInfo("mT", op=lambda x: x.mT, ref=lambda x: x.mT, covers=("Tensor.mT",),
                 samples=lambda dtype: [SampleInput(_x(dtype, s, i), desc=str(s))
                                        for i, s in enumerate([(2, 3), (4, 2, 3), (1, 0, 2)])]))
 
@@ -82,16 +91,17 @@ def _squeeze_ref(x, axis=None, *, dim=None):
 
 register(OpInfo("squeeze", op=rg.squeeze, ref=_squeeze_ref,
                 method=lambda x, axis=None, dim=None: x.squeeze(axis, dim=dim),
-                samples=_squeeze_samples, axis_kwargs=("axis", "dim")))
+                samples=_squeeze_samples, axis_kwargs=("axis", "dim"), covers=("Tensor.squeeze",)))
 
 
 def _unsqueeze_samples(dtype):
     cases = [((), 0), ((), -1), ((3,), 0), ((3,), 1), ((2, 3), -1), ((2, 3), -3), ((0, 2), 1)]
-    return [SampleInput(_x(dtype, s, i), a, desc=f"{s} at {a}") for i, (s, a) in enumerate(cases)]
+    return [SampleInput(_x(dtype, s, i), a, desc=f"{s} at {a}") for i, (s, a) in enumerate(cases)] + [
+        SampleInput(_x(dtype, (2, 3), 9), kwargs=dict(dim=1), desc="dim=")]
 
 
 register(OpInfo("unsqueeze", op=rg.unsqueeze, ref=torch.unsqueeze, method="unsqueeze",
-                samples=_unsqueeze_samples, axis_kwargs=(1,), aliases=(rg.expand_dims,)))
+                samples=_unsqueeze_samples, axis_kwargs=(1, "dim"), aliases=(rg.expand_dims,)))
 
 
 # ----- broadcast_to / expand ---------------------------------------------------------------------
@@ -101,10 +111,15 @@ def _broadcast_samples(dtype):
     return [SampleInput(_x(dtype, a, i), b, desc=f"{a} to {b}") for i, (a, b) in enumerate(cases)]
 
 
+def _expand_samples(dtype):
+    return _broadcast_samples(dtype) + [SampleInput(_x(dtype, (2, 1), 9), (-1, 3), desc="-1 keeps an axis"),
+                                        SampleInput(_x(dtype, (2, 1), 10), (4, -1, 3), desc="new axis and -1")]
+
+
 register(OpInfo("broadcast_to", op=rg.broadcast_to, ref=torch.broadcast_to, method="broadcast_to",
                 samples=_broadcast_samples))
 register(OpInfo("expand", op=lambda x, shape: x.expand(*shape), ref=lambda x, shape: x.expand(*shape),
-                method=lambda x, shape: x.expand(shape), samples=_broadcast_samples))
+                method=lambda x, shape: x.expand(shape), samples=_expand_samples, covers=("Tensor.expand",)))
 
 
 # ----- joining -----------------------------------------------------------------------------------
@@ -116,15 +131,21 @@ def _cat_samples(dtype):
         xs = [_x(dtype, s, 10 * i + j) for j, s in enumerate(shapes)]
         out.append(SampleInput(*xs, kwargs=dict(axis=axis), desc=f"{shapes} along {axis}"))
     out.append(SampleInput(_x(dtype, (2,), 1), _x(dtype, (3,), 2), desc="default axis"))
+    out.append(SampleInput(_x(dtype, (2, 1), 3), _x(dtype, (2, 2), 4), kwargs=dict(dim=1), desc="dim="))
     return out
 
 
-def _cat(*xs, axis=0):
-    return rg.concatenate(xs, axis=axis)
+def _cat(*xs, **axis):
+    return rg.concatenate(xs, **axis)
 
 
-register(OpInfo("concatenate", op=_cat, ref=lambda *xs, axis=0: torch.cat(xs, dim=axis), samples=_cat_samples,
-                aliases=(lambda *xs, axis=0: rg.cat(list(xs), axis=axis),), axis_kwargs=("axis",)))
+def _torch_axis(axis=0, dim=None):
+    return axis if dim is None else dim
+
+
+register(OpInfo("concatenate", op=_cat, ref=lambda *xs, **k: torch.cat(xs, dim=_torch_axis(**k)),
+                samples=_cat_samples, aliases=(lambda *xs, **k: rg.cat(list(xs), **k),), axis_kwargs=("axis", "dim"),
+                covers=("rg.concatenate", "rg.cat")))
 
 
 def _stack_samples(dtype):
@@ -133,8 +154,11 @@ def _stack_samples(dtype):
                                           ((0, 2), 2, 1), ((2,), 1, 0)]):
         xs = [_x(dtype, shape, 10 * i + j) for j in range(n)]
         out.append(SampleInput(*xs, kwargs=dict(axis=axis), desc=f"{n} of {shape} along {axis}"))
+    out.append(SampleInput(_x(dtype, (2,), 1), _x(dtype, (2,), 2), kwargs=dict(dim=-1), desc="dim="))
     return out
 
 
-register(OpInfo("stack", op=lambda *xs, axis=0: rg.stack(xs, axis=axis),
-                ref=lambda *xs, axis=0: torch.stack(xs, dim=axis), samples=_stack_samples, axis_kwargs=("axis",)))
+register(OpInfo("stack", op=lambda *xs, **k: rg.stack(xs, **k),
+                ref=lambda *xs, **k: torch.stack(xs, dim=_torch_axis(**k)), samples=_stack_samples,
+                axis_kwargs=("axis", "dim"),
+                covers=("rg.stack",)))
