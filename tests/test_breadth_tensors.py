@@ -125,3 +125,10 @@ def test_allclose_answers_a_python_bool_as_pytorch():
         assert got is torch.tensor(a).allclose(torch.tensor(b), **kw) is rg.allclose(rg.tensor(a), rg.tensor(b), **kw)
     nan = np.array([np.nan])
     assert rg.allclose(rg.tensor(nan), rg.tensor(nan), equal_nan=True) and not rg.tensor(nan).allclose(rg.tensor(nan))
+
+
+def test_full_takes_its_dtype_from_the_value_as_pytorch():
+    for value in (7, True, -3):
+        assert rg.full((2,), value).dtype == torch.full((2,), value).numpy().dtype
+        assert rg.full((2,), value).tolist() == torch.full((2,), value).tolist()
+    assert rg.full((2,), 7.5).dtype == rg.get_default_dtype() and rg.full((2,), 7, dtype=rg.float32).dtype == np.float32

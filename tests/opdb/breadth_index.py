@@ -58,7 +58,7 @@ register(OpInfo("scatter_add", op=rg.scatter_add, ref=torch.scatter_add, method=
 
 def _scatter_reduce(dtype):
     out = []
-    for reduce in ("sum", "mean", "amax", "amin"):
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
         for include_self in (True, False):
             out.append(SampleInput(make((4,), dtype, seed=1, distinct=True), 0, DUP,
                                    make((4,), dtype, seed=2, distinct=True) + 0.01, reduce,
