@@ -16,14 +16,15 @@ from .creation import (arange, empty, empty_like, eye, full, full_like, generato
                        manual_seed, normal, ones, ones_like, rand, rand_like, randint, randn,
                        randn_like, randperm, zeros, zeros_like)
 from .errors import GradcheckError, ShapeError
-from .functions import (abs, add, argmax, argmin, broadcast_to, cat, clip, concat, concatenate, cos,
+from .ops.primitive import Primitive
+from .functions import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clip, concat, concatenate, cos,
                         exp, expand_dims, getitem, log, log_softmax, logsumexp, matmul, max, maximum,
                         mean, min, minimum, mul, multiply, negative, pow, power, relu,
                         reshape, sigmoid, sin, softmax, sqrt, squeeze, stack, sub, subtract, sum,
                         swapaxes, tan, tanh, transpose, unsqueeze, var, where)
 from .functions import flatten, permute
 from .gradcheck import gradcheck
-from .tensor import Tensor, tensor
+from .tensor import Tensor, as_tensor, from_numpy, tensor
 # Breadth (issue 13): PyTorch's tensor functions, by family.
 from .conversion import clone, to_dtype
 from .functions_shape import (atleast_1d, atleast_2d, atleast_3d, chunk, diag, diagonal, flip, meshgrid,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops
+from . import autograd, ops
 from .autograd import enable_grad, no_grad
 from .ops.primitive import raw
 
@@ -75,6 +75,8 @@ def topological_nodes(outputs, stop):
         stack.append((node, True))
         if node in stop:
             continue
+        if node.epoch != autograd.current_epoch():
+            autograd.resolve_parents(node)
         for _, p in node.parents:
             pn = p._node
             if pn is not None and pn not in done:

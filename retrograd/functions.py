@@ -10,6 +10,7 @@ accepted too.
 from __future__ import annotations
 
 import builtins
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -157,28 +158,104 @@ def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return ops.mean(x, _axes(x, axis, "mean"), keepdims=keepdims)
 
 
-def max(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Largest value over ``axis``; tied maxima share the gradient equally.
+class values_indices(NamedTuple):
+    """What ``t.max(dim)``, ``t.min(dim)`` return: PyTorch's ``(values, indices)`` named tuple."""
 
-    Returns the values only (NumPy's ``max``), not PyTorch's (values, indices).
+    values: Any
+    indices: Any
+
+
+def _extreme(x, dim, keepdim, axis, keepdims, prim, arg, name):
+    """Shared by max and min: the PyTorch and NumPy call forms, told apart by how they are called."""
+    if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
+        if axis is not None:
+            raise TypeError(f"{name}(a, b) compares two tensors elementwise; it takes no axis")
+        return _binary(ops.maximum if name == "max" else ops.minimum, x, dim)
+    if dim is not None and axis is not None:
+        raise TypeError(f"{name}: give dim (PyTorch, returns values and indices) or axis (NumPy, "
+                        "returns values), not both")
+    if dim is None or not isinstance(dim, (int, np.integer)):
+        axes = axis if dim is None else dim
+        keep = bool(keepdims if keepdims is not None else keepdim)
+        return prim(x, _axes(x, axes, name), keepdims=keep)
+    keep = bool(keepdim if keepdims is None else keepdims)
+    return _values_indices(x, int(dim), keep, arg, name)
+
+
+def _values_indices(x, dim, keepdim, arg, name):
+    """PyTorch's ``max(dim)``: the gradient goes to the selected element only (not split at ties)."""
+    data = np.asarray(raw(x))
+    nd = data.ndim
+    ax = _axes(x, dim, name)
+    if nd == 0:
+        idx = np.zeros((), dtype=np.int64)
+        values = x if isinstance(x, Tensor) else data
+        return values_indices(values, _int_result(x, idx))
+    ax = ax[0] + nd
+    if data.shape[ax] == 0:
+        raise IndexError(f"{name}(): expected reduction dim {dim} to have non-zero size, "
+                         f"got shape {data.shape}")
+    idx = arg(data, axis=ax)
+    grids = list(np.indices(idx.shape, sparse=True))
+    values = getitem(x, tuple(grids[:ax]) + (idx,) + tuple(grids[ax:]))
+    if keepdim:
+        values = unsqueeze(values, ax)
+        idx = np.expand_dims(idx, ax)
+    return values_indices(values, _int_result(x, idx.astype(np.int64)))
+
+
+def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Largest value: of all elements, ``(values, indices)`` along ``dim``, or elementwise.
+
+    Called the PyTorch way, ``rg.max(t, 1)`` / ``t.max(dim=1)`` returns the named tuple
+    ``(values, indices)``, and the gradient goes to the selected elements. Called the NumPy
+    way, ``rg.max(t, axis=1)`` returns the values, and tied maxima share the gradient
+    equally (as ``amax``). ``rg.max(a, b)`` with two tensors is ``rg.maximum(a, b)``.
 
     >>> import retrograd as rg
-    >>> rg.max(rg.tensor([1.0, 5.0, 2.0]))
-    tensor(5.)
+    >>> t = rg.tensor([[1.0, 5.0], [7.0, 2.0]])
+    >>> rg.max(t), rg.max(t, axis=0)
+    (tensor(7.), tensor([7., 5.]))
+    >>> values, indices = rg.max(t, dim=1); indices
+    tensor([1, 0])
     """
-    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
-    return ops.amax(x, _axes(x, axis, "max"), keepdims=keepdims)
+    return _extreme(x, dim, keepdim, axis, keepdims, ops.amax, np.argmax, "max")
 
 
-def min(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Smallest value over ``axis``; tied minima share the gradient equally.
+def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Smallest value: of all elements, ``(values, indices)`` along ``dim``, or elementwise.
+
+    The same call forms as :func:`max`.
 
     >>> import retrograd as rg
     >>> rg.min(rg.tensor([1.0, 5.0, 2.0]))
     tensor(1.)
+    >>> rg.min(rg.tensor([[1.0, 5.0], [7.0, 2.0]]), 1).values
+    tensor([1., 2.])
+    """
+    return _extreme(x, dim, keepdim, axis, keepdims, ops.amin, np.argmin, "min")
+
+
+def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Largest values over ``axis`` (values only; ties share the gradient), as ``torch.amax``.
+
+    >>> import retrograd as rg
+    >>> rg.amax(rg.tensor([[1.0, 5.0], [7.0, 2.0]]), dim=1)
+    tensor([5., 7.])
     """
     axis, keepdims = _pick(axis, keepdims, dim, keepdim)
-    return ops.amin(x, _axes(x, axis, "min"), keepdims=keepdims)
+    return ops.amax(x, _axes(x, axis, "amax"), keepdims=keepdims)
+
+
+def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Smallest values over ``axis`` (values only; ties share the gradient), as ``torch.amin``.
+
+    >>> import retrograd as rg
+    >>> rg.amin(rg.tensor([[1.0, 5.0], [7.0, 2.0]]), dim=1)
+    tensor([1., 2.])
+    """
+    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
+    return ops.amin(x, _axes(x, axis, "amin"), keepdims=keepdims)
 
 
 def var(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
@@ -249,34 +326,34 @@ def _int_result(x, values):
     return _wrap(np.asarray(values), None) if isinstance(x, Tensor) else values
 
 
-def _arg_extreme(fn, x, axis, keepdims, op):
-    nd = _ndim(x)
-    if axis is None or nd == 0:
-        if axis is not None:
-            _one_axis(x, axis, op)
-        out = fn(raw(x))
-        return _int_result(x, np.reshape(out, (1,) * nd) if keepdims else out)
-    return _int_result(x, fn(raw(x), axis=_one_axis(x, axis, op), keepdims=keepdims))
+def _arg_extreme(fn, x, axis, keepdims, dim, keepdim, op):
+    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
+    a = np.asarray(raw(x))
+    if axis is not None:
+        axis = _axes(x, axis, op)
+        axis = axis[0] + a.ndim if axis else None
+    out = fn(a, axis=axis, keepdims=keepdims) if a.ndim else np.zeros((), np.int64)
+    return _int_result(x, np.asarray(out, dtype=np.int64))
 
 
 def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Index of the largest value (not differentiable).
+    """Index of the largest value, overall or along ``dim`` (``keepdim`` as PyTorch; not differentiable).
 
     >>> import retrograd as rg
     >>> rg.argmax(rg.tensor([1.0, 5.0, 2.0])), rg.argmax(rg.tensor([[1.0, 5.0]]), dim=1, keepdim=True)
     (tensor(1), tensor([[1]]))
     """
-    return _arg_extreme(np.argmax, x, *_pick(axis, keepdims, dim, keepdim), "argmax")
+    return _arg_extreme(np.argmax, x, axis, keepdims, dim, keepdim, "argmax")
 
 
 def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Index of the smallest value (not differentiable).
+    """Index of the smallest value, overall or along ``dim`` (not differentiable).
 
     >>> import retrograd as rg
     >>> rg.argmin(rg.tensor([1.0, 5.0, 2.0]))
     tensor(0)
     """
-    return _arg_extreme(np.argmin, x, *_pick(axis, keepdims, dim, keepdim), "argmin")
+    return _arg_extreme(np.argmin, x, axis, keepdims, dim, keepdim, "argmin")
 
 
 # ----- shapes ------------------------------------------------------------------------

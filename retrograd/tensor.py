@@ -37,7 +37,10 @@ class Tensor:
     tensor([2., 4.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_node", "name", "__weakref__")
+    # ``_vc`` (version counter), ``_hooks`` (leaf gradient hooks) and ``_history`` (graphs the
+    # tensor had before recorded in-place writes) are set only on the tensors that need them.
+    __slots__ = ("data", "grad", "requires_grad", "_node", "name", "_vc", "_hooks", "_history",
+                 "__weakref__")
     __array_ufunc__ = None  # make NumPy hand `ndarray op Tensor` to our reflected operators
     __hash__ = object.__hash__
 
@@ -166,14 +169,43 @@ class Tensor:
             retain_graph = create_graph
         run_backward([self], [g], retain_graph=retain_graph, create_graph=create_graph)
 
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory was written in place (PyTorch's ``_version``).
+
+        >>> import retrograd as rg
+        >>> t = rg.zeros(2); t += 1; t._version
+        1
+        """
+        vc = getattr(self, "_vc", None)
+        return 0 if vc is None else vc.version
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` each time the gradient of this tensor is computed in backward.
+
+        The hook may return a tensor that replaces the gradient (for the rest of the walk
+        and for ``.grad``); ``handle.remove()`` unregisters it. Works on leaves and on
+        intermediate tensors, as PyTorch's ``Tensor.register_hook``.
+
+        >>> import retrograd as rg
+        >>> x = rg.tensor(2.0, requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> (x * 3).backward(); x.grad
+        tensor(30.)
+        >>> h.remove()
+        """
+        return autograd.register_hook(self, hook)
+
     def retain_grad(self) -> "Tensor":
         """Keep the gradient of this non-leaf tensor in ``.grad`` at the next backward."""
         autograd.retain(self)
         return self
 
     def detach(self) -> "Tensor":
-        """The same data as a new leaf that does not require grad."""
-        return _wrap(self.data, None)
+        """The same data as a new leaf that does not require grad (memory and version shared)."""
+        t = _wrap(self.data, None)
+        autograd.share_version(t, self)
+        return t
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Set ``requires_grad`` in place on a leaf; returns self."""
@@ -212,6 +244,13 @@ class Tensor:
     def __abs__(self): return _unary(ops.absolute, self)
     def __getitem__(self, idx): return _f.getitem(self, idx)
 
+    # In-place operators: the same object, its memory written (see retrograd.inplace).
+    def __iadd__(self, other): return _ip.binary_(self, other, "add")
+    def __isub__(self, other): return _ip.binary_(self, other, "sub")
+    def __imul__(self, other): return _ip.binary_(self, other, "mul")
+    def __itruediv__(self, other): return _ip.binary_(self, other, "div")
+    def __setitem__(self, idx, value): _ip.setitem(self, idx, value)
+
     # Comparisons are not differentiable: they give boolean tensors.
     def __lt__(self, other): return _compare(np.less, self, other)
     def __le__(self, other): return _compare(np.less_equal, self, other)
@@ -239,17 +278,82 @@ class Tensor:
     def clip(self, min=None, max=None): return _f.clip(self, min, max)
     clamp = clip
 
+    # ----- in-place methods (PyTorch names; see retrograd.inplace for the rules) -----------------
+    def add_(self, other, *, alpha=1):
+        """``self += alpha * other`` in place; returns self.
+
+        >>> import retrograd as rg
+        >>> rg.tensor([1.0, 2.0]).add_(1)
+        tensor([2., 3.])
+        """
+        return _ip.binary_(self, other, "add", alpha)
+
+    def sub_(self, other, *, alpha=1):
+        """``self -= alpha * other`` in place; returns self."""
+        return _ip.binary_(self, other, "sub", alpha)
+
+    def mul_(self, other):
+        """``self *= other`` in place; returns self."""
+        return _ip.binary_(self, other, "mul")
+
+    def div_(self, other):
+        """``self /= other`` in place; returns self."""
+        return _ip.binary_(self, other, "div")
+
+    def neg_(self):
+        """``self = -self`` in place; returns self."""
+        return _ip.unary_(self, "neg", np.negative, lambda old: -old)
+
+    def zero_(self):
+        """Every element becomes 0, in place; returns self.
+
+        >>> import retrograd as rg
+        >>> rg.ones(2).zero_()
+        tensor([0., 0.])
+        """
+        return _ip.fill_(self, 0)
+
+    def fill_(self, value):
+        """Every element becomes ``value``, in place; returns self."""
+        return _ip.fill_(self, value)
+
+    def copy_(self, src):
+        """Copy ``src``'s values (broadcast to this shape, cast to this dtype) into self; returns self."""
+        return _ip.copy_(self, src)
+
+    def clip_(self, min=None, max=None):
+        """Limit values to ``[min, max]`` in place; returns self."""
+        return _ip.unary_(self, "clip", lambda a: np.clip(a, min, max), lambda old: _f.clip(old, min, max))
+    clamp_ = clip_
+
     def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None):
         return _f.sum(self, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
 
     def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return _f.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _f.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """PyTorch's ``max``: over all elements, ``(values, indices)`` along ``dim``, or the
+        elementwise maximum with another tensor. ``axis=`` (NumPy) gives values only.
 
-    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _f.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
+        >>> import retrograd as rg
+        >>> t = rg.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> t.max(), t.max(dim=1).indices, t.max(axis=1)
+        (tensor(7.), tensor([1, 0]), tensor([5., 7.]))
+        """
+        return _f.max(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """PyTorch's ``min``: see :meth:`max`."""
+        return _f.min(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def amax(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
+        """Largest values over ``dim`` (values only; tied maxima share the gradient)."""
+        return _f.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def amin(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
+        """Smallest values over ``dim`` (values only; tied minima share the gradient)."""
+        return _f.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def var(self, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
         return _f.var(self, axis, ddof, keepdims, dim=dim, keepdim=keepdim, correction=correction)
@@ -491,11 +595,19 @@ def apply(prim, args, params):
         raise shape_error(prim.name, saved, params, exc) from None
     if type(out) is not _ndarray:
         out = np.asarray(out)
+    t = None
     if _grad_mode.enabled:
         parents = tuple((i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad)
         if parents:
-            return _wrap(out, Node(prim, args, parents, saved, params, out))
-    return _wrap(out, None)
+            t = _wrap(out, Node(prim, args, parents, saved, params, out))
+    if t is None:
+        t = _wrap(out, None)
+    if out.base is not None:  # a view (reshape, transpose, basic indexing): share the version counter
+        for a in args:
+            if isinstance(a, Tensor) and np.may_share_memory(out, a.data):
+                autograd.share_version(t, a)
+                break
+    return t
 
 
 def _unary(prim, x):
@@ -597,11 +709,45 @@ def tensor(data, requires_grad=False, dtype=None, name=None, device=None) -> Ten
     check_device(device)
     if isinstance(data, Tensor):
         data = data.data
+    if isinstance(data, np.ndarray):
+        data = data.copy()  # as torch.tensor: never share memory with the caller's array
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor that shares memory with ``array`` (PyTorch's ``torch.from_numpy``).
+
+    Writes to either side show in the other; the dtype is the array's.
+
+    >>> import numpy as np, retrograd as rg
+    >>> a = np.zeros(2); t = rg.from_numpy(a); a[0] = 5.0; t
+    tensor([5., 0.])
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    return Tensor(array)
+
+
+def as_tensor(data, dtype=None) -> Tensor:
+    """``data`` as a Tensor, sharing memory when it can (PyTorch's ``torch.as_tensor``).
+
+    A Tensor or an ndarray of the requested dtype is shared as is; anything else
+    (lists, numbers, another dtype) is converted into new memory.
+
+    >>> import numpy as np, retrograd as rg
+    >>> a = np.ones(2); rg.as_tensor(a).numpy() is a
+    True
+    """
+    if isinstance(data, Tensor):
+        if dtype is None or np.dtype(dtype) == data.data.dtype:
+            return data
+        return Tensor(data.data.astype(dtype))
+    return Tensor(data, dtype=dtype)
 
 
 register_tensor(Tensor, apply)
 
 from . import functions as _f  # noqa: E402  (functions import Tensor from here)
+from . import inplace as _ip  # noqa: E402  (inplace imports Tensor from here)
 from . import conversion as _fc, functions_index as _fi, functions_logic as _fl  # noqa: E402
 from . import functions_math as _fm, functions_shape as _fs  # noqa: E402

@@ -440,20 +440,34 @@ class Identity(Module):
 
 
 class Flatten(Module):
-    """Flatten every axis from ``start_dim`` on (images to vectors).
+    """Flatten the axes ``start_dim`` to ``end_dim`` into one (images to vectors), as PyTorch.
 
     >>> import retrograd as rg
     >>> rg.nn.Flatten()(rg.zeros(2, 3, 4)).shape
     (2, 12)
+    >>> rg.nn.Flatten(0, 1)(rg.zeros(5, 1)).shape
+    (5,)
     """
 
-    def __init__(self, start_dim: int = 1):
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
         super().__init__()
         self.start_dim = start_dim
+        self.end_dim = end_dim
 
     def forward(self, x):
         s = x.shape
-        return x.reshape(s[:self.start_dim] + (-1,))
+        nd = max(len(s), 1)
+        start, end = self.start_dim, self.end_dim
+        for d in (start, end):
+            if not -nd <= d < nd:
+                raise IndexError(f"Flatten: dimension {d} is out of range for a tensor with {len(s)} "
+                                 "dimension(s)")
+        start, end = start % nd, end % nd
+        if start > end:
+            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim}")
+        if not s:
+            return x.reshape((1,))
+        return x.reshape(s[:start] + (-1,) + s[end + 1:])
 
 
 class Softmax(Module):

@@ -68,15 +68,18 @@ def _float_of(g):
 add = Primitive("add", np.add,
                 vjp=[lambda g, out, x, y: g, lambda g, out, x, y: g],
                 jvp=[lambda t, out, x, y: t, lambda t, out, x, y: t],
-                doc="x + y with broadcasting.")
+                doc="x + y with broadcasting.",
+                reads_inputs=False, reads_out=False)
 sub = Primitive("sub", np.subtract,
                 vjp=[lambda g, out, x, y: g, lambda g, out, x, y: neg(g)],
                 jvp=[lambda t, out, x, y: t, lambda t, out, x, y: neg(t)],
-                doc="x - y with broadcasting.")
+                doc="x - y with broadcasting.",
+                reads_inputs=False, reads_out=False)
 mul = Primitive("mul", np.multiply,
                 vjp=[lambda g, out, x, y: g * y, lambda g, out, x, y: g * x],
                 jvp=[lambda t, out, x, y: t * y, lambda t, out, x, y: x * t],
-                doc="x * y with broadcasting.")
+                doc="x * y with broadcasting.",
+                reads_inputs={0: (1,), 1: (0,)}, reads_out=False)
 div = Primitive("div", np.true_divide,
                 vjp=[lambda g, out, x, y: g / y, lambda g, out, x, y: neg(g * out / y)],
                 jvp=[lambda t, out, x, y: t / y, lambda t, out, x, y: neg(t * out / y)],
@@ -89,7 +92,8 @@ power = Primitive("pow", np.power,
 neg = Primitive("neg", np.negative,
                 vjp=[lambda g, out, x: neg(g)],
                 jvp=[lambda t, out, x: neg(t)],
-                doc="-x.")
+                doc="-x.",
+                reads_inputs=False, reads_out=False)
 exp = Primitive("exp", np.exp,
                 vjp=[lambda g, out, x: g * out],
                 jvp=[lambda t, out, x: t * out],

@@ -79,7 +79,8 @@ def _linear_jvp_w(t, out, x, w, b=None):
 linear = Primitive("linear", _linear_impl,
                    vjp=[_linear_grad_x, _linear_grad_w, _linear_grad_b],
                    jvp=[_linear_jvp_x, _linear_jvp_w, lambda t, out, x, w, b=None: t],
-                   doc="x @ W.T + b (PyTorch's linear layer): W has shape (out, in).")
+                   doc="x @ W.T + b (PyTorch's linear layer): W has shape (out, in).",
+                   reads_inputs={0: (1,), 1: (0,), 2: ()}, reads_out=False)
 
 
 # ----- cross entropy from logits and class indices -------------------------------------

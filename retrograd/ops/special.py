@@ -17,14 +17,22 @@ from .elementwise import exp, neg, sigmoid, sqrt, where
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
-try:  # SciPy's erf when it is installed (fast); otherwise the C library's, elementwise
-    from scipy.special import erf as _erf_impl
-except ImportError:  # pragma: no cover - SciPy is an optional extra
-    _erf_vec = np.vectorize(math.erf, otypes=[np.float64])
+_erf_vec = np.vectorize(math.erf, otypes=[np.float64])
+_scipy_erf = []  # SciPy's erf, looked up on first use (import retrograd must not load SciPy)
 
-    def _erf_impl(x):
-        x = np.asarray(x)
-        return _erf_vec(x).astype(x.dtype if x.dtype.kind == "f" else np.float64)
+
+def _erf_impl(x):
+    """SciPy's erf when it is installed (fast); otherwise the C library's, elementwise."""
+    if not _scipy_erf:
+        try:
+            from scipy.special import erf
+        except ImportError:  # pragma: no cover - SciPy is optional
+            erf = None
+        _scipy_erf.append(erf)
+    if _scipy_erf[0] is not None:
+        return _scipy_erf[0](x)
+    x = np.asarray(x)
+    return _erf_vec(x).astype(x.dtype if x.dtype.kind == "f" else np.float64)
 
 
 def _unary(name, impl, dfdx, doc):

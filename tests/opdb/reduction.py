@@ -59,9 +59,38 @@ register(OpInfo("sum", op=rg.sum, ref=_torch_reduce(torch.sum), method="sum",
                 samples=reduction_samples(extremes=_SPECIALS), axis_kwargs=("axis", "dim")))
 register(OpInfo("mean", op=rg.mean, ref=_torch_reduce(torch.mean), method="mean",
                 samples=reduction_samples(extremes=_SPECIALS), axis_kwargs=("axis", "dim")))
-register(OpInfo("max", op=rg.max, ref=_torch_reduce(torch.amax), method="max",
+register(OpInfo("amax", op=rg.amax, ref=_torch_reduce(torch.amax), method="amax",
                 samples=reduction_samples(distinct=True, empty=False), axis_kwargs=("axis", "dim")))
-register(OpInfo("min", op=rg.min, ref=_torch_reduce(torch.amin), method="min",
+register(OpInfo("amin", op=rg.amin, ref=_torch_reduce(torch.amin), method="amin",
+                samples=reduction_samples(distinct=True, empty=False), axis_kwargs=("axis", "dim")))
+
+
+def _values(result):
+    """``max(dim)`` returns ``(values, indices)`` (PyTorch); the other forms return values."""
+    return result.values if isinstance(result, tuple) else result
+
+
+def _torch_max_min(values_of_dim, all_fn):
+    """PyTorch's max/min called with retrograd's keywords: an int ``dim`` gives (values, indices)."""
+    reduce = _torch_reduce(all_fn)
+
+    def ref(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        if isinstance(dim, int):
+            return values_of_dim(x, dim, bool(keepdim)).values
+        return reduce(x, axis, keepdims, dim=dim, keepdim=keepdim)
+    return ref
+
+
+# rg.max(x, axis=...) is NumPy's (values); rg.max(x, dim=int) is PyTorch's (values, indices),
+# with the gradient on the selected element: both are compared here through their values (the
+# indices are checked in tests/test_inplace.py).
+register(OpInfo("max", op=lambda x, **kw: _values(rg.max(x, **kw)),
+                ref=_torch_max_min(torch.max, torch.amax),
+                method=lambda x, **kw: _values(x.max(**kw)), covers=("rg.max", "Tensor.max"),
+                samples=reduction_samples(distinct=True, empty=False), axis_kwargs=("axis", "dim")))
+register(OpInfo("min", op=lambda x, **kw: _values(rg.min(x, **kw)),
+                ref=_torch_max_min(torch.min, torch.amin),
+                method=lambda x, **kw: _values(x.min(**kw)), covers=("rg.min", "Tensor.min"),
                 samples=reduction_samples(distinct=True, empty=False), axis_kwargs=("axis", "dim")))
 
 
