@@ -180,6 +180,9 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
     xs, idx, grid, src = _scatter_setup(x, dim, index, src, "scatter_reduce")
     src = _same_dtype(src, x)
     dt = raw(x).dtype
+    if dt.kind != "f":  # integers: no gradients, so plain NumPy (and integer results, as PyTorch)
+        return _wrap_like(x, _scatter_reduce_ints(np.asarray(raw(x)), grid, np.asarray(raw(src)), reduce,
+                                                  include_self))
     hit = np.zeros(xs, dtype=bool)
     hit[grid] = True
     zero = np.zeros((), dt)
@@ -207,6 +210,33 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
     picked = ops.index_add(ops.where(src_wins, src, zero), grid, xs) * share
     out = picked + ops.where(self_wins, x, zero) * share
     return ops.where(hit, out, x)
+
+
+def _scatter_reduce_ints(x, grid, src, reduce, include_self):
+    hit = np.zeros(x.shape, dtype=bool)
+    hit[grid] = True
+    if reduce in ("sum", "mean"):
+        out = np.where(hit & (not include_self), 0, x)
+        np.add.at(out, grid, src)
+        if reduce == "mean":
+            count = np.zeros(x.shape, np.int64)
+            np.add.at(count, grid, 1)
+            out = np.where(hit, out // np.maximum(count + include_self, 1), x)  # floor, as PyTorch
+        return out.astype(x.dtype)
+    if reduce == "prod":
+        out = np.where(hit & (not include_self), 1, x)
+        np.multiply.at(out, grid, src)
+        return out.astype(x.dtype)
+    ufunc = np.maximum if reduce == "amax" else np.minimum
+    info = np.iinfo(x.dtype) if x.dtype.kind in "iu" else None
+    start = (info.min if reduce == "amax" else info.max) if info else (reduce != "amax")
+    out = np.where(hit & (not include_self), start, x).astype(x.dtype)
+    ufunc.at(out, grid, src)
+    return out
+
+
+def _wrap_like(x, arr):
+    return Tensor(arr) if isinstance(x, Tensor) else arr
 
 
 def _scattered_products(src, idx, dim, xs):

@@ -69,6 +69,14 @@ def _scatter_reduce(dtype):
     return out
 
 
+def _scatter_reduce_int(dtype):
+    x, src = np.array([3, -1, 2, 8]), np.array([5, -7, 4, 9])
+    return [SampleInput(x, 0, DUP, src, reduce, kwargs=dict(include_self=inc))
+            for reduce in ("sum", "prod", "mean", "amax", "amin") for inc in (True, False)]
+
+
+register(OpInfo("scatter_reduce_int", op=rg.scatter_reduce, ref=torch.scatter_reduce, samples=_scatter_reduce_int,
+                differentiable=False))
 register(OpInfo("scatter_reduce", op=rg.scatter_reduce, ref=torch.scatter_reduce, method="scatter_reduce",
                 samples=_scatter_reduce, axis_kwargs=(1,)))
 
