@@ -45,7 +45,8 @@ from . import linalg, return_types
 from . import learn
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .gradcheck import gradgradcheck
-from . import nn, optim, data
+from . import nn, optim, data, utils
+from .serialization import load, save
 
 # PyTorch's dtype names (they shadow the builtins only as attributes of this package).
 float, double, half, long, int, bool = float32, float64, float16, int64, int32, bool_  # noqa: A001

@@ -1,4 +1,5 @@
-"""Data for training: toy datasets, digits, MNIST from IDX files, and a batching ``DataLoader``.
+"""Data for training: toy datasets, digits, MNIST from IDX files, and a batching ``DataLoader``
+(also importable as ``retrograd.utils.data``, PyTorch's path).
 
 >>> import retrograd as rg
 >>> X, y = rg.data.make_circles(100, seed=0)
@@ -9,7 +10,8 @@
 
 from .datasets import (DATASETS_2D, load_digits, load_mnist, make_circles, make_moons, make_xor,
                        read_idx, train_test_split)
-from .loader import DataLoader, Dataset, TensorDataset
+from .loader import DataLoader, Dataset, Subset, TensorDataset, default_collate, random_split
 
 __all__ = ["make_circles", "make_xor", "make_moons", "load_digits", "read_idx", "load_mnist",
-           "train_test_split", "DATASETS_2D", "Dataset", "TensorDataset", "DataLoader"]
+           "train_test_split", "DATASETS_2D", "Dataset", "TensorDataset", "Subset", "random_split", "default_collate",
+           "DataLoader"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import threading
 
 AVAILABLE = importlib.util.find_spec("sympy") is not None
 
@@ -36,6 +37,7 @@ sympy = _LazySympy() if AVAILABLE else None
 MISSING_NOTE = "symbolic checks need SymPy: pip install 'retrograd[learn]'"
 
 _sigmoid_cls = None
+_SIGMOID_LOCK = threading.Lock()
 
 
 def _sigmoid():
@@ -58,7 +60,9 @@ def _sigmoid():
             def _eval_rewrite_as_exp(self, z, **kwargs):
                 return 1 / (1 + sympy.exp(-z))
 
-        _sigmoid_cls = sigmoid
+        with _SIGMOID_LOCK:  # graphs are built on several threads: the first class made wins
+            if _sigmoid_cls is None:
+                _sigmoid_cls = sigmoid
     return _sigmoid_cls
 
 

@@ -1,4 +1,4 @@
-"""Neural-network building blocks with PyTorch's names: modules, losses, init, functional.
+"""Neural-network building blocks with PyTorch's names: modules, losses, init, functional, utils.
 
 >>> import retrograd as rg
 >>> rg.manual_seed(0)
@@ -9,11 +9,22 @@
 (8, 4)
 """
 
-from . import functional, init
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from . import functional, init, utils
+from .activation import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, Mish, ReLU6, SiLU, Softplus
+from .layers import (AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d,
+                     ConvTranspose2d,
+                     Dropout2d, Embedding, GroupNorm, LayerNorm, MaxPool1d, MaxPool2d, ModuleDict,
+                     ParameterList, Unflatten, Upsample)
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
+                   NLLLoss, SmoothL1Loss)
 from .modules import (Dropout, Flatten, Identity, Linear, LogSoftmax, Module, ModuleList, Parameter,
                       ReLU, Sequential, Sigmoid, Softmax, Tanh)
 
-__all__ = ["functional", "init", "Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh",
-           "Identity", "Flatten", "Softmax", "LogSoftmax", "Dropout", "Sequential", "ModuleList",
-           "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"]
+__all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh",
+           "Identity", "Flatten", "Unflatten", "Softmax", "LogSoftmax", "Dropout", "Dropout2d",
+           "Sequential", "ModuleList", "ModuleDict", "ParameterList",
+           "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
+           "Upsample", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "Embedding",
+           "GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "Mish", "Hardtanh", "ReLU6", "LogSigmoid",
+           "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "BCELoss", "BCEWithLogitsLoss",
+           "CrossEntropyLoss", "NLLLoss"]

@@ -21,10 +21,21 @@ from ..errors import ShapeError
 from ..ops import nn as _ops
 from ..ops.primitive import raw
 from ..tensor import Tensor, tensor
+from . import _loss
+from ._act import (dropout2d, elu, embedding, gelu, hardtanh, leaky_relu, logsigmoid, mish, relu6,
+                   scaled_dot_product_attention, silu, softplus)
+from ._conv import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose2d, interpolate,
+                    max_pool1d, max_pool2d)
+from ._loss import huber_loss, kl_div, l1_loss, smooth_l1_loss
+from ._norm import batch_norm, group_norm, layer_norm, normalize
 
 __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "one_hot",
            "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "cross_entropy", "nll_loss"]
+           "cross_entropy", "nll_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
+           "gelu", "silu", "leaky_relu", "elu", "softplus", "mish", "hardtanh", "relu6", "logsigmoid",
+           "dropout2d", "scaled_dot_product_attention", "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d",
+           "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "interpolate", "batch_norm", "layer_norm",
+           "group_norm", "normalize", "embedding"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -239,25 +250,41 @@ def _class_indices(target, logits, name):
     return y.astype(np.int64, copy=False)
 
 
-def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float = 0.0):
-    """Cross entropy of logits ``input`` (N, C) or (C,) against class indices ``target``.
+def _deprecated(size_average, reduce, name):
+    if size_average is not None or reduce is not None:
+        raise TypeError(f"{name}: size_average and reduce are deprecated in PyTorch and not supported; "
+                        "use reduction='mean' | 'sum' | 'none'")
 
-    The log-softmax is fused and stable (one graph node). A float ``target`` of the
-    same shape as ``input`` is read as class probabilities, as in PyTorch; then ``input``
-    may be (N, C, d1, ...), the classes along axis 1.
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                  reduction: str = "mean", label_smoothing: float = 0.0):
+    """Cross entropy of logits ``input`` (N, C), (C,) or (N, C, d1, ...) against class indices.
+
+    The log-softmax is fused and stable (one graph node in the common case). A float
+    ``target`` of the same shape as ``input`` is read as class probabilities, as in PyTorch.
+    ``weight`` (one per class) weighs each sample by its target class (the mean divides by
+    the sum of those weights); targets equal to ``ignore_index`` are left out.
 
     >>> import retrograd as rg
     >>> cross_entropy(rg.tensor([[2.0, 0.0], [0.0, 2.0]]), rg.tensor([0, 1]), reduction="none")
     tensor([0.12692801, 0.12692801])
+    >>> cross_entropy(rg.tensor([[2.0, 0.0], [0.0, 2.0]]), rg.tensor([0, 1]), ignore_index=0)
+    tensor(0.12692801)
     """
+    _deprecated(size_average, reduce, "cross_entropy")
     z = _as_tensor(input)
     tr = target.data if isinstance(target, Tensor) else np.asarray(target)
     zs = z.data.shape
     if (tr.dtype.kind in "iu" and len(zs) == 2 and tr.shape == zs[:1] and not label_smoothing
-            and reduction in _REDUCTIONS and (not tr.size or (tr.min() >= 0 and tr.max() < zs[1]))):
+            and weight is None and reduction in _REDUCTIONS
+            and (not tr.size or (tr.min() >= 0 and tr.max() < zs[1] and
+                                 (ignore_index < 0 or not (tr == ignore_index).any())))):
         return _ops.cross_entropy(z, tr, reduction=reduction)  # the common case, already checked
     _check_reduction(reduction)
     if tr.dtype.kind == "f" and tr.shape == z.shape:  # class probabilities
+        if weight is not None:
+            raise NotImplementedError("cross_entropy: weight with class-probability targets is not "
+                                      "supported yet; use class indices")
         _check_same_shape("cross_entropy", z, tr)
         probs = _target_like(target, z)
         c_axis = 1 if z.ndim > 1 else 0  # (N, C, d1, ...) or (C,): the class axis, as PyTorch
@@ -265,26 +292,32 @@ def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float
             probs = probs * (1 - label_smoothing) + label_smoothing / z.shape[c_axis]
         loss = -(_f.log_softmax(z, c_axis) * probs).sum(c_axis)
         return _reduce(loss, reduction)
-    y = _class_indices(tr, z, "cross_entropy")
-    if label_smoothing:
-        c = z.shape[-1]
-        probs = np.eye(c, dtype=z.dtype)[y] * (1 - label_smoothing) + label_smoothing / c
-        return _reduce(-(_f.log_softmax(z, -1) * probs).sum(-1), reduction)
-    return _ops.cross_entropy(z, y, reduction=reduction)
+    if weight is None and not label_smoothing and len(zs) == 2 and not (tr == ignore_index).any():
+        y = _class_indices(tr, z, "cross_entropy")
+        return _ops.cross_entropy(z, y, reduction=reduction)
+    logp = _f.log_softmax(z, 0 if z.ndim == 1 else 1)
+    return _loss.class_index_loss(logp, tr, weight, ignore_index, reduction, label_smoothing,
+                                  "cross_entropy")
 
 
-def nll_loss(input, target, reduction: str = "mean"):
-    """Negative log-likelihood of log-probabilities ``input`` (N, C) at class indices ``target``.
+def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+             reduction: str = "mean"):
+    """Negative log-likelihood of log-probabilities ``input`` (N, C), (C,) or (N, C, d1, ...) at
+    class indices ``target``, with PyTorch's ``weight`` and ``ignore_index``.
 
     >>> import retrograd as rg
     >>> nll_loss(rg.tensor([[-1.0, -2.0]]), rg.tensor([1]))
     tensor(2.)
     """
+    _deprecated(size_average, reduce, "nll_loss")
     _check_reduction(reduction)
     z = _as_tensor(input)
-    y = _class_indices(target, z, "nll_loss")
-    picked = z[np.arange(y.shape[0]), y] if z.ndim == 2 else z[int(y)]
-    return _reduce(-picked, reduction)
+    tr = np.asarray(raw(target))
+    if weight is None and z.ndim <= 2 and not (tr == ignore_index).any():
+        y = _class_indices(target, z, "nll_loss")
+        picked = z[np.arange(y.shape[0]), y] if z.ndim == 2 else z[int(y)]
+        return _reduce(-picked, reduction)
+    return _loss.class_index_loss(z, tr, weight, ignore_index, reduction, 0.0, "nll_loss")
 
 
 # F.pad (issue 13): the shape function rg.pad under PyTorch's import path.

@@ -11,7 +11,8 @@ from __future__ import annotations
 from . import functional as F
 from .modules import Module
 
-__all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"]
+__all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
+           "HuberLoss", "KLDivLoss"]
 
 
 class _Loss(Module):
@@ -72,21 +73,24 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class CrossEntropyLoss(_Loss):
-    """Cross entropy of logits (N, C) against class indices (N,): a fused, stable
-    log-softmax and negative log-likelihood, averaged over the batch by default.
+    """Cross entropy of logits (N, C) or (N, C, d1, ...) against class indices: a fused, stable
+    log-softmax and negative log-likelihood, averaged over the batch by default. ``weight``
+    weighs the classes; targets equal to ``ignore_index`` are left out.
 
     >>> import retrograd as rg
     >>> rg.nn.CrossEntropyLoss(reduction="sum")(rg.tensor([[0.0, 0.0]] * 2), rg.tensor([0, 1]))
     tensor(1.38629436)
     """
 
-    def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0):
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean", label_smoothing: float = 0.0):
         super().__init__(reduction)
-        self.label_smoothing = label_smoothing
+        F._deprecated(size_average, reduce, "CrossEntropyLoss")
+        self.weight, self.ignore_index, self.label_smoothing = weight, ignore_index, label_smoothing
 
     def forward(self, input, target):
-        return F.cross_entropy(input, target, reduction=self.reduction,
-                               label_smoothing=self.label_smoothing)
+        return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                               reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
 class NLLLoss(_Loss):
@@ -97,5 +101,77 @@ class NLLLoss(_Loss):
     tensor(0.5)
     """
 
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean"):
+        super().__init__(reduction)
+        F._deprecated(size_average, reduce, "NLLLoss")
+        self.weight, self.ignore_index = weight, ignore_index
+
     def forward(self, input, target):
-        return F.nll_loss(input, target, reduction=self.reduction)
+        return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                          reduction=self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error.
+
+    >>> import retrograd as rg
+    >>> rg.nn.L1Loss()(rg.tensor([1.0, 3.0]), rg.tensor([1.0, 1.0]))
+    tensor(1.)
+    """
+
+    def forward(self, input, target):
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """Quadratic below ``beta``, linear above.
+
+    >>> import retrograd as rg
+    >>> rg.nn.SmoothL1Loss()(rg.tensor([3.0]), rg.tensor([0.0]))
+    tensor(2.5)
+    """
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0):
+        super().__init__(reduction)
+        F._deprecated(size_average, reduce, "SmoothL1Loss")
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Quadratic below ``delta``, linear (slope ``delta``) above.
+
+    >>> import retrograd as rg
+    >>> rg.nn.HuberLoss(delta=2.0)(rg.tensor([3.0]), rg.tensor([0.0]))
+    tensor(4.)
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(_Loss):
+    """KL divergence of log-probabilities ``input`` from ``target`` (``reduction="batchmean"``
+    for the true mean over the batch).
+
+    >>> import retrograd as rg
+    >>> rg.nn.KLDivLoss(reduction="batchmean")(rg.tensor([[0.0]]), rg.tensor([[1.0]]))
+    tensor(0.)
+    """
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False):
+        Module.__init__(self)
+        F._deprecated(size_average, reduce, "KLDivLoss")
+        if reduction not in ("mean", "sum", "none", "batchmean"):
+            raise ValueError(f"reduction must be 'mean', 'sum', 'none' or 'batchmean', got {reduction!r}")
+        self.reduction, self.log_target = reduction, log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

@@ -20,6 +20,7 @@ from ..backend import get_default_dtype
 from ..ops.elementwise import relu as _relu
 from ..ops.nn import linear as _linear
 from ..tensor import Tensor, _unary
+from . import _hooks
 from . import functional as F
 from . import init
 
@@ -132,13 +133,65 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        d = self.__dict__
+        if not (d.get("_forward_pre_hooks") or d.get("_forward_hooks") or d.get("_backward_hooks")):
+            return self.forward(*args, **kwargs)
+        return _hooks.call_with_hooks(self, args, kwargs)
+
+    # ----- hooks ------------------------------------------------------------------------
+    def _hook_dict(self, name):
+        hooks = self.__dict__.get(name)
+        if hooks is None:
+            hooks = OrderedDict()
+            object.__setattr__(self, name, hooks)
+        return hooks
+
+    def register_forward_pre_hook(self, hook):
+        """Call ``hook(module, args)`` before ``forward``; a non-None result replaces the args.
+        Returns a handle whose ``remove()`` unregisters it.
+
+        >>> import retrograd as rg
+        >>> lin = rg.nn.Linear(2, 1)
+        >>> h = lin.register_forward_pre_hook(lambda m, args: (args[0] * 0,))
+        >>> float(lin(rg.ones(1, 2)).item()) == float(lin.bias.item()); h.remove()
+        True
+        """
+        return _hooks.RemovableHandle(self._hook_dict("_forward_pre_hooks"), hook)
+
+    def register_forward_hook(self, hook):
+        """Call ``hook(module, args, output)`` after ``forward``; a non-None result replaces the
+        output. Returns a handle whose ``remove()`` unregisters it.
+
+        >>> import retrograd as rg
+        >>> seen = []
+        >>> net = rg.nn.Sequential(rg.nn.Linear(2, 3), rg.nn.ReLU())
+        >>> h = net[0].register_forward_hook(lambda m, args, out: seen.append(out.shape))
+        >>> _ = net(rg.ones(4, 2)); h.remove(); _ = net(rg.ones(4, 2)); seen
+        [(4, 3)]
+        """
+        return _hooks.RemovableHandle(self._hook_dict("_forward_hooks"), hook)
+
+    def register_full_backward_hook(self, hook):
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients with respect to the
+        module's inputs are known (tuples of Tensors, None for inputs that need no gradient); a
+        non-None result replaces ``grad_input``. Returns a handle with ``remove()``.
+
+        >>> import retrograd as rg
+        >>> grads = []
+        >>> lin = rg.nn.Linear(2, 1)
+        >>> h = lin.register_full_backward_hook(lambda m, gi, go: grads.append(go[0].shape))
+        >>> lin(rg.ones(3, 2, requires_grad=True)).sum().backward(); grads
+        [(3, 1)]
+        """
+        return _hooks.RemovableHandle(self._hook_dict("_backward_hooks"), hook)
 
     # ----- traversal ------------------------------------------------------------------
     def named_children(self):
-        """(name, module) for the direct sub-modules."""
+        """(name, module) for the direct sub-modules, each module once (as PyTorch)."""
+        seen = set()
         for name, m in self._modules.items():
-            if m is not None:
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
                 yield name, m
 
     def children(self):
@@ -151,15 +204,27 @@ class Module:
         for _, m in self.named_children():
             yield m
 
-    def named_modules(self, prefix: str = "", _seen=None):
-        """(qualified name, module) for this module and every module below it, each once."""
-        seen = set() if _seen is None else _seen
-        if id(self) in seen:
-            return
-        seen.add(id(self))
+    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True, _seen=None):
+        """(qualified name, module) for this module and every module below it, each once
+        (every occurrence with ``remove_duplicate=False``).
+
+        >>> import retrograd as rg
+        >>> [n for n, _ in rg.nn.Sequential(rg.nn.Linear(2, 2), rg.nn.ReLU()).named_modules()]
+        ['', '0', '1']
+        """
+        if isinstance(memo, str):  # named_modules("prefix"), the old positional form
+            memo, prefix = None, memo
+        seen = (memo if memo is not None else set()) if _seen is None else _seen
+        if remove_duplicate:
+            if id(self) in seen:
+                return
+            seen.add(id(self))
         yield prefix, self
-        for name, m in self.named_children():
-            yield from m.named_modules(prefix + ("." if prefix else "") + name, seen)
+        for name, m in self._modules.items():
+            if m is None:
+                continue
+            yield from m.named_modules(prefix=prefix + ("." if prefix else "") + name,
+                                       remove_duplicate=remove_duplicate, _seen=seen)
 
     def modules(self):
         """This module and every module below it."""
@@ -174,7 +239,7 @@ class Module:
         ['0.weight', '0.bias']
         """
         seen = set()
-        mods = self.named_modules(prefix) if recurse else [(prefix, self)]
+        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         for mname, m in mods:
             for name, p in m._parameters.items():
                 if p is None or id(p) in seen:
@@ -194,7 +259,7 @@ class Module:
 
     def named_buffers(self, prefix: str = ""):
         """(qualified name, buffer) pairs."""
-        for mname, m in self.named_modules(prefix):
+        for mname, m in self.named_modules(prefix=prefix):
             for name, b in m._buffers.items():
                 if b is not None:
                     yield mname + ("." if mname else "") + name, b
@@ -440,34 +505,35 @@ class Identity(Module):
 
 
 class Flatten(Module):
-    """Flatten the axes ``start_dim`` to ``end_dim`` into one (images to vectors), as PyTorch.
+    """Flatten the axes ``start_dim`` to ``end_dim`` (inclusive) into one (images to vectors).
 
     >>> import retrograd as rg
     >>> rg.nn.Flatten()(rg.zeros(2, 3, 4)).shape
     (2, 12)
-    >>> rg.nn.Flatten(0, 1)(rg.zeros(5, 1)).shape
-    (5,)
+    >>> rg.nn.Flatten(0, 1)(rg.zeros(2, 3, 4)).shape
+    (6, 4)
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1):
         super().__init__()
-        self.start_dim = start_dim
-        self.end_dim = end_dim
+        self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        s = x.shape
-        nd = max(len(s), 1)
-        start, end = self.start_dim, self.end_dim
-        for d in (start, end):
-            if not -nd <= d < nd:
+        s = tuple(x.shape)
+        if not s:
+            return x.reshape(1)
+        for d in (self.start_dim, self.end_dim):
+            if not -len(s) <= d < len(s):
                 raise IndexError(f"Flatten: dimension {d} is out of range for a tensor with {len(s)} "
                                  "dimension(s)")
-        start, end = start % nd, end % nd
-        if start > end:
-            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim}")
-        if not s:
-            return x.reshape((1,))
-        return x.reshape(s[:start] + (-1,) + s[end + 1:])
+        a, b = self.start_dim % len(s), self.end_dim % len(s)
+        if a > b:
+            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} "
+                             f"for a {len(s)}-D input")
+        return x.reshape(s[:a] + (int(np.prod(s[a:b + 1])),) + s[b + 1:])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
 class Softmax(Module):

@@ -19,3 +19,7 @@ ALL = [add, sub, mul, div, power, neg, exp, log, sqrt, sin, cos, tan, tanh, sigm
        log_softmax, matmul, cast, log1p, expm1, log2, log10, exp2, rsqrt, sinh, cosh, asin, acos,
        atan, atan2, hypot, logaddexp, erf, floor, ceil, round_, trunc, sign, floor_divide,
        trunc_divide, remainder, fmod, cumsum, cumprod, logcumsumexp, prod, einsum]
+
+from .conv import im2col, col2im, max_pool  # noqa: E402  (convolution and pooling windows)
+
+ALL += [im2col, col2im, max_pool]

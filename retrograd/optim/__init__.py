@@ -1,4 +1,5 @@
-"""Optimizers with PyTorch's names and update formulas: ``SGD``, ``Adam``, ``AdamW``.
+"""Optimizers with PyTorch's names and update formulas: ``SGD``, ``Adam``, ``AdamW``,
+``RMSprop``, ``Adagrad``; learning-rate schedules in ``rg.optim.lr_scheduler``.
 
 They update ``p.data`` in place (never recorded in a graph).
 
@@ -11,8 +12,10 @@ They update ``p.data`` in place (never recorded in a graph).
 tensor([1.25], requires_grad=True)
 """
 
+from . import lr_scheduler
 from .adam import Adam, AdamW
 from .optimizer import Optimizer
+from .rmsprop import Adagrad, RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]

@@ -1,0 +1,133 @@
+"""One training step of a LeNet-5-sized CNN on 28x28 inputs (forward, cross-entropy,
+backward, SGD update), batch 64, float32: retrograd against PyTorch (CPU).
+
+conv(1->6, 5x5, pad 2) - ReLU - maxpool 2 - conv(6->16, 5x5) - ReLU - maxpool 2 -
+linear 400->120 - ReLU - linear 120->84 - ReLU - linear 84->10.
+
+Each variant runs in its own fresh Python process with the same random data and
+initial weights; the script prints the best time per step and the ratio. Not a
+test: run it by hand::
+
+    python benchmarks/bench_cnn.py [--steps 100] [--threads N] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+SETUP = """
+import numpy as np, time, gc
+DT = np.dtype({dtype!r})
+B = {batch}
+rng = np.random.default_rng(0)
+X = rng.standard_normal((B, 1, 28, 28)).astype(DT)
+Y = rng.integers(0, 10, B)
+SHAPES = {{'0.weight': (6, 1, 5, 5), '0.bias': (6,), '3.weight': (16, 6, 5, 5), '3.bias': (16,),
+          '7.weight': (120, 400), '7.bias': (120,), '9.weight': (84, 120), '9.bias': (84,),
+          '11.weight': (10, 84), '11.bias': (10,)}}
+W = {{k: rng.uniform(-0.1, 0.1, s).astype(DT) for k, s in SHAPES.items()}}
+LR = 0.01
+"""
+
+MODEL = """
+net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                    nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                    nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+"""
+
+VARIANTS = {
+    "retrograd": """
+import retrograd as rg
+from retrograd import nn
+rg.set_default_dtype(DT)
+""" + MODEL + """
+net.load_state_dict(W)
+opt = rg.optim.SGD(net.parameters(), lr=LR)
+loss_fn = nn.CrossEntropyLoss()
+xt, yt = rg.tensor(X), rg.tensor(Y)
+""",
+    "torch": """
+import torch
+from torch import nn
+if {threads}: torch.set_num_threads({threads})
+torch.set_default_dtype(torch.float32 if DT == np.float32 else torch.float64)
+""" + MODEL + """
+net.load_state_dict({{k: torch.from_numpy(v) for k, v in W.items()}})
+opt = torch.optim.SGD(net.parameters(), lr=LR)
+loss_fn = nn.CrossEntropyLoss()
+xt, yt = torch.from_numpy(X), torch.from_numpy(Y)
+""",
+}
+
+STEP = """
+def step():
+    opt.zero_grad()
+    loss = loss_fn(net(xt), yt)
+    loss.backward()
+    opt.step()
+    return float(loss)
+first = [step() for _ in range(3)]
+for _ in range(10): step()
+gc.collect()
+times = []
+for _ in range({steps}):
+    t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
+times.sort()
+print(repr(first))
+print(times[0], times[len(times) // 2])
+"""
+
+
+def run_variant(name: str, dtype: str, batch: int, steps: int, threads: int):
+    code = textwrap.dedent(SETUP.format(dtype=dtype, batch=batch)) + \
+        textwrap.dedent(VARIANTS[name].format(threads=threads)) + textwrap.dedent(STEP.format(steps=steps))
+    env = dict(os.environ)
+    if threads:
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[var] = str(threads)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise RuntimeError(f"{name} failed:\n{out.stderr}")
+    lines = out.stdout.strip().splitlines()
+    best, median = map(float, lines[-1].split())
+    return best, median, eval(lines[-2])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=100, help="timed steps per variant and process")
+    ap.add_argument("--threads", type=int, default=0, help="threads for every library (0: defaults)")
+    ap.add_argument("--rounds", type=int, default=2, help="fresh processes per variant, interleaved")
+    ap.add_argument("--dtype", default="float32")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = ap.parse_args(argv)
+    print(f"LeNet-5-sized CNN training step, 28x28, batch {args.batch}, {args.dtype}, best of "
+          f"{args.steps} steps x {args.rounds} processes, threads="
+          f"{'default' if not args.threads else args.threads}, cpus={os.cpu_count()}")
+    t, med, losses = {}, {}, {}
+    for _ in range(args.rounds):  # interleaved, so a busy moment hits both alike
+        for name in VARIANTS:
+            best, median, first = run_variant(name, args.dtype, args.batch, args.steps, args.threads)
+            t[name] = min(t.get(name, best), best)
+            med[name] = min(med.get(name, median), median)
+            losses[name] = first
+    ratio = t["retrograd"] / t["torch"]
+    print(f"{'torch':>10} {'retrograd':>10} {'rg/torch':>9}")
+    print(f"{t['torch'] * 1e3:8.3f}ms {t['retrograd'] * 1e3:8.3f}ms {ratio:9.2f}")
+    print(f"first three losses: torch {[round(v, 6) for v in losses['torch']]}, "
+          f"retrograd {[round(v, 6) for v in losses['retrograd']]}")
+    print("ratios below 1 mean retrograd is faster")
+    if args.json:
+        print(json.dumps(dict(torch_s=t["torch"], retrograd_s=t["retrograd"], torch_median_s=med["torch"],
+                              retrograd_median_s=med["retrograd"], rg_over_torch=ratio)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
