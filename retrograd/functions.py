@@ -368,12 +368,12 @@ def reshape(x, shape):
     return ops.reshape(x, shape)
 
 
-def transpose(x, *axes):
+def transpose(x, *dims, axes=None):
     """Swap two axes (PyTorch's ``transpose(x, dim0, dim1)``), or permute them (NumPy's).
 
     ``rg.transpose(x, 0, 1)`` swaps axes 0 and 1 whatever the number of dimensions;
-    ``rg.transpose(x, (2, 0, 1))`` permutes (the tuple names every axis);
-    ``rg.transpose(x)`` reverses the axes.
+    ``rg.transpose(x, (2, 0, 1))`` and ``rg.transpose(x, axes=(2, 0, 1))`` permute (naming
+    every axis); ``rg.transpose(x)`` reverses the axes.
 
     >>> import retrograd as rg
     >>> rg.transpose(rg.tensor([[1.0, 2.0]])).shape
@@ -381,6 +381,11 @@ def transpose(x, *axes):
     >>> rg.transpose(rg.zeros(2, 3, 4), 0, 2).shape
     (4, 3, 2)
     """
+    if axes is not None:
+        if dims:
+            raise TypeError("transpose: give the axes either positionally or as axes=, not both")
+        return permute(x, axes)
+    axes = dims
     if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
         return swapaxes(x, *axes)
     if len(axes) > 1:

@@ -114,6 +114,7 @@ def test_out_of_memory_is_one_line(tmp_path, monkeypatch, capsys):
     def no_memory(*a, **k):
         raise MemoryError
     monkeypatch.setattr(tr, "build_mlp", no_memory)
+    monkeypatch.setitem(tr.MODELS, "mlp", no_memory)  # --model picks its builder from MODELS
     assert cli_main(["train", *TINY, "--out", str(tmp_path / "r")]) == 2
     assert "not enough memory" in capsys.readouterr().err
 

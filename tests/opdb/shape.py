@@ -60,8 +60,18 @@ def _perm_samples(dtype):
 
 register(OpInfo("permute", op=rg.permute, ref=torch.permute, method="permute", samples=_perm_samples,
                 axis_kwargs=(1,)))
-register(OpInfo("transpose_numpy_axes", op=rg.transpose, ref=torch.permute,
-                method=lambda x, p: x.transpose(p), samples=_perm_samples, axis_kwargs=(1,)))
+def _perm_keyword_samples(dtype):
+    return _perm_samples(dtype) + [SampleInput(_x(dtype, (2, 3, 4), 9), kwargs=dict(axes=(1, 2, 0)),
+                                               desc="axes= keyword (NumPy's)")]
+
+
+def _one_perm(p=None, axes=None):
+    return p if axes is None else axes
+
+
+register(OpInfo("transpose_numpy_axes", op=rg.transpose, ref=lambda x, *p, **k: torch.permute(x, _one_perm(*p, **k)),
+                method=lambda x, *p, **k: x.transpose(_one_perm(*p, **k)), samples=_perm_keyword_samples,
+                axis_kwargs=(1, "axes")))
 
 
 def _reverse_ref(x):
