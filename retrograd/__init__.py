@@ -27,10 +27,9 @@ from .gradcheck import gradcheck
 from .tensor import Tensor, as_tensor, from_numpy, tensor
 # Breadth (issue 13): PyTorch's tensor functions, by family.
 from .conversion import clone, to_dtype
-from .functions_shape import (atleast_1d, atleast_2d, atleast_3d, chunk, diag, diagonal, expand,
-                              flatten, flip, meshgrid, movedim, moveaxis, narrow, pad, repeat,
-                              repeat_interleave, roll, split, tensor_split, tile, trace, tril, triu,
-                              unflatten)
+from .functions_shape import (atleast_1d, atleast_2d, atleast_3d, chunk, diag, diagonal, flip, meshgrid,
+                              movedim, moveaxis, narrow, pad, repeat, repeat_interleave, roll, split,
+                              tensor_split, tile, trace, tril, triu, unflatten)
 from .functions_index import (gather, index_add, index_select, masked_fill, masked_select, nonzero,
                               one_hot, scatter, scatter_add, scatter_reduce, take_along_dim)
 from .functions_math import (acos, arccos, arcsin, arctan, arctan2, argsort, asin, atan, atan2, bmm,

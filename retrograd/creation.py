@@ -59,12 +59,17 @@ def ones(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
 
 
 def full(shape, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """A tensor filled with one value.
+    """A tensor filled with one value; its dtype follows the value as in PyTorch (a Python int
+    gives int64, a bool bool, a float the default dtype) unless ``dtype`` is given.
 
     >>> import retrograd as rg
-    >>> rg.full((2,), 7.0)
-    tensor([7., 7.])
+    >>> rg.full((2,), 7.0), rg.full((2,), 7)
+    (tensor([7., 7.]), tensor([7, 7]))
     """
+    if dtype is None and isinstance(fill_value, (bool, np.bool_)):
+        dtype = np.bool_
+    elif dtype is None and isinstance(fill_value, (int, np.integer)):
+        dtype = np.int64
     return _make(np.full(tuple(np.atleast_1d(shape)) if not isinstance(shape, tuple) else shape, fill_value),
                  dtype, requires_grad, device)
 

@@ -167,7 +167,8 @@ def scatter_add(x, dim, index, src):
 
 def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into a copy of ``x`` at ``index`` along ``dim``: ``reduce`` is ``"sum"``,
-    ``"mean"``, ``"amax"`` or ``"amin"`` (ties share the gradient equally, as PyTorch).
+    ``"prod"``, ``"mean"``, ``"amax"`` or ``"amin"`` (ties share the gradient equally, as PyTorch;
+    ``"prod"`` has exact gradients where a value is 0).
 
     >>> import retrograd as rg
     >>> rg.scatter_reduce(rg.zeros(2), 0, rg.tensor([0, 0, 1]), rg.tensor([1.0, 3.0, 5.0]), "amax",
@@ -175,19 +176,21 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
     tensor([3., 5.])
     """
     if reduce not in ("sum", "mean", "amax", "amin", "prod"):
-        raise ValueError(f"scatter_reduce: reduce must be 'sum', 'mean', 'amax' or 'amin', got {reduce!r}")
-    if reduce == "prod":
-        raise NotImplementedError("scatter_reduce: reduce='prod' is not supported yet; use 'sum', 'mean', "
-                                  "'amax' or 'amin'")
+        raise ValueError(f"scatter_reduce: reduce must be 'sum', 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
     xs, idx, grid, src = _scatter_setup(x, dim, index, src, "scatter_reduce")
     src = _same_dtype(src, x)
     dt = raw(x).dtype
+    if dt.kind != "f":  # integers: no gradients, so plain NumPy (and integer results, as PyTorch)
+        return _wrap_like(x, _scatter_reduce_ints(np.asarray(raw(x)), grid, np.asarray(raw(src)), reduce,
+                                                  include_self))
     hit = np.zeros(xs, dtype=bool)
     hit[grid] = True
     zero = np.zeros((), dt)
     self_w = np.ones(xs, dt) if include_self else np.where(hit, 0, 1).astype(dt)
     if reduce == "sum":
         return x * self_w + ops.index_add(src, grid, xs)
+    if reduce == "prod":
+        return ops.where(hit, _scattered_products(src, idx, dim, xs) * (x if include_self else 1), x)
     if reduce == "mean":
         count = np.zeros(xs, np.int64)
         np.add.at(count, grid, 1)
@@ -207,6 +210,49 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
     picked = ops.index_add(ops.where(src_wins, src, zero), grid, xs) * share
     out = picked + ops.where(self_wins, x, zero) * share
     return ops.where(hit, out, x)
+
+
+def _scatter_reduce_ints(x, grid, src, reduce, include_self):
+    hit = np.zeros(x.shape, dtype=bool)
+    hit[grid] = True
+    if reduce in ("sum", "mean"):
+        out = np.where(hit & (not include_self), 0, x)
+        np.add.at(out, grid, src)
+        if reduce == "mean":
+            count = np.zeros(x.shape, np.int64)
+            np.add.at(count, grid, 1)
+            out = np.where(hit, out // np.maximum(count + include_self, 1), x)  # floor, as PyTorch
+        return out.astype(x.dtype)
+    if reduce == "prod":
+        out = np.where(hit & (not include_self), 1, x)
+        np.multiply.at(out, grid, src)
+        return out.astype(x.dtype)
+    ufunc = np.maximum if reduce == "amax" else np.minimum
+    info = np.iinfo(x.dtype) if x.dtype.kind in "iu" else None
+    start = (info.min if reduce == "amax" else info.max) if info else (reduce != "amax")
+    out = np.where(hit & (not include_self), start, x).astype(x.dtype)
+    ufunc.at(out, grid, src)
+    return out
+
+
+def _wrap_like(x, arr):
+    return Tensor(arr) if isinstance(x, Tensor) else arr
+
+
+def _scattered_products(src, idx, dim, xs):
+    """For every position of ``xs``, the product of the ``src`` values scattered to it along ``dim``
+    (1 where none is), as a product over a dense one-hot axis: exact gradients also at zeros."""
+    d = norm_dim(len(xs), dim, "scatter_reduce")
+    n = xs[d]
+    onehot = idx[..., None] == np.arange(n)                          # index.shape + (n,)
+    dt = raw(src).dtype
+    picked = ops.where(onehot, ops.reshape(src, idx.shape + (1,)), np.ones((), dt))
+    prods = ops.prod(picked, d - idx.ndim - 1)                       # index.shape without d, + (n,)
+    nd = idx.ndim
+    perm = tuple(range(d)) + (nd - 1,) + tuple(range(d, nd - 1))
+    prods = ops.transpose(prods, perm)                               # index.shape with n at d
+    corner = tuple(slice(0, m) for m in np.shape(raw(prods)))
+    return ops.index_add(prods, corner, xs)                          # zeros outside: never selected
 
 
 def index_select(x, dim, index):

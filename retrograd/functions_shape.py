@@ -1,6 +1,6 @@
-"""Shape functions with PyTorch's names: flatten, unflatten, repeat, tile, repeat_interleave,
-expand, chunk, split, tensor_split, flip, roll, movedim, narrow, pad, tril, triu, diag,
-diagonal, trace, meshgrid, atleast_1d/2d/3d.
+"""Shape functions with PyTorch's names: unflatten, repeat, tile, repeat_interleave, chunk, split,
+tensor_split, flip, roll, movedim, narrow, pad, tril, triu, diag, diagonal, trace, meshgrid,
+atleast_1d/2d/3d (``flatten`` and ``Tensor.expand`` live in functions.py and tensor.py).
 
 All are compositions of the shape primitives (reshape, transpose, broadcast_to, getitem,
 index_add, concatenate, where), so every derivative, of every order, comes from theirs.
@@ -34,22 +34,6 @@ def _slice_on(ndim, dim, sl):
     return (slice(None),) * dim + (sl,) + (slice(None),) * (ndim - dim - 1)
 
 
-def flatten(x, start_dim=0, end_dim=-1):
-    """Merge dimensions ``start_dim .. end_dim`` into one (a 0-d tensor becomes 1-D).
-
-    >>> import retrograd as rg
-    >>> rg.flatten(rg.zeros(2, 3, 4), 1).shape
-    (2, 12)
-    """
-    shape = _shape(x)
-    s, e = norm_dim(len(shape), start_dim, "flatten"), norm_dim(len(shape), end_dim, "flatten")
-    if not shape:
-        return ops.reshape(x, (1,))
-    if s > e:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-    return ops.reshape(x, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
-
-
 def unflatten(x, dim, sizes):
     """Split dimension ``dim`` into ``sizes`` (one entry may be -1).
 
@@ -71,29 +55,6 @@ def unflatten(x, dim, sizes):
         raise ShapeError(f"unflatten: sizes {sizes} multiply to {int(np.prod(sizes))}, "
                          f"not to the size {shape[d]} of dimension {dim}")
     return ops.reshape(x, shape[:d] + sizes + shape[d + 1:])
-
-
-def expand(x, *sizes):
-    """Broadcast to ``sizes``; -1 keeps a dimension's size (PyTorch's ``expand``).
-
-    >>> import retrograd as rg
-    >>> rg.expand(rg.zeros(3, 1), -1, 4).shape
-    (3, 4)
-    """
-    sizes = _sizes(sizes)
-    shape = _shape(x)
-    lead = len(sizes) - len(shape)
-    if lead < 0:
-        raise ShapeError(f"expand: the number of sizes ({len(sizes)}) must be at least the number of "
-                         f"dimensions ({len(shape)}) of the tensor of shape {shape}")
-    target = []
-    for i, s in enumerate(sizes):
-        if s == -1:
-            if i < lead:
-                raise ShapeError(f"expand: -1 is not allowed for a new leading dimension (size {i})")
-            s = shape[i - lead]
-        target.append(s)
-    return ops.broadcast_to(x, tuple(target))
 
 
 def repeat(x, *sizes):

@@ -372,11 +372,31 @@ class Tensor:
     def reshape(self, *shape): return _f.reshape(self, _shape_args(shape))
     view = reshape
 
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Merge the axes from ``start_dim`` to ``end_dim`` into one (all of them by default).
+
+        >>> import retrograd as rg
+        >>> rg.zeros(2, 3, 4).flatten(1).shape
+        (2, 12)
+        """
+        return _f.flatten(self, start_dim, end_dim)
     def transpose(self, *axes): return _f.transpose(self, *axes)
     def permute(self, *axes): return _f.permute(self, _shape_args(axes))
     def squeeze(self, axis=None, *, dim=None): return _f.squeeze(self, axis if dim is None else dim)
     def unsqueeze(self, axis=None, *, dim=None): return _f.unsqueeze(self, axis if dim is None else dim)
     def broadcast_to(self, *shape): return _f.broadcast_to(self, _shape_args(shape))
+
+    def expand(self, *sizes):
+        """PyTorch's ``expand``: ``broadcast_to`` where a size of -1 keeps that axis.
+
+        >>> import retrograd as rg
+        >>> rg.zeros(2, 1).expand(-1, 3).shape
+        (2, 3)
+        """
+        sizes = _shape_args(sizes)
+        lead = len(sizes) - self.data.ndim
+        return _f.broadcast_to(self, tuple(self.data.shape[i - lead] if n == -1 and i >= lead else n
+                                           for i, n in enumerate(sizes)))
 
     @property
     def T(self) -> "Tensor":
@@ -459,10 +479,8 @@ class Tensor:
     def all(self, dim=None, keepdim=False, **kw): return _fl.all(self, dim, keepdim, **kw)
 
     # ----- shapes ------------------------------------------------------------------------
-    def flatten(self, start_dim=0, end_dim=-1): return _fs.flatten(self, start_dim, end_dim)
     def unflatten(self, dim, sizes): return _fs.unflatten(self, dim, sizes)
-    def expand(self, *sizes): return _fs.expand(self, *sizes)
-    def expand_as(self, other): return _fs.expand(self, other.shape)
+    def expand_as(self, other): return self.expand(other.shape)
     def repeat(self, *sizes): return _fs.repeat(self, *sizes)
     def tile(self, *dims): return _fs.tile(self, _shape_args(dims))
     def repeat_interleave(self, repeats, dim=None, *, output_size=None):

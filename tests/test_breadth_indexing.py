@@ -69,8 +69,8 @@ def test_indexing_errors_are_clear():
         x.masked_fill(rg.tensor([[1, 0, 1], [0, 0, 0]]), 1.0)
     with pytest.raises(IndexError):
         x.index_select(0, rg.tensor([2]))
-    with pytest.raises(NotImplementedError, match="prod"):
-        x.scatter_reduce(0, rg.tensor([[0, 1, 0]]), rg.ones(1, 3), "prod")
+    with pytest.raises(ValueError, match="'sum', 'prod'"):
+        x.scatter_reduce(0, rg.tensor([[0, 1, 0]]), rg.ones(1, 3), "max")
 
 
 def test_method_and_function_forms_agree():
@@ -102,3 +102,15 @@ def test_scatter_with_a_larger_src_sends_gradients_only_from_the_used_part():
     want[:1, :3] = ts.grad.numpy()
     np.testing.assert_allclose(src.grad.numpy(), want)
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_scatter_reduce_prod_is_exact_at_zeros():
+    x = rg.tensor([2.0, 3.0, 5.0], requires_grad=True)
+    src = rg.tensor([0.0, 4.0, 0.0, 7.0], requires_grad=True)
+    idx = rg.tensor([0, 0, 1, 1])
+    out = x.scatter_reduce(0, idx, src, "prod")
+    assert out.tolist() == [0.0, 0.0, 5.0]
+    assert rg.gradcheck(lambda a, b: a.scatter_reduce(0, idx, b, "prod"), [x, src])
+    assert rg.gradgradcheck(lambda a, b: a.scatter_reduce(0, idx, b, "prod"), [x, src])
+    out.backward(np.ones(3))
+    assert src.grad.tolist() == [8.0, 0.0, 21.0, 0.0] and x.grad.tolist() == [0.0, 0.0, 1.0]

@@ -116,3 +116,19 @@ def test_sum_dtype_and_argmax_keepdim_as_pytorch():
     for kw in (dict(dim=1, keepdim=True), dict(dim=0), dict(dim=-1, keepdim=False)):
         assert rg.tensor(x).argmax(**kw).tolist() == torch.tensor(x).argmax(**kw).tolist()
         assert rg.argmin(rg.tensor(x), **kw).tolist() == torch.argmin(torch.tensor(x), **kw).tolist()
+
+
+def test_allclose_answers_a_python_bool_as_pytorch():
+    a, b = np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-6])
+    for kw in ({}, dict(rtol=0, atol=1e-9), dict(atol=1e-5)):
+        got = rg.tensor(a).allclose(rg.tensor(b), **kw)
+        assert got is torch.tensor(a).allclose(torch.tensor(b), **kw) is rg.allclose(rg.tensor(a), rg.tensor(b), **kw)
+    nan = np.array([np.nan])
+    assert rg.allclose(rg.tensor(nan), rg.tensor(nan), equal_nan=True) and not rg.tensor(nan).allclose(rg.tensor(nan))
+
+
+def test_full_takes_its_dtype_from_the_value_as_pytorch():
+    for value in (7, True, -3):
+        assert rg.full((2,), value).dtype == torch.full((2,), value).numpy().dtype
+        assert rg.full((2,), value).tolist() == torch.full((2,), value).tolist()
+    assert rg.full((2,), 7.5).dtype == rg.get_default_dtype() and rg.full((2,), 7, dtype=rg.float32).dtype == np.float32

@@ -15,10 +15,15 @@ from opdb import OPS
 NOT_OPS = {
     "rg.rand": "random values (tests/test_tensor.py)", "rg.randn": "random values (tests/test_tensor.py)",
     "rg.generator": "the random generator", "rg.manual_seed": "seeds the generator",
+    "rg.randint": "random values (tests/test_breadth_tensors.py)", "rg.randperm": "random values (same)",
+    "rg.normal": "random values (same)", "rg.rand_like": "random values (same)",
+    "rg.randn_like": "random values (same)", "rg.empty_like": "unspecified values (same)",
 }
 TENSOR_NOT_OPS = {"backward", "detach", "item", "numpy", "tolist", "size", "numel", "retain_grad",
                   "requires_grad_", "named", "register_hook", "data", "grad", "grad_fn", "is_leaf", "name",
-                  "requires_grad", "shape", "ndim", "dtype", "version", "_version"}
+                  "requires_grad", "shape", "ndim", "dtype", "version", "_version",
+                  # attributes and Python-bool answers (tests/test_breadth_tensors.py)
+                  "dim", "ndimension", "device", "is_cuda", "is_contiguous", "allclose"}
 TENSOR_OPERATORS = ["__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
                     "__rtruediv__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__", "__pos__",
                     "__abs__", "__getitem__", "__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"]

@@ -58,7 +58,7 @@ register(OpInfo("scatter_add", op=rg.scatter_add, ref=torch.scatter_add, method=
 
 def _scatter_reduce(dtype):
     out = []
-    for reduce in ("sum", "mean", "amax", "amin"):
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
         for include_self in (True, False):
             out.append(SampleInput(make((4,), dtype, seed=1, distinct=True), 0, DUP,
                                    make((4,), dtype, seed=2, distinct=True) + 0.01, reduce,
@@ -69,6 +69,14 @@ def _scatter_reduce(dtype):
     return out
 
 
+def _scatter_reduce_int(dtype):
+    x, src = np.array([3, -1, 2, 8]), np.array([5, -7, 4, 9])
+    return [SampleInput(x, 0, DUP, src, reduce, kwargs=dict(include_self=inc))
+            for reduce in ("sum", "prod", "mean", "amax", "amin") for inc in (True, False)]
+
+
+register(OpInfo("scatter_reduce_int", op=rg.scatter_reduce, ref=torch.scatter_reduce, samples=_scatter_reduce_int,
+                differentiable=False))
 register(OpInfo("scatter_reduce", op=rg.scatter_reduce, ref=torch.scatter_reduce, method="scatter_reduce",
                 samples=_scatter_reduce, axis_kwargs=(1,)))
 
@@ -108,5 +116,15 @@ def _masked_select(dtype):
 
 register(OpInfo("masked_select", op=rg.masked_select, ref=torch.masked_select, method="masked_select",
                 samples=_masked_select))
+
+
+def _nonzero(dtype):
+    x = make((2, 3), dtype, seed=1)
+    x[0, 1] = x[1, 2] = 0
+    return [SampleInput(x), SampleInput(np.array([0, 3, 0, -1])), SampleInput(np.zeros((0, 2), dtype)),
+            SampleInput(np.array(2.0, dtype))]
+
+
+register(OpInfo("nonzero", op=rg.nonzero, ref=torch.nonzero, method="nonzero", samples=_nonzero, differentiable=False))
 
 NAMES = [o.name for o in OPS[_FIRST:]]  # this family's entries (tests/test_breadth_jacobians.py)

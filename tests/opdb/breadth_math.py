@@ -33,7 +33,9 @@ UNARY = [  # name, low, high, avoid
 for _name, _lo, _hi, _avoid in UNARY:
     register(OpInfo(_name, op=getattr(rg, _name), ref=getattr(torch, _name), method=_name,
                     samples=unary_samples(_lo, _hi, avoid=_avoid)))
-register(OpInfo("arcsin", op=rg.arcsin, ref=torch.arcsin, method="arcsin", samples=unary_samples(-0.9, 0.9, extremes=False)))
+for _name in ("arcsin", "arccos", "arctan"):
+    register(OpInfo(_name, op=getattr(rg, _name), ref=getattr(torch, _name), method=_name,
+                    samples=unary_samples(-0.9, 0.9, extremes=False)))
 
 # Rounding: piecewise constant, gradient 0 (PyTorch's convention); values kept away from the jumps.
 for _name in ("floor", "ceil", "trunc", "round", "sign"):
@@ -43,7 +45,7 @@ for _name in ("floor", "ceil", "trunc", "round", "sign"):
 register(OpInfo("round_decimals", op=rg.round, ref=torch.round, method="round",
                 samples=_s([((3,), (), dict(decimals=1)), ((2, 2), (), dict(decimals=2))], low=0.013, high=0.041)))
 
-for _name in ("atan2", "hypot", "logaddexp"):
+for _name in ("atan2", "arctan2", "hypot", "logaddexp"):
     register(OpInfo(_name, op=getattr(rg, _name), ref=getattr(torch, _name), method=_name,
                     samples=binary_samples(low=0.3, high=2.0, scalars=False)))
 
@@ -64,6 +66,9 @@ register(OpInfo("floor_divide", op=rg.floor_divide, ref=torch.floor_divide, meth
 register(OpInfo("div_trunc", op=lambda a, b: rg.div(a, b, rounding_mode="trunc"),
                 ref=lambda a, b: torch.div(a, b, rounding_mode="trunc"),
                 method=lambda a, b: a.div(b, rounding_mode="trunc"), samples=_remainder_samples))
+register(OpInfo("div_method", op=rg.div, ref=torch.div, method="div", samples=binary_samples(low_b=0.5, high_b=2.0),
+                aliases=(rg.divide, rg.true_divide, lambda a, b: a.divide(b) if isinstance(a, rg.Tensor) else rg.divide(a, b)),
+                covers=("Tensor.divide",)))
 register(OpInfo("div_floor", op=lambda a, b: rg.div(a, b, rounding_mode="floor"),
                 ref=lambda a, b: torch.div(a, b, rounding_mode="floor"), samples=_remainder_samples))
 

@@ -1,5 +1,5 @@
-"""Issue 13's shape functions: cat/stack with dim=, flatten(start, end), unflatten, repeat, tile,
-repeat_interleave, expand(-1, n), chunk, split, tensor_split, flip, roll, movedim, narrow, pad,
+"""Issue 13's shape functions: cat/stack with dim=, unflatten, repeat, tile,
+repeat_interleave, chunk, split, tensor_split, flip, roll, movedim, narrow, pad,
 tril, triu, diag, diagonal, trace, meshgrid, atleast_1d/2d/3d."""
 
 from __future__ import annotations
@@ -34,17 +34,16 @@ def _cat_samples(dtype):
 
 
 register(OpInfo("cat_dim", op=_pair(rg.cat), ref=_pair(torch.cat), samples=_cat_samples, axis_kwargs=("dim",),
-                aliases=(_pair(rg.concat), _pair(rg.concatenate))))
+                aliases=(_pair(rg.concat), _pair(rg.concatenate)), covers=("rg.concat",)))
 register(OpInfo("stack_dim", op=_pair(rg.stack), ref=_pair(torch.stack), axis_kwargs=("dim",),
                 samples=lambda dtype: [SampleInput(make((2, 3), dtype, seed=1), make((2, 3), dtype, seed=2),
                                                    kwargs=dict(dim=d)) for d in (0, 1, -1)]))
 
-register(OpInfo("flatten_dims", op=rg.flatten, ref=torch.flatten, method="flatten", axis_kwargs=(1, 2),
-                samples=_s([((2, 3, 4), (1,), {}), ((2, 3, 4), (0, 1), {}), ((2, 3, 4), (-2, -1), {}),
-                            ((), (0, -1), {}), ((2, 0, 3), (1, 2), {}), ((3,), (0, 0), {})])))
 register(OpInfo("unflatten", op=rg.unflatten, ref=torch.unflatten, method="unflatten", axis_kwargs=(1,),
                 samples=_s([((2, 12), (1, (3, -1)), {}), ((6,), (0, (2, 3)), {}), ((2, 6), (-1, (1, 6)), {}),
                             ((0, 4), (1, (2, 2)), {})])))
+register(OpInfo("expand_as", op=lambda x, y: x.expand_as(y), ref=lambda x, y: x.expand_as(y), covers=("Tensor.expand_as",),
+                samples=lambda d: [SampleInput(make((3, 1), d, seed=1), make((2, 3, 4), d, seed=2), grad_args=(0,))]))
 register(OpInfo("repeat", op=rg.repeat, ref=lambda x, *s: x.repeat(*s), method="repeat",
                 samples=_s([((2, 3), (2, 1, 3), {}), ((3,), (2,), {}), ((), (2, 2), {}), ((2, 1), (0, 2), {})])))
 register(OpInfo("tile", op=rg.tile, ref=torch.tile, method="tile",
@@ -53,8 +52,6 @@ register(OpInfo("repeat_interleave", op=rg.repeat_interleave, ref=torch.repeat_i
                 axis_kwargs=("dim",),
                 samples=_s([((2, 3), (2,), dict(dim=1)), ((2, 2), (3,), {}), ((3, 2), (np.array([1, 0, 2]),), dict(dim=0)),
                             ((), (2,), {}), ((2, 3), (1,), dict(dim=-1))])))
-register(OpInfo("expand_minus_one", op=rg.expand, ref=lambda x, *s: x.expand(*s), method="expand",
-                samples=_s([((3, 1), (2, -1, 4), {}), ((1, 3), (-1, 3), {}), ((), (2,), {})])))
 
 
 def _piece(fn, k):
@@ -62,24 +59,26 @@ def _piece(fn, k):
 
 
 register(OpInfo("chunk", op=_piece(rg.chunk, 1), ref=_piece(torch.chunk, 1), method=_piece(rg.Tensor.chunk, 1),
-                axis_kwargs=("dim",),
+                axis_kwargs=("dim",), covers=("Tensor.chunk",),
                 samples=_s([((2, 7), (3,), dict(dim=1)), ((5,), (2,), {}), ((4, 2), (4,), dict(dim=0))])))
 register(OpInfo("chunk_last", op=_piece(rg.chunk, -1), ref=_piece(torch.chunk, -1), samples=_s([((2, 7), (3,), dict(dim=-1))])))
 register(OpInfo("split", op=_piece(rg.split, -1), ref=_piece(torch.split, -1), method=_piece(rg.Tensor.split, -1),
-                axis_kwargs=("dim",),
+                axis_kwargs=("dim",), covers=("Tensor.split",),
                 samples=_s([((2, 5), (2,), dict(dim=-1)), ((4, 2), ([1, 3],), {}), ((4, 2), ([0, 4],), {})])))
 register(OpInfo("tensor_split", op=_piece(rg.tensor_split, 0), ref=_piece(torch.tensor_split, 0),
-                method=_piece(rg.Tensor.tensor_split, 0), axis_kwargs=("dim",),
+                method=_piece(rg.Tensor.tensor_split, 0), axis_kwargs=("dim",), covers=("Tensor.tensor_split",),
                 samples=_s([((2, 7), (3,), dict(dim=1)), ((6,), ([1, 4],), {}), ((6, 2), ([2, 2],), dict(dim=0))])))
 register(OpInfo("tensor_split_middle", op=_piece(rg.tensor_split, 1), ref=_piece(torch.tensor_split, 1),
                 samples=_s([((6,), ([1, 4],), {}), ((2, 7), (3,), dict(dim=1))])))
 register(OpInfo("flip", op=rg.flip, ref=torch.flip, method=lambda x, dims: x.flip(dims), axis_kwargs=(1,),
+                covers=("Tensor.flip",),
                 samples=_s([((2, 3, 2), ((0, -1),), {}), ((3,), ((0,),), {}), ((), ((),), {}), ((0, 2), ((1,),), {})])))
 register(OpInfo("roll", op=rg.roll, ref=torch.roll, method="roll", axis_kwargs=("dims",),
                 samples=_s([((3, 4), ((1, -2),), dict(dims=(0, 1))), ((2, 3), (3,), {}), ((4,), (-5,), dict(dims=0))])))
 # PyTorch checks no dims on an empty tensor: this sample stays out of the axis-error test.
 register(OpInfo("roll_empty", op=rg.roll, ref=torch.roll, samples=_s([((0, 2), (1,), dict(dims=1))])))
-register(OpInfo("movedim", op=rg.movedim, ref=torch.movedim, method="movedim", aliases=(rg.moveaxis,), axis_kwargs=(1, 2),
+register(OpInfo("movedim", op=rg.movedim, ref=torch.movedim, method="movedim", axis_kwargs=(1, 2),
+                aliases=(rg.moveaxis, lambda x, s, d: x.moveaxis(s, d)), covers=("Tensor.moveaxis",),
                 samples=_s([((2, 3, 4), ((0, 1), (2, 0)), {}), ((2, 3, 4), (-1, 0), {}), ((3,), (0, 0), {})])))
 register(OpInfo("narrow", op=rg.narrow, ref=torch.narrow, method="narrow", axis_kwargs=(1,),
                 samples=_s([((2, 4), (1, 1, 2), {}), ((5,), (0, -2, 2), {}), ((3, 2), (0, 0, 0), {})])))
