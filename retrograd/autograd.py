@@ -46,14 +46,8 @@ def is_grad_enabled() -> bool:
     return _mode.enabled
 
 
-class set_grad_enabled(contextlib.ContextDecorator):
-    """Turn recording on or off inside a ``with`` block or a decorated function (this thread only).
-
-    >>> import retrograd as rg
-    >>> w = rg.tensor(2.0, requires_grad=True)
-    >>> with rg.set_grad_enabled(False): (w * 3).requires_grad
-    False
-    """
+class _GradModeContext(contextlib.ContextDecorator):
+    """Set grad mode on entering a ``with`` block (or a decorated call), restore it on leaving."""
 
     def __init__(self, mode: bool):
         self.mode = bool(mode)
@@ -68,8 +62,48 @@ class set_grad_enabled(contextlib.ContextDecorator):
         return False
 
 
-class no_grad(set_grad_enabled):
+class set_grad_enabled:
+    """Turn recording on or off: as a plain call, a ``with`` block or a decorator (this thread only).
+
+    As in PyTorch, calling it switches the mode at once; used with ``with``, the mode
+    before the call comes back at the end of the block; as a decorator, only calls of the
+    decorated function run in the mode.
+
+    >>> import retrograd as rg
+    >>> w = rg.tensor(2.0, requires_grad=True)
+    >>> with rg.set_grad_enabled(False): (w * 3).requires_grad
+    False
+    >>> _ = rg.set_grad_enabled(False); rg.is_grad_enabled()
+    False
+    >>> _ = rg.set_grad_enabled(True); rg.is_grad_enabled()
+    True
+    """
+
+    def __init__(self, mode: bool):
+        self.mode = bool(mode)
+        self.prev = _mode.enabled
+        _mode.enabled = self.mode
+
+    def __call__(self, fn):
+        _mode.enabled = self.prev  # decorating must not change the mode of the caller
+        return _GradModeContext(self.mode)(fn)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _mode.enabled = self.prev
+        return False
+
+    def clone(self):
+        """A fresh context with the same mode (PyTorch's API)."""
+        return _GradModeContext(self.mode)
+
+
+class no_grad(_GradModeContext):
     """Context manager and decorator: nothing inside is recorded for backward.
+
+    In-place updates of parameters go inside it (``p -= lr * p.grad``).
 
     >>> import retrograd as rg
     >>> w = rg.tensor(2.0, requires_grad=True)
@@ -82,7 +116,7 @@ class no_grad(set_grad_enabled):
         super().__init__(False)
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_GradModeContext):
     """Context manager and decorator: record for backward, even inside ``no_grad``.
 
     >>> import retrograd as rg
@@ -97,6 +131,137 @@ class enable_grad(set_grad_enabled):
         super().__init__(True)
 
 
+# ----- version counters ------------------------------------------------------------------
+# Every in-place write advances one global count of writes, ``_epoch``, and stamps the
+# written tensor's counter with it. A node remembers the count at its creation: if no write
+# happened since (the common case, one integer comparison), nothing it saved can have changed;
+# otherwise the counters of the tensors it read tell whether one of them was written after it.
+_epoch = 0
+
+
+class VersionCounter:
+    """How many times a tensor's memory was written in place (shared by a tensor and its views).
+
+    ``last`` is the global write count at the latest write; ``views`` holds weak references
+    to the tensors that share the memory, so a recorded write can refuse to leave a view stale.
+    """
+
+    __slots__ = ("version", "last", "views", "__weakref__")
+
+    def __init__(self):
+        self.version = 0
+        self.last = -1
+        self.views = None
+
+
+def version_counter(t) -> VersionCounter:
+    """The version counter of Tensor ``t``, made on first use."""
+    vc = getattr(t, "_vc", None)
+    if vc is None:
+        vc = t._vc = VersionCounter()
+        if t._node is not None:  # the node that made t saved t's array as its output
+            node_extra(t._node).out_vc = vc
+    return vc
+
+
+def bump_version(t) -> None:
+    """Record one in-place write of ``t``'s memory (``t._version`` goes up by one)."""
+    global _epoch
+    vc = version_counter(t)
+    _epoch += 1
+    vc.version += 1
+    vc.last = _epoch
+
+
+def share_version(view, base) -> None:
+    """``view`` shares ``base``'s memory: give both one counter (as PyTorch's views)."""
+    vc = version_counter(base)
+    view._vc = vc
+    if view._node is not None:
+        node_extra(view._node).out_vc = vc
+    if vc.views is None:
+        vc.views = {}  # id -> weak reference (a WeakSet would compare tensors with ==)
+    vc.views[id(view)] = weakref.ref(view)
+    vc.views[id(base)] = weakref.ref(base)
+
+
+def current_epoch() -> int:
+    """The global count of in-place writes so far."""
+    return _epoch
+
+
+MODIFIED_MESSAGE = (
+    "one of the variables needed for gradient computation has been modified by an inplace "
+    "operation: the {what} of node '{name}' ({tensor}) is at version {now}; it was saved before "
+    "that write. Hint: do the in-place update (optimizer.step(), p -= ..., t[...] = ...) after "
+    "backward(), or clone() the tensor before changing it."
+)
+
+
+def _check_versions(node) -> None:
+    """Raise if an array ``node`` reads was written in place after the node saved it."""
+    epoch = node.epoch
+    prim = node.prim
+    reads = prim.reads_inputs
+    if reads:
+        if reads is True:
+            read = range(len(node.inputs))
+        else:  # {argnum: the arguments its rule reads}: only the rules of the parents run
+            read = sorted({j for i, _ in node.parents for j in reads.get(i, ())})
+        for i in read:
+            a = node.inputs[i]
+            vc = getattr(a, "_vc", None) if hasattr(a, "_node") else None
+            if vc is not None and vc.last > epoch:
+                label = f"tensor '{a.name}'" if getattr(a, "name", None) else f"argument {i}, shape {a.shape}"
+                raise RuntimeError(MODIFIED_MESSAGE.format(what=f"input {i}", name=prim.name,
+                                                           tensor=label, now=vc.version))
+    extra = node.extra
+    if prim.reads_out and extra is not None and extra.out_vc is not None and extra.out_vc.last > epoch:
+        raise RuntimeError(MODIFIED_MESSAGE.format(what="output", name=prim.name,
+                                                   tensor=f"shape {node.out.shape}",
+                                                   now=extra.out_vc.version))
+
+
+def resolve_parents(node) -> None:
+    """Point ``node``'s edges at its parents' histories as they were when it was recorded.
+
+    A recorded in-place write gives a tensor a new history; nodes recorded before the write
+    must keep sending their gradient to the old one (kept in the tensor's ``_history``).
+    """
+    epoch = node.epoch
+    parents = []
+    changed = False
+    for i, p in node.parents:
+        history = getattr(p, "_history", None)
+        if history:
+            for write_epoch, old in history:
+                if write_epoch > epoch:
+                    p, changed = old, True
+                    break
+        parents.append((i, p))
+    if changed:
+        node.parents = tuple(parents)
+
+
+class NodeExtra:
+    """What only some nodes carry: gradient hooks, a retained gradient, the output's counter."""
+
+    __slots__ = ("hooks", "retain", "out_vc")
+
+    def __init__(self):
+        self.hooks = None
+        self.retain = None
+        self.out_vc = None
+
+
+def node_extra(node) -> NodeExtra:
+    """The node's extras, made on first use."""
+    extra = node.extra
+    if extra is None:
+        extra = node.extra = NodeExtra()
+    return extra
+
+
 class Node:
     """One recorded primitive call: the ``grad_fn`` of the Tensor it produced.
 
@@ -105,7 +270,7 @@ class Node:
     arrays of the arguments, ``out`` the plain output array.
     """
 
-    __slots__ = ("prim", "inputs", "parents", "saved", "params", "out", "retain", "__weakref__")
+    __slots__ = ("prim", "inputs", "parents", "saved", "params", "out", "extra", "epoch", "__weakref__")
 
     def __init__(self, prim, inputs, parents, saved, params, out):
         self.prim = prim
@@ -114,7 +279,8 @@ class Node:
         self.saved = saved
         self.params = params
         self.out = out
-        self.retain = None
+        self.extra = None      # a NodeExtra once a hook, retain_grad or a version counter needs one
+        self.epoch = _epoch    # the in-place write count when the node saved its arrays
 
     @property
     def name(self) -> str:
@@ -139,6 +305,11 @@ FREED_GRAPH_MESSAGE = (
 
 def _add(a, b):
     return b if a is None else a + b
+
+
+# Leaf gradients are accumulated under one lock, so that backward() calls from several threads
+# into a shared leaf add up exactly. The walk itself needs none: each call walks its own nodes.
+_accumulate_lock = threading.Lock()
 
 
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None):
@@ -172,7 +343,10 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     starts = list(stack)
 
     while stack:  # count the consumers of every reachable node
-        for _, p in stack.pop().parents:
+        node = stack.pop()
+        if node.epoch != _epoch:
+            resolve_parents(node)
+        for _, p in node.parents:
             pn = p._node
             if pn is not None:
                 count = deps.get(pn)
@@ -190,13 +364,12 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             saved = node.saved
             if saved is None:
                 raise RuntimeError(FREED_GRAPH_MESSAGE.format(name=node.prim.name))
-            if capture is not None:
-                if node in capture:
-                    capture[node] = _add(capture[node], g)
-            elif node.retain is not None:
-                kept = node.retain()
-                if kept is not None:
-                    _accumulate(kept, g, create_graph, _wrap)
+            if node.epoch != _epoch:  # something was written in place since this node was made
+                _check_versions(node)
+            if node.extra is not None:
+                g = _node_gradient_ready(node, g, create_graph, _wrap, capture is None)
+            if capture is not None and node in capture:
+                capture[node] = _add(capture[node], g)
             if create_graph:
                 args = list(saved)
                 for i, p in node.parents:
@@ -211,6 +384,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             for i, p in node.parents:
                 rule = rules[i] if rules is not None else prim.vjp_for(i)
                 gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
+                if create_graph and not isinstance(gi, Tensor):
+                    _check_recorded(prim, i, g, args)
                 pshape = p.data.shape
                 if (gi.shape[nb:] if nb else gi.shape) != pshape:
                     gi = sum_to(gi, pshape, nb=nb)
@@ -229,34 +404,109 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                 node.saved = node.out = node.inputs = None
                 node.parents = ()
 
-    for leaf, g in leaf_grads.items():
-        if capture is not None:
-            if leaf in capture:
-                capture[leaf] = _add(capture[leaf], g)
-        else:
-            _accumulate(leaf, g, create_graph, _wrap)
+        for leaf, g in leaf_grads.items():
+            hooks = getattr(leaf, "_hooks", None)
+            if hooks:
+                g = _run_hooks(hooks, g, create_graph, _wrap)
+            if capture is not None:
+                if leaf in capture:
+                    capture[leaf] = _add(capture[leaf], g)
+            else:
+                _accumulate(leaf, g, create_graph, _wrap)
+
+
+def _run_hooks(hooks, g, create_graph, wrap):
+    """Call each gradient hook on ``g`` in order; a hook that returns a value replaces ``g``."""
+    for fn in list(hooks.values()):
+        gt = g if hasattr(g, "_node") else wrap(g, None)
+        new = fn(gt)
+        if new is not None:
+            g = new if create_graph else raw(new)
+    return g
+
+
+def _node_gradient_ready(node, g, create_graph, wrap, accumulate):
+    """The whole gradient of a node's output has arrived: run its hooks, keep it if retained."""
+    extra = node.extra
+    if extra.hooks:
+        g = _run_hooks(extra.hooks, g, create_graph, wrap)
+    if accumulate and extra.retain is not None:
+        kept = extra.retain()
+        if kept is not None:
+            _accumulate(kept, g, create_graph, wrap)
+    return g
+
+
+def _check_recorded(prim, i, g, args) -> None:
+    """Under create_graph a rule must record: a plain array would silently cut the graph."""
+    if getattr(g, "requires_grad", False) or any(getattr(a, "requires_grad", False) for a in args):
+        raise RuntimeError(
+            f"the vjp rule of primitive '{prim.name}' for argument {i} returned a plain array "
+            "while create_graph=True needs a recorded result; write the rule with retrograd's own "
+            "functions (rg.exp, rg.where, ...) on its arguments, using .data or raw() only for "
+            "constants such as masks and shapes")
 
 
 def _accumulate(t, g, create_graph, wrap) -> None:
-    """Add ``g`` to ``t.grad`` (never in place: gradient arrays may be shared)."""
-    if create_graph:
-        if not hasattr(g, "_node"):
-            g = wrap(g, None)
-        t.grad = g if t.grad is None else t.grad + g
-        return
-    g = raw(g)
-    if not isinstance(g, np.ndarray) or g.dtype != t.data.dtype or not g.flags.writeable:
-        g = np.array(g, dtype=t.data.dtype)
-    if t.grad is None:
-        t.grad = wrap(g, None)
-    else:
-        t.grad = wrap(t.grad.data + g, None)
+    """Add ``g`` to ``t.grad``.
+
+    The first gradient is copied, so a leaf's ``.grad`` never shares memory with another
+    leaf's or with a saved array; later ones are added in place into that private array
+    (as PyTorch). Under ``create_graph`` the sum is recorded instead.
+    """
+    with _accumulate_lock:
+        if create_graph:
+            if not hasattr(g, "_node"):
+                g = wrap(g, None)
+            t.grad = g if t.grad is None else t.grad + g
+            return
+        g = raw(g)
+        old = t.grad
+        if old is None:
+            t.grad = wrap(np.array(g, dtype=t.data.dtype, copy=True), None)
+        elif old._node is None and old.data.flags.writeable and old.data.shape == t.data.shape:
+            np.add(old.data, g, out=old.data, casting="unsafe")
+        else:
+            t.grad = wrap((old.data + g).astype(t.data.dtype, copy=False), None)
 
 
 def retain(t) -> None:
     """Make a non-leaf Tensor keep its gradient in ``.grad`` (see ``Tensor.retain_grad``)."""
     if t._node is not None:
-        t._node.retain = weakref.ref(t)
+        node_extra(t._node).retain = weakref.ref(t)
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``: ``handle.remove()`` takes the hook away again."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict):
+        self._hooks = hooks
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        """Unregister the hook (no effect if it is already gone)."""
+        self._hooks.pop(self.id, None)
+
+
+def register_hook(t, fn) -> RemovableHandle:
+    """Call ``fn(grad)`` whenever the gradient of Tensor ``t`` is computed (see ``Tensor.register_hook``)."""
+    if not t.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t._node is None:
+        hooks = getattr(t, "_hooks", None)
+        if hooks is None:
+            hooks = t._hooks = {}
+    else:
+        extra = node_extra(t._node)
+        if extra.hooks is None:
+            extra.hooks = {}
+        hooks = extra.hooks
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = fn
+    return handle
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
@@ -309,3 +559,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             g = _wrap(np.asarray(g, dtype=t.data.dtype), None)
         results.append(g)
     return tuple(results)
+
+
+def __getattr__(name):
+    # rg.autograd.Function lives in its own module, which needs Tensor (imported after this one).
+    if name in ("Function", "FunctionCtx"):
+        from . import custom_function
+        return getattr(custom_function, name)
+    raise AttributeError(f"module 'retrograd.autograd' has no attribute {name!r}")

@@ -5,8 +5,8 @@ module means a second array library (CuPy on a GPU) only has to be wired in
 one place.
 
 >>> from retrograd import backend
->>> backend.to_array(3).dtype
-dtype('float64')
+>>> backend.to_array(3.0).dtype, backend.to_array(3).dtype
+(dtype('float64'), dtype('int64'))
 """
 
 from __future__ import annotations
@@ -69,11 +69,12 @@ def _kind_name(dt: np.dtype) -> str:
 def to_array(data, dtype=None, what: str = "tensor") -> np.ndarray:
     """Turn numbers, lists or arrays into a numeric ndarray, with clear errors.
 
-    Python numbers and nested lists get the default float dtype; NumPy arrays
-    keep theirs unless ``dtype`` is given.
+    Python floats (and lists holding one) get the default float dtype, Python
+    ints and integer lists int64 and bools bool, as in PyTorch; NumPy arrays
+    keep their dtype unless ``dtype`` is given.
 
-    >>> to_array([1, 2]).dtype, to_array(np.arange(2)).dtype
-    (dtype('float64'), dtype('int64'))
+    >>> to_array([1, 2]).dtype, to_array([1, 2.5]).dtype, to_array(np.arange(2)).dtype
+    (dtype('int64'), dtype('float64'), dtype('int64'))
     """
     if isinstance(data, str) or isinstance(data, bytes):
         raise TypeError(f"{what}: expected numbers, got the string {data!r}")
@@ -90,7 +91,9 @@ def to_array(data, dtype=None, what: str = "tensor") -> np.ndarray:
     if isinstance(data, numbers.Number):
         if isinstance(data, complex):
             raise TypeError(f"{what}: complex numbers are not supported, got {data!r}")
-        return np.asarray(data, dtype=dtype if dtype is not None else _default_dtype)
+        if dtype is None:
+            dtype = np.int64 if isinstance(data, numbers.Integral) else _default_dtype
+        return np.asarray(data, dtype=dtype)
     try:
         arr = np.asarray(data)
     except ValueError as exc:  # ragged nested lists
@@ -98,6 +101,71 @@ def to_array(data, dtype=None, what: str = "tensor") -> np.ndarray:
     _check_kind(arr, what)
     if dtype is not None:
         return arr.astype(dtype, copy=False)
-    if arr.dtype.kind in "iu" and not isinstance(data, np.ndarray):
-        return arr.astype(_default_dtype)
+    if arr.dtype.kind == "f" and arr.dtype != _default_dtype and not _holds_arrays(data):
+        return arr.astype(_default_dtype)  # Python floats: the default dtype, not NumPy's float64
+    if arr.dtype.kind in "iu" and arr.dtype != np.int64 and not _holds_arrays(data):
+        return arr.astype(np.int64)
     return arr
+
+
+def _holds_arrays(data) -> bool:
+    """True for a list whose first leaf is a NumPy array or scalar (their dtype wins)."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return isinstance(data, (np.ndarray, np.generic))
+
+
+class device:
+    """Where a tensor's data lives: always the CPU here (PyTorch's ``torch.device``).
+
+    Any other device is a clear error until a GPU backend exists.
+
+    >>> device("cpu")
+    device(type='cpu')
+    >>> device("cpu") == "cpu"
+    True
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        name = str(type)
+        if ":" in name:
+            name, _, idx = name.partition(":")
+            index = int(idx)
+        if name != "cpu" or index not in (None, 0):
+            shown = str(type) if index is None or ":" in str(type) else f"{type}:{index}"
+            raise RuntimeError(f"device {shown!r} is not available: retrograd runs on the CPU "
+                               "(NumPy) only; use device='cpu' or leave device= out")
+        self.type, self.index = name, index
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            try:
+                other = device(other)
+            except (RuntimeError, ValueError):
+                return False
+        return isinstance(other, device) and other.type == self.type
+
+    def __hash__(self):
+        return hash(self.type)
+
+    def __repr__(self):
+        return f"device(type={self.type!r})"
+
+    def __str__(self):
+        return self.type
+
+
+CPU = device("cpu")
+
+
+def check_device(dev) -> None:
+    """Accept ``None``, ``"cpu"`` or ``device("cpu")``; anything else raises a clear error.
+
+    >>> check_device("cpu")
+    """
+    if dev is not None and not (isinstance(dev, device)):
+        device(dev)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backend import get_default_dtype
+from .backend import check_device, get_default_dtype
 from .tensor import Tensor
 
 _rng = np.random.default_rng()
@@ -33,31 +33,32 @@ def _shape(shape):
     return tuple(shape)
 
 
-def _make(arr, dtype, requires_grad):
+def _make(arr, dtype, requires_grad, device=None):
+    check_device(device)
     return Tensor(arr.astype(dtype or get_default_dtype(), copy=False), requires_grad=requires_grad)
 
 
-def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
+def zeros(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor of zeros.
 
     >>> import retrograd as rg
     >>> rg.zeros(2)
     tensor([0., 0.])
     """
-    return _make(np.zeros(_shape(shape)), dtype, requires_grad)
+    return _make(np.zeros(_shape(shape)), dtype, requires_grad, device)
 
 
-def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
+def ones(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor of ones.
 
     >>> import retrograd as rg
     >>> rg.ones(2)
     tensor([1., 1.])
     """
-    return _make(np.ones(_shape(shape)), dtype, requires_grad)
+    return _make(np.ones(_shape(shape)), dtype, requires_grad, device)
 
 
-def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
+def full(shape, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor filled with one value.
 
     >>> import retrograd as rg
@@ -65,53 +66,56 @@ def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
     tensor([7., 7.])
     """
     return _make(np.full(tuple(np.atleast_1d(shape)) if not isinstance(shape, tuple) else shape, fill_value),
-                 dtype, requires_grad)
+                 dtype, requires_grad, device)
 
 
-def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
+def zeros_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Zeros with the shape (and dtype) of ``t``.
 
     >>> import retrograd as rg
     >>> rg.zeros_like(rg.tensor([1.0, 2.0]))
     tensor([0., 0.])
     """
+    check_device(device)
     data = np.asarray(t.data if isinstance(t, Tensor) else t)
     return Tensor(np.zeros(data.shape, dtype or data.dtype), requires_grad=requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
+def ones_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Ones with the shape (and dtype) of ``t``.
 
     >>> import retrograd as rg
     >>> rg.ones_like(rg.tensor([1.0, 2.0]))
     tensor([1., 1.])
     """
+    check_device(device)
     data = np.asarray(t.data if isinstance(t, Tensor) else t)
     return Tensor(np.ones(data.shape, dtype or data.dtype), requires_grad=requires_grad)
 
 
-def arange(start, stop=None, step=1, dtype=None, requires_grad=False) -> Tensor:
+def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Evenly spaced values in ``[start, stop)``; integer dtype for integer arguments.
 
     >>> import retrograd as rg
     >>> rg.arange(3)
     tensor([0, 1, 2])
     """
+    check_device(device)
     arr = np.arange(start, stop, step) if stop is not None else np.arange(start)
     return Tensor(arr if dtype is None else arr.astype(dtype), requires_grad=requires_grad)
 
 
-def linspace(start, stop, num=50, dtype=None, requires_grad=False) -> Tensor:
+def linspace(start, stop, num=50, dtype=None, device=None, requires_grad=False) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop`` inclusive.
 
     >>> import retrograd as rg
     >>> rg.linspace(0, 1, 3)
     tensor([0. , 0.5, 1. ])
     """
-    return _make(np.linspace(start, stop, num), dtype, requires_grad)
+    return _make(np.linspace(start, stop, num), dtype, requires_grad, device)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
+def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """The identity matrix.
 
     >>> import retrograd as rg
@@ -119,24 +123,143 @@ def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
     tensor([[1., 0.],
             [0., 1.]])
     """
-    return _make(np.eye(n, m), dtype, requires_grad)
+    return _make(np.eye(n, m), dtype, requires_grad, device)
 
 
-def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
+def randn(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Standard normal samples from the seeded generator.
 
     >>> import retrograd as rg
     >>> rg.randn(2, 3).shape
     (2, 3)
     """
-    return _make(_rng.standard_normal(_shape(shape)), dtype, requires_grad)
+    return _make(_rng.standard_normal(_shape(shape)), dtype, requires_grad, device)
 
 
-def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
+def rand(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator.
 
     >>> import retrograd as rg
     >>> rg.rand(3).shape
     (3,)
     """
-    return _make(_rng.random(_shape(shape)), dtype, requires_grad)
+    return _make(_rng.random(_shape(shape)), dtype, requires_grad, device)
+
+
+# ----- more factories (PyTorch's names) ------------------------------------------------
+def _like_data(t):
+    return np.asarray(t.data if isinstance(t, Tensor) else t)
+
+
+def empty(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """An uninitialised tensor (here: zeros, so results never depend on stale memory).
+
+    >>> import retrograd as rg
+    >>> rg.empty(2, 3).shape
+    (2, 3)
+    """
+    check_device(device)
+    return _make(np.zeros(_shape(shape)), dtype, requires_grad, device)
+
+
+def empty_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """An uninitialised tensor with the shape (and dtype) of ``t`` (zeros here).
+
+    >>> import retrograd as rg
+    >>> rg.empty_like(rg.tensor([1.0, 2.0])).shape
+    (2,)
+    """
+    return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """``fill_value`` everywhere, with the shape (and dtype) of ``t``.
+
+    >>> import retrograd as rg
+    >>> rg.full_like(rg.tensor([1.0, 2.0]), 7)
+    tensor([7., 7.])
+    """
+    check_device(device)
+    data = _like_data(t)
+    return Tensor(np.full(data.shape, fill_value, dtype=dtype or data.dtype), requires_grad=requires_grad)
+
+
+def rand_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Uniform samples in [0, 1) with the shape (and float dtype) of ``t``.
+
+    >>> import retrograd as rg
+    >>> rg.rand_like(rg.zeros(2, 2)).shape
+    (2, 2)
+    """
+    check_device(device)
+    data = _like_data(t)
+    return Tensor(_rng.random(data.shape).astype(dtype or _float_dtype(data)), requires_grad=requires_grad)
+
+
+def randn_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Standard normal samples with the shape (and float dtype) of ``t``.
+
+    >>> import retrograd as rg
+    >>> rg.randn_like(rg.zeros(3)).shape
+    (3,)
+    """
+    check_device(device)
+    data = _like_data(t)
+    return Tensor(_rng.standard_normal(data.shape).astype(dtype or _float_dtype(data)),
+                  requires_grad=requires_grad)
+
+
+def _float_dtype(data):
+    if data.dtype.kind != "f":
+        raise TypeError(f"expected a floating point tensor, got dtype {data.dtype}; pass dtype=rg.float32")
+    return data.dtype
+
+
+def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Random integers in ``[low, high)`` (int64); ``rg.randint(high, size)`` starts at 0.
+
+    >>> import retrograd as rg
+    >>> t = rg.randint(0, 10, (3,)); t.dtype, t.shape, bool(((t >= 0) & (t < 10)).all())
+    (dtype('int64'), (3,), True)
+    """
+    check_device(device)
+    if size is None:  # randint(high, size), as PyTorch
+        if high is None:
+            raise TypeError("randint: give the size, e.g. rg.randint(0, 10, (3,))")
+        low, high, size = 0, low, high
+    size = (size,) if isinstance(size, (int, np.integer)) else tuple(size)
+    if high <= low:
+        raise ValueError(f"randint: expected low < high, got low={low}, high={high}")
+    return Tensor(_rng.integers(low, high, size).astype(dtype or np.int64), requires_grad=requires_grad)
+
+
+def randperm(n, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A random permutation of ``0 .. n-1`` (int64).
+
+    >>> import retrograd as rg
+    >>> sorted(rg.randperm(4).tolist())
+    [0, 1, 2, 3]
+    """
+    check_device(device)
+    return Tensor(_rng.permutation(int(n)).astype(dtype or np.int64), requires_grad=requires_grad)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Normal samples with the given ``mean`` and ``std`` (numbers or tensors, broadcast).
+
+    >>> import retrograd as rg
+    >>> rg.normal(0.0, 1.0, size=(2, 3)).shape
+    (2, 3)
+    >>> rg.normal(rg.zeros(4), 2.0).shape
+    (4,)
+    """
+    check_device(device)
+    m, s = _like_data(mean), _like_data(std)
+    if size is None:
+        size = np.broadcast_shapes(m.shape, s.shape)
+    size = (size,) if isinstance(size, (int, np.integer)) else tuple(size)
+    if np.any(s < 0):
+        raise ValueError("normal: std must be non-negative")
+    dt = dtype or (m.dtype if m.dtype.kind == "f" and isinstance(mean, Tensor) else
+                   s.dtype if s.dtype.kind == "f" and isinstance(std, Tensor) else get_default_dtype())
+    return Tensor((m + s * _rng.standard_normal(size)).astype(dt), requires_grad=requires_grad)

@@ -9,6 +9,14 @@ class ShapeError(ValueError):
     """Shapes that do not fit an operation. Names the op, the shapes and the rule."""
 
 
+class AxisError(ShapeError, IndexError):
+    """An axis (dim) out of range for a tensor: an IndexError, as PyTorch's, and a ShapeError.
+
+    >>> issubclass(AxisError, IndexError)
+    True
+    """
+
+
 class GradcheckError(AssertionError):
     """An analytic gradient disagrees with finite differences (see ``rg.gradcheck``)."""
 
@@ -33,12 +41,14 @@ def shape_error(op: str, arrays, params, exc: Exception) -> Exception:
         return ShapeError(f"matmul: shapes {a} and {b} are not aligned: the last dimension of the first "
                           f"({ka}) must equal the {'second-to-last' if len(b) > 1 else 'only'} dimension "
                           f"of the second ({kb})")
+    # A target shape may come as a keyword or as the positional tuple after the array.
+    target = params.get("shape", next((a for a in arrays if isinstance(a, tuple)), None))
     if op == "reshape":
         a = shapes[0] if shapes else ()
         return ShapeError(f"reshape: cannot reshape a tensor of shape {a} ({int(np.prod(a))} elements) "
-                          f"into shape {params.get('shape')}")
+                          f"into shape {target}")
     if "broadcast" in str(exc) and len(shapes) >= 2:
         return ShapeError(f"{op}: shapes {shown} cannot be broadcast together: {_BROADCAST_RULE}")
-    if "broadcast" in str(exc):
-        return ShapeError(f"{op}: cannot broadcast shape {shown} to {params.get('shape')}: {_BROADCAST_RULE}")
+    if "broadcast" in str(exc) or op == "broadcast_to":
+        return ShapeError(f"{op}: cannot broadcast shape {shown} to {target}: {_BROADCAST_RULE}")
     return ShapeError(f"{op}: {exc} (input shapes: {shown})")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops
+from . import autograd, ops
 from .autograd import enable_grad, no_grad
 from .ops.primitive import raw
 
@@ -32,7 +32,9 @@ from .ops.primitive import raw
 # per-argument jvp rules are written for a tangent shaped like the argument (``t * y``), so the
 # engine lines a batched tangent up with the output first. Every other primitive's rules get
 # ``batch + x.shape`` tangents and handle the batch axes themselves (matmul, linear, ...).
-BROADCASTING = {ops.add, ops.sub, ops.mul, ops.div, ops.power, ops.maximum, ops.minimum, ops.where}
+BROADCASTING = {ops.add, ops.sub, ops.mul, ops.div, ops.power, ops.maximum, ops.minimum, ops.where,
+                ops.atan2, ops.hypot, ops.logaddexp, ops.floor_divide, ops.trunc_divide,
+                ops.remainder, ops.fmod}
 
 
 def key_of(t):
@@ -73,6 +75,8 @@ def topological_nodes(outputs, stop):
         stack.append((node, True))
         if node in stop:
             continue
+        if node.epoch != autograd.current_epoch():
+            autograd.resolve_parents(node)
         for _, p in node.parents:
             pn = p._node
             if pn is not None and pn not in done:

@@ -36,7 +36,7 @@ import numpy as np
 
 from . import ops
 from .autograd import enable_grad, is_grad_enabled, run_backward
-from .backend import to_array
+from .backend import get_default_dtype, to_array
 from .errors import ShapeError
 from .forward import key_of, push_forward
 from .tensor import Tensor, _wrap
@@ -89,6 +89,8 @@ def _as_array(x, name, what):
             raise TypeError(f"{name}: argument {what} is a {type(x).__name__} of Tensors; pass one Tensor per "
                             "argument (or rg.stack them)")
         arr = to_array(x, what=f"{name}: argument {what}")
+        if arr.dtype.kind in "iu" and not isinstance(x, (np.ndarray, np.generic)):
+            arr = arr.astype(get_default_dtype())  # Python ints are points to differentiate at
     if arr.dtype.kind != "f":
         raise TypeError(
             f"{name}: argument {what} has dtype {arr.dtype}, but only floating point values can be "
@@ -149,6 +151,10 @@ def _trace(f, args, positions, name, has_aux=False):
         with enable_grad():
             out = f(*call)
     out, aux = _output(out, name, has_aux)
+    if any(out is x for x in ins):
+        # f returned an input unchanged: give the output a node of its own, so that retiring
+        # the inputs (see _retire) does not make the output a constant with derivative 0.
+        out = ops.reshape(out, out.data.shape)
     return ins, out, aux
 
 

@@ -10,11 +10,13 @@ accepted too.
 from __future__ import annotations
 
 import builtins
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import ops
-from .errors import ShapeError
+from .conversion import to_dtype
+from .errors import AxisError, ShapeError
 from .ops.primitive import raw
 from .tensor import Tensor, _binary, _unary, _wrap
 
@@ -76,10 +78,21 @@ def where(cond, x, y):
 def clip(x, min=None, max=None):
     """Limit values to ``[min, max]``; the gradient passes only inside the interval.
 
+    The bounds may be numbers, arrays or Tensors (which then get the gradient where they bind).
+
     >>> import retrograd as rg
     >>> rg.clip(rg.tensor([-2.0, 0.5, 2.0]), -1, 1)
     tensor([-1. ,  0.5,  1. ])
     """
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        # Tensor bounds (PyTorch's clamp with tensors): the gradient goes to the bound wherever
+        # it is the result, to x where lo <= x <= hi.
+        out = x
+        if min is not None:
+            out = where(raw(out) < raw(min), min, out)
+        if max is not None:
+            out = where(raw(out) > raw(max), max, out)
+        return out
     return ops.clip(x, lo=min, hi=max)
 
 
@@ -88,34 +101,49 @@ def _ndim(x) -> int:
     return np.ndim(raw(x))
 
 
+def _axis(a, nd: int, op: str) -> int:
+    """One axis checked against ``nd`` dimensions, as a negative int.
+
+    The one place every function that takes an axis normalises it. Out of range raises
+    ``AxisError`` (an IndexError, as PyTorch's); a 0-d tensor accepts 0 and -1, as PyTorch.
+    """
+    n = builtins.max(nd, 1)
+    if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+        raise TypeError(f"{op}: an axis must be an integer, got {a!r}")
+    if not -n <= a < n:
+        raise AxisError(f"{op}: axis {a} is out of range for a tensor with {nd} dimension(s); "
+                        f"use an axis from {-n} to {n - 1}")
+    return int(a) - n if a >= 0 else int(a)
+
+
 def _axes(x, axis, op) -> tuple:
-    """Normalise ``axis`` (None, int or tuple) to a tuple of negative axes."""
+    """Normalise ``axis`` (None, int or tuple) to a tuple of distinct negative axes (() for 0-d)."""
     nd = _ndim(x)
     if axis is None:
         return tuple(range(-nd, 0))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for a in axes:
-        if not -nd <= a < builtins.max(nd, 1) or (nd == 0 and a not in (0, -1)):
-            raise ShapeError(f"{op}: axis {a} is out of range for a tensor with {nd} dimension(s)")
-        out.append(int(a) - nd if a >= 0 else int(a))
-    if nd == 0:
-        return ()
-    return tuple(out)
+    out = tuple(_axis(a, nd, op) for a in axes)
+    if len(set(out)) != len(out):
+        raise ShapeError(f"{op}: axis {axis} names the same axis twice")
+    return out if nd else ()
 
 
 def _pick(axis, keepdims, dim, keepdim):
     return (axis if dim is None else dim), bool(keepdims if keepdim is None else keepdim)
 
 
-def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Sum over ``axis`` (all axes by default).
+def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None):
+    """Sum over ``axis`` (all axes by default); ``dtype=`` converts first (as PyTorch).
 
     >>> import retrograd as rg
     >>> rg.sum(rg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
     tensor([4., 6.])
+    >>> rg.sum(rg.tensor([1, 2]), dtype=rg.float32)
+    tensor(3., dtype=float32)
     """
     axis, keepdims = _pick(axis, keepdims, dim, keepdim)
+    if dtype is not None:
+        x = to_dtype(x, dtype)
     return ops.sum_(x, _axes(x, axis, "sum"), keepdims=keepdims)
 
 
@@ -130,28 +158,104 @@ def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return ops.mean(x, _axes(x, axis, "mean"), keepdims=keepdims)
 
 
-def max(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Largest value over ``axis``; tied maxima share the gradient equally.
+class values_indices(NamedTuple):
+    """What ``t.max(dim)``, ``t.min(dim)`` return: PyTorch's ``(values, indices)`` named tuple."""
 
-    Returns the values only (NumPy's ``max``), not PyTorch's (values, indices).
+    values: Any
+    indices: Any
+
+
+def _extreme(x, dim, keepdim, axis, keepdims, prim, arg, name):
+    """Shared by max and min: the PyTorch and NumPy call forms, told apart by how they are called."""
+    if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
+        if axis is not None:
+            raise TypeError(f"{name}(a, b) compares two tensors elementwise; it takes no axis")
+        return _binary(ops.maximum if name == "max" else ops.minimum, x, dim)
+    if dim is not None and axis is not None:
+        raise TypeError(f"{name}: give dim (PyTorch, returns values and indices) or axis (NumPy, "
+                        "returns values), not both")
+    if dim is None or not isinstance(dim, (int, np.integer)):
+        axes = axis if dim is None else dim
+        keep = bool(keepdims if keepdims is not None else keepdim)
+        return prim(x, _axes(x, axes, name), keepdims=keep)
+    keep = bool(keepdim if keepdims is None else keepdims)
+    return _values_indices(x, int(dim), keep, arg, name)
+
+
+def _values_indices(x, dim, keepdim, arg, name):
+    """PyTorch's ``max(dim)``: the gradient goes to the selected element only (not split at ties)."""
+    data = np.asarray(raw(x))
+    nd = data.ndim
+    ax = _axes(x, dim, name)
+    if nd == 0:
+        idx = np.zeros((), dtype=np.int64)
+        values = x if isinstance(x, Tensor) else data
+        return values_indices(values, _int_result(x, idx))
+    ax = ax[0] + nd
+    if data.shape[ax] == 0:
+        raise IndexError(f"{name}(): expected reduction dim {dim} to have non-zero size, "
+                         f"got shape {data.shape}")
+    idx = arg(data, axis=ax)
+    grids = list(np.indices(idx.shape, sparse=True))
+    values = getitem(x, tuple(grids[:ax]) + (idx,) + tuple(grids[ax:]))
+    if keepdim:
+        values = unsqueeze(values, ax)
+        idx = np.expand_dims(idx, ax)
+    return values_indices(values, _int_result(x, idx.astype(np.int64)))
+
+
+def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Largest value: of all elements, ``(values, indices)`` along ``dim``, or elementwise.
+
+    Called the PyTorch way, ``rg.max(t, 1)`` / ``t.max(dim=1)`` returns the named tuple
+    ``(values, indices)``, and the gradient goes to the selected elements. Called the NumPy
+    way, ``rg.max(t, axis=1)`` returns the values, and tied maxima share the gradient
+    equally (as ``amax``). ``rg.max(a, b)`` with two tensors is ``rg.maximum(a, b)``.
 
     >>> import retrograd as rg
-    >>> rg.max(rg.tensor([1.0, 5.0, 2.0]))
-    tensor(5.)
+    >>> t = rg.tensor([[1.0, 5.0], [7.0, 2.0]])
+    >>> rg.max(t), rg.max(t, axis=0)
+    (tensor(7.), tensor([7., 5.]))
+    >>> values, indices = rg.max(t, dim=1); indices
+    tensor([1, 0])
     """
-    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
-    return ops.amax(x, _axes(x, axis, "max"), keepdims=keepdims)
+    return _extreme(x, dim, keepdim, axis, keepdims, ops.amax, np.argmax, "max")
 
 
-def min(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """Smallest value over ``axis``; tied minima share the gradient equally.
+def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Smallest value: of all elements, ``(values, indices)`` along ``dim``, or elementwise.
+
+    The same call forms as :func:`max`.
 
     >>> import retrograd as rg
     >>> rg.min(rg.tensor([1.0, 5.0, 2.0]))
     tensor(1.)
+    >>> rg.min(rg.tensor([[1.0, 5.0], [7.0, 2.0]]), 1).values
+    tensor([1., 2.])
+    """
+    return _extreme(x, dim, keepdim, axis, keepdims, ops.amin, np.argmin, "min")
+
+
+def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Largest values over ``axis`` (values only; ties share the gradient), as ``torch.amax``.
+
+    >>> import retrograd as rg
+    >>> rg.amax(rg.tensor([[1.0, 5.0], [7.0, 2.0]]), dim=1)
+    tensor([5., 7.])
     """
     axis, keepdims = _pick(axis, keepdims, dim, keepdim)
-    return ops.amin(x, _axes(x, axis, "min"), keepdims=keepdims)
+    return ops.amax(x, _axes(x, axis, "amax"), keepdims=keepdims)
+
+
+def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Smallest values over ``axis`` (values only; ties share the gradient), as ``torch.amin``.
+
+    >>> import retrograd as rg
+    >>> rg.amin(rg.tensor([[1.0, 5.0], [7.0, 2.0]]), dim=1)
+    tensor([1., 2.])
+    """
+    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
+    return ops.amin(x, _axes(x, axis, "amin"), keepdims=keepdims)
 
 
 def var(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
@@ -170,8 +274,9 @@ def var(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correct
     n = 1
     for a in axes:
         n *= np.shape(raw(x))[a]
-    d = x - ops.mean(x, axes, keepdims=True)
-    return ops.sum_(d * d, axes, keepdims=keepdims) / (n - ddof)
+    d = x - ops.mean(x, axes, keepdims=True) if n else x
+    with np.errstate(divide="ignore", invalid="ignore"):  # n <= ddof gives inf (or nan), as PyTorch
+        return ops.sum_(d * d, axes, keepdims=keepdims) / builtins.max(n - ddof, 0)
 
 
 def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
@@ -186,9 +291,15 @@ def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 
 def _one_axis(x, axis, op) -> int:
+    return _axis(axis, _ndim(x), op)
+
+
+def _along(prim, x, axis, op):
+    """``prim`` along one axis; a 0-d tensor is treated as a vector of one element (as PyTorch)."""
+    ax = _one_axis(x, axis, op)
     if _ndim(x) == 0:
-        raise ShapeError(f"{op}: needs at least one dimension, got a 0-d tensor")
-    return _axes(x, axis, op)[0]
+        return ops.reshape(prim(ops.reshape(x, (1,)), -1), ())
+    return prim(x, ax)
 
 
 def softmax(x, axis=-1, *, dim=None):
@@ -198,7 +309,7 @@ def softmax(x, axis=-1, *, dim=None):
     >>> rg.softmax(rg.tensor([0.0, 0.0]))
     tensor([0.5, 0.5])
     """
-    return ops.softmax(x, _one_axis(x, axis if dim is None else dim, "softmax"))
+    return _along(ops.softmax, x, axis if dim is None else dim, "softmax")
 
 
 def log_softmax(x, axis=-1, *, dim=None):
@@ -208,31 +319,41 @@ def log_softmax(x, axis=-1, *, dim=None):
     >>> rg.log_softmax(rg.tensor([0.0, 0.0]))
     tensor([-0.69314718, -0.69314718])
     """
-    return ops.log_softmax(x, _one_axis(x, axis if dim is None else dim, "log_softmax"))
+    return _along(ops.log_softmax, x, axis if dim is None else dim, "log_softmax")
 
 
 def _int_result(x, values):
     return _wrap(np.asarray(values), None) if isinstance(x, Tensor) else values
 
 
-def argmax(x, axis=None, *, dim=None):
-    """Index of the largest value (not differentiable).
+def _arg_extreme(fn, x, axis, keepdims, dim, keepdim, op):
+    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
+    a = np.asarray(raw(x))
+    if axis is not None:
+        axis = _axes(x, axis, op)
+        axis = axis[0] + a.ndim if axis else None
+    out = fn(a, axis=axis, keepdims=keepdims) if a.ndim else np.zeros((), np.int64)
+    return _int_result(x, np.asarray(out, dtype=np.int64))
+
+
+def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Index of the largest value, overall or along ``dim`` (``keepdim`` as PyTorch; not differentiable).
 
     >>> import retrograd as rg
-    >>> rg.argmax(rg.tensor([1.0, 5.0, 2.0]))
-    tensor(1)
+    >>> rg.argmax(rg.tensor([1.0, 5.0, 2.0])), rg.argmax(rg.tensor([[1.0, 5.0]]), dim=1, keepdim=True)
+    (tensor(1), tensor([[1]]))
     """
-    return _int_result(x, np.argmax(raw(x), axis=axis if dim is None else dim))
+    return _arg_extreme(np.argmax, x, axis, keepdims, dim, keepdim, "argmax")
 
 
-def argmin(x, axis=None, *, dim=None):
-    """Index of the smallest value (not differentiable).
+def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Index of the smallest value, overall or along ``dim`` (not differentiable).
 
     >>> import retrograd as rg
     >>> rg.argmin(rg.tensor([1.0, 5.0, 2.0]))
     tensor(0)
     """
-    return _int_result(x, np.argmin(raw(x), axis=axis if dim is None else dim))
+    return _arg_extreme(np.argmin, x, axis, keepdims, dim, keepdim, "argmin")
 
 
 # ----- shapes ------------------------------------------------------------------------
@@ -247,25 +368,46 @@ def reshape(x, shape):
     return ops.reshape(x, shape)
 
 
-def transpose(x, axes=None):
-    """Permute axes (reverse them by default, as NumPy).
+def transpose(x, *axes):
+    """Swap two axes (PyTorch's ``transpose(x, dim0, dim1)``), or permute them (NumPy's).
 
-    With two axes on a tensor of more than two dimensions, swaps those two
-    (PyTorch's ``transpose(dim0, dim1)``).
+    ``rg.transpose(x, 0, 1)`` swaps axes 0 and 1 whatever the number of dimensions;
+    ``rg.transpose(x, (2, 0, 1))`` permutes (the tuple names every axis);
+    ``rg.transpose(x)`` reverses the axes.
 
     >>> import retrograd as rg
     >>> rg.transpose(rg.tensor([[1.0, 2.0]])).shape
     (2, 1)
+    >>> rg.transpose(rg.zeros(2, 3, 4), 0, 2).shape
+    (4, 3, 2)
+    """
+    if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+        return swapaxes(x, *axes)
+    if len(axes) > 1:
+        return permute(x, axes)
+    perm = axes[0] if axes else None
+    if perm is None:
+        nd = _ndim(x)
+        return ops.transpose(x, tuple(range(nd))[::-1])
+    return permute(x, perm)
+
+
+def permute(x, axes):
+    """Reorder the axes: ``axes`` names every axis once (PyTorch's ``permute``).
+
+    >>> import retrograd as rg
+    >>> rg.permute(rg.zeros(2, 3, 4), (2, 0, 1)).shape
+    (4, 2, 3)
     """
     nd = _ndim(x)
-    if axes is None:
-        axes = tuple(range(nd))[::-1]
-    axes = tuple(int(a) % nd if nd else 0 for a in axes)
-    if len(axes) == 2 and nd != 2:
-        return swapaxes(x, *axes)
-    if sorted(axes) != list(range(nd)):
-        raise ShapeError(f"transpose: axes {axes} are not a permutation of the {nd} axes of shape {np.shape(raw(x))}")
-    return ops.transpose(x, axes)
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+    if len(axes) != nd:
+        raise ShapeError(f"permute: the tensor has {nd} dimension(s) but {len(axes)} axes were given "
+                         f"({axes}); name every axis once, e.g. {tuple(range(nd))[::-1]}")
+    perm = tuple(_axis(a, nd, "permute") + builtins.max(nd, 1) for a in axes)
+    if len(set(perm)) != nd:
+        raise ShapeError(f"permute: axes {axes} repeat an axis; name every axis of the {nd} once")
+    return ops.transpose(x, perm)
 
 
 def swapaxes(x, axis1, axis2):
@@ -276,24 +418,28 @@ def swapaxes(x, axis1, axis2):
     (2, 1, 1)
     """
     nd = _ndim(x)
+    a = _axis(axis1, nd, "swapaxes") + builtins.max(nd, 1)
+    b = _axis(axis2, nd, "swapaxes") + builtins.max(nd, 1)
+    if nd == 0:
+        return ops.reshape(x, ())
     perm = list(range(nd))
-    a, b = int(axis1) % nd, int(axis2) % nd
     perm[a], perm[b] = perm[b], perm[a]
     return ops.transpose(x, tuple(perm))
 
 
-def squeeze(x, axis=None):
-    """Remove size-1 axes (all of them, or the one given).
+def squeeze(x, axis=None, *, dim=None):
+    """Remove size-1 axes (all of them, or the one(s) given; PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
     >>> rg.squeeze(rg.tensor([[1.0], [2.0]])).shape
     (2,)
     """
+    axis = axis if dim is None else dim
     shape = np.shape(raw(x))
     if axis is None:
         new = tuple(n for n in shape if n != 1)
     else:
-        axes = {a % len(shape) for a in ((axis,) if isinstance(axis, int) else axis)}
+        axes = {a % builtins.max(len(shape), 1) for a in _axes(x, axis, "squeeze")}
         for a in axes:
             if shape[a] != 1:
                 raise ShapeError(f"squeeze: axis {a} has size {shape[a]}, not 1 (shape {shape})")
@@ -301,22 +447,42 @@ def squeeze(x, axis=None):
     return ops.reshape(x, new)
 
 
-def unsqueeze(x, axis):
-    """Insert a size-1 axis at ``axis`` (NumPy's ``expand_dims``).
+def unsqueeze(x, axis=None, *, dim=None):
+    """Insert a size-1 axis at ``axis`` (NumPy's ``expand_dims``; PyTorch's ``dim=`` too).
 
     >>> import retrograd as rg
     >>> rg.unsqueeze(rg.tensor([1.0, 2.0]), 0).shape
     (1, 2)
     """
+    axis = axis if dim is None else dim
+    if axis is None:
+        raise TypeError("unsqueeze: give the axis where the new size-1 axis goes, e.g. unsqueeze(x, 0)")
     shape = list(np.shape(raw(x)))
     nd = len(shape) + 1
-    if not -nd <= axis < nd:
-        raise ShapeError(f"unsqueeze: axis {axis} is out of range for a result with {nd} dimensions")
-    shape.insert(axis % nd, 1)
+    shape.insert(_axis(axis, nd, "unsqueeze") + nd, 1)
     return ops.reshape(x, tuple(shape))
 
 
 expand_dims = unsqueeze
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Merge the axes from ``start_dim`` to ``end_dim`` (inclusive) into one (PyTorch's ``flatten``).
+
+    >>> import retrograd as rg
+    >>> rg.flatten(rg.zeros(2, 3, 4), 1).shape
+    (2, 12)
+    """
+    shape = np.shape(raw(x))
+    nd = len(shape)
+    if nd == 0:
+        _axis(start_dim, 0, "flatten"), _axis(end_dim, 0, "flatten")
+        return ops.reshape(x, (1,))
+    a = _axis(start_dim, nd, "flatten") + nd
+    b = _axis(end_dim, nd, "flatten") + nd
+    if a > b:
+        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return ops.reshape(x, shape[:a] + (int(np.prod(shape[a:b + 1])),) + shape[b + 1:])
 
 
 def broadcast_to(x, shape):
@@ -330,14 +496,17 @@ def broadcast_to(x, shape):
 
 
 def _index(idx):
-    """Plain-array form of an index: Tensors and lists become arrays."""
+    """The one normal form of an index, read the same way forward and backward.
+
+    Always a tuple; Tensors, lists and tuples inside it become arrays.
+    """
     if not isinstance(idx, tuple):
         idx = (idx,)
     out = []
     for i in idx:
         if isinstance(i, Tensor):
             i = i.data
-        elif isinstance(i, list):
+        elif isinstance(i, (list, tuple)):  # a sequence inside the index is an index array (NumPy, PyTorch)
             i = np.asarray(i)
         if isinstance(i, np.ndarray) and i.dtype.kind not in "iub":
             raise TypeError(f"getitem: index arrays must hold integers or booleans, got dtype {i.dtype}")
@@ -348,44 +517,88 @@ def _index(idx):
 def getitem(x, idx):
     """``x[idx]`` with basic and integer-array indexing; repeated indices accumulate gradients.
 
+    An integer next to index arrays selects first, as in PyTorch (NumPy counts it among the
+    arrays, which can move the result's axes to the front): ``x[0, :, [1, 2]]`` of a (3, 4, 5)
+    tensor has shape (4, 2).
+
     >>> import retrograd as rg
     >>> rg.getitem(rg.tensor([1.0, 2.0, 3.0]), [0, 0, 2])
     tensor([1., 1., 3.])
+    >>> rg.zeros(3, 4, 5)[0, :, [1, 2]].shape
+    (4, 2)
     """
-    return ops.getitem(x, _index(idx))
+    idx = _index(idx)
+    if _mixes_integers_and_arrays(idx):
+        first, then = _integers_first(idx)
+        return ops.getitem(ops.getitem(x, first), then)
+    return ops.getitem(x, idx)
 
 
-def concatenate(tensors, axis=0):
-    """Join tensors along an existing axis.
+def _is_int(i) -> bool:
+    return isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) or (
+        isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu")
+
+
+def _mixes_integers_and_arrays(idx) -> bool:
+    return (any(isinstance(i, np.ndarray) and not _is_int(i) for i in idx)
+            and any(_is_int(i) for i in idx))
+
+
+def _integers_first(idx):
+    """Split an index into (integers and slices, then the arrays): PyTorch's reading of it."""
+    first, then = [], []
+    for i in idx:
+        if _is_int(i):
+            first.append(int(i))
+        elif isinstance(i, np.ndarray):  # an index array (a boolean one spans i.ndim axes)
+            first.extend([slice(None)] * (i.ndim if i.dtype.kind == "b" else 1))
+            then.append(i)
+        elif i is None:
+            first.append(None)
+            then.append(slice(None))
+        elif i is Ellipsis:
+            first.append(Ellipsis)
+            then.append(Ellipsis)
+        else:  # a slice
+            first.append(i)
+            then.append(slice(None))
+    return tuple(first), tuple(then)
+
+
+def concatenate(tensors, axis=0, *, dim=None):
+    """Join tensors along an existing axis (PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
     >>> rg.concatenate([rg.tensor([1.0]), rg.tensor([2.0, 3.0])])
     tensor([1., 2., 3.])
+    >>> rg.cat([rg.zeros(2, 1), rg.ones(2, 1)], dim=1).shape
+    (2, 2)
     """
+    axis = axis if dim is None else dim
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
     nd = _ndim(tensors[0])
     if nd == 0:
         raise ShapeError("concatenate: 0-d tensors cannot be concatenated; use stack")
-    ax = _axes(tensors[0], axis, "concatenate")[0]
+    ax = _axis(axis, nd, "concatenate")
     return ops.concatenate(*tensors, axis=ax)
 
 
-cat = concatenate
+cat = concat = concatenate
 
 
-def stack(tensors, axis=0):
-    """Join tensors of the same shape along a new axis.
+def stack(tensors, axis=0, *, dim=None):
+    """Join tensors of the same shape along a new axis (PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
     >>> rg.stack([rg.tensor(1.0), rg.tensor(2.0)])
     tensor([1., 2.])
+    >>> rg.stack([rg.zeros(2), rg.ones(2)], dim=1).shape
+    (2, 2)
     """
+    axis = axis if dim is None else dim
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
-    nd = _ndim(tensors[0]) + 1
-    if not -nd <= axis < nd:
-        raise ShapeError(f"stack: axis {axis} is out of range for a result with {nd} dimensions")
-    return ops.stack(*tensors, axis=axis - nd if axis >= 0 else axis)
+    return ops.stack(*tensors, axis=_axis(axis, _ndim(tensors[0]) + 1, "stack"))

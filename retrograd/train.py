@@ -11,7 +11,10 @@ and the test loss and accuracy. The run folder gets ``metrics.json``,
 data, and ``checkpoint.npz``: the model, the optimizer state and the history,
 written atomically at the end of every epoch (plain arrays, no pickle).
 ``--resume`` continues from it; Ctrl-C stops the run and leaves the last
-checkpoint intact.
+checkpoint intact. A folder that already holds a run is never overwritten
+unless ``--force`` says so. A run whose loss or weights stop being finite
+stops with exit status 3, keeping the last finite checkpoint; bad options,
+data, folders or checkpoints are one line on standard error and exit status 2.
 
 The same loop is available from Python as :func:`fit`.
 """
@@ -19,9 +22,13 @@ The same loop is available from Python as :func:`fit`.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
+import tempfile
 import time
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +40,14 @@ from .data import DataLoader
 from .data import datasets as ds
 from .tensor import _wrap
 
-__all__ = ["fit", "build_mlp", "build_cnn", "load_dataset", "save_checkpoint", "load_checkpoint", "add_parser"]
+__all__ = ["fit", "build_mlp", "build_cnn", "load_dataset", "save_checkpoint", "load_checkpoint", "add_parser",
+           "check_config", "TrainError", "CheckpointError", "Diverged"]
 
 CHECKPOINT = "checkpoint.npz"
+#: The files of a run folder (``--force`` removes them before a new run starts).
+RUN_FILES = (CHECKPOINT, "metrics.json", "loss.png", "decision_boundary.png")
+#: Largest model ``fit`` builds (parameters); bigger ones would only exhaust the memory.
+MAX_PARAMETERS = 10 ** 8
 INSTALL_HINT = "pip install 'retrograd[train]'"
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 OPTIMIZERS = ("sgd", "adam", "adamw")
@@ -48,6 +60,66 @@ def _optional(module: str):
         return importlib.import_module(module)
     except ImportError:
         raise ImportError(f"retrograd train needs {module.split('.')[0]} for this: {INSTALL_HINT}") from None
+
+
+class TrainError(ValueError):
+    """A run that cannot start: an option, the data, the run folder (exit status 2)."""
+
+
+class CheckpointError(TrainError):
+    """A checkpoint that cannot be used: damaged, or not written by :func:`save_checkpoint`.
+
+    >>> str(CheckpointError("runs/x/checkpoint.npz: no meta"))
+    'runs/x/checkpoint.npz: no meta'
+    """
+
+
+class Diverged(ArithmeticError):
+    """The loss or the weights stopped being finite (exit status 3); the last checkpoint is kept."""
+
+
+def _flag(key):
+    return "--" + key.replace("_", "-")
+
+
+def check_config(cfg: dict) -> None:
+    """Raise :class:`TrainError` for an option out of range (NaN and infinities included).
+
+    >>> check_config(dict(DEFAULTS, lr=float("nan")))
+    Traceback (most recent call last):
+    ...
+    retrograd.train.TrainError: --lr must be a finite number, not nan
+    """
+    def real(key, ok, what):
+        v = cfg[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
+                or not math.isfinite(v):
+            raise TrainError(f"{_flag(key)} must be a finite number, not {v!r}")
+        if not ok(float(v)):
+            raise TrainError(f"{_flag(key)} must be {what}, not {v!r}")
+
+    def whole(key, least):
+        v = cfg[key]
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < least:
+            raise TrainError(f"{_flag(key)} must be a whole number of at least {least}, not {v!r}")
+
+    real("lr", lambda v: v >= 0, "0 or more")
+    real("momentum", lambda v: v >= 0, "0 or more")
+    real("weight_decay", lambda v: v >= 0, "0 or more")
+    real("dropout", lambda v: 0 <= v < 1, "at least 0 and below 1")
+    real("test_fraction", lambda v: 0 < v < 1, "between 0 and 1")
+    for key, least in (("epochs", 1), ("batch", 1), ("seed", 0), ("n_samples", 2)):
+        whole(key, least)
+    hidden = cfg["hidden"]
+    if not isinstance(hidden, (list, tuple)) or not all(
+            isinstance(h, (int, np.integer)) and not isinstance(h, bool) and h >= 1 for h in hidden):
+        raise TrainError(f"--hidden must be positive layer sizes such as 64,64, not {hidden!r}")
+    if cfg["dtype"] not in ("float32", "float64"):
+        raise TrainError(f"--dtype must be float32 or float64, not {cfg['dtype']!r}")
+    if not isinstance(cfg["data"], str):
+        raise TrainError(f"--data must be a dataset name, not {cfg['data']!r}")
+    if cfg.get("model", "mlp") not in ("mlp", "cnn"):
+        raise TrainError(f"--model must be mlp or cnn, not {cfg['model']!r}")
 
 
 # ----- model and data ---------------------------------------------------------------------
@@ -164,8 +236,34 @@ def load_dataset(spec: str, seed: int = 0, n_samples: int = 1000, test_fraction:
     else:
         raise ValueError(f"unknown dataset {spec!r}; use digits, circles, xor, moons or mnist:PATH "
                          "(a folder with the MNIST or Fashion-MNIST IDX files)")
-    n_classes = int(max(ytr.max(), yte.max())) + 1
+    n_classes = _check_split(Xtr, ytr, Xte, yte, spec)
     return dict(X_train=Xtr, y_train=ytr, X_test=Xte, y_test=yte, n_classes=n_classes, name=name)
+
+
+def _check_split(Xtr, ytr, Xte, yte, spec):
+    """The number of classes, after checking the split (both parts non-empty, finite features) and the
+    labels (whole numbers 0..K-1, each class present, each one in the training part)."""
+    if len(Xtr) == 0 or len(Xte) == 0:
+        raise ValueError(f"{spec}: the split leaves {len(Xtr)} training and {len(Xte)} test samples; "
+                         "both need at least one (change --n-samples or --test-fraction)")
+    y = np.concatenate([ytr, yte])
+    if y.dtype.kind not in "iu":
+        raise ValueError(f"{spec}: labels must be whole numbers, not {y.dtype}")
+    if y.min() < 0:
+        raise ValueError(f"{spec}: labels must be 0 or more, found {int(y.min())}")
+    n_classes = int(y.max()) + 1
+    missing = np.setdiff1d(np.arange(n_classes), y)
+    if missing.size:
+        raise ValueError(f"{spec}: labels must be 0..K-1 with every class present, but the largest label is "
+                         f"{n_classes - 1} and {missing.size} of those classes never appear "
+                         f"(the first is {int(missing[0])})")
+    untrained = np.setdiff1d(np.arange(n_classes), ytr)
+    if untrained.size:
+        raise ValueError(f"{spec}: the training split has no example of class {int(untrained[0])} "
+                         "(use a smaller --test-fraction or more --n-samples)")
+    if not (np.all(np.isfinite(Xtr)) and np.all(np.isfinite(Xte))):
+        raise ValueError(f"{spec}: the data holds NaN or infinite values")
+    return n_classes
 
 
 # ----- checkpoints -----------------------------------------------------------------------
@@ -220,22 +318,137 @@ def save_checkpoint(path, model, optimizer=None, meta=None) -> None:
     _atomic_write(Path(path), lambda f: np.savez(f, **arrays))
 
 
+def _why(exc):
+    text = str(exc)
+    if "allow_pickle" in text or "pickle" in text.lower():
+        return "it holds pickled Python objects, which are never loaded"
+    return f"{type(exc).__name__}: {text}"[:160]
+
+
 def load_checkpoint(path):
-    """``(model_state, optimizer_state or None, meta)`` from a file written by :func:`save_checkpoint`."""
-    with np.load(path, allow_pickle=False) as z:
-        meta = json.loads(str(z["meta"]))
-        model_state = {k[6:]: z[k] for k in z.files if k.startswith("model/")}
-        opt_state = None
-        if "optimizer" in meta:
+    """``(model_state, optimizer_state or None, meta)`` from a file written by :func:`save_checkpoint`.
+
+    Raises :class:`CheckpointError` (one line naming the file) for anything else: an empty,
+    truncated or damaged file, a folder, pickled objects, unknown or malformed entries.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise CheckpointError(f"{path}: is a folder, not a checkpoint")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if not hasattr(z, "files"):
+                raise CheckpointError(f"{path}: not a checkpoint (one array, not an .npz archive)")
+            if "meta" not in z.files:
+                raise CheckpointError(f"{path}: not a retrograd checkpoint (no meta entry)")
+            meta = json.loads(str(z["meta"]))
+            arrays = {k: z[k] for k in z.files if k != "meta"}
+    except CheckpointError:
+        raise
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, EOFError, KeyError, TypeError, zipfile.BadZipFile, zlib.error) as exc:
+        raise CheckpointError(f"{path}: damaged or not a checkpoint ({_why(exc)})") from None
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{path}: damaged checkpoint (its meta is not a JSON object)")
+    extra = sorted(k for k in arrays if not k.startswith(("model/", "optim/")))
+    if extra:
+        raise CheckpointError(f"{path}: unexpected array(s) {', '.join(extra[:3])}")
+    model_state = {k[6:]: v for k, v in arrays.items() if k.startswith("model/")}
+    opt_state = None
+    if "optimizer" in meta:
+        try:
             state: dict = {}
-            for k in z.files:
+            for k, v in arrays.items():
                 if k.startswith("optim/"):
                     _, idx, name = k.split("/", 2)
-                    state.setdefault(int(idx), {})[name] = z[k]
+                    state.setdefault(int(idx), {})[name] = v
             groups = [dict(g, betas=tuple(g["betas"])) if "betas" in g else dict(g)
                       for g in meta["optimizer"]["param_groups"]]
-            opt_state = {"state": state, "param_groups": groups}
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CheckpointError(f"{path}: damaged optimizer state ({_why(exc)})") from None
+        opt_state = {"state": state, "param_groups": groups}
     return model_state, opt_state, meta
+
+
+def _saved_config(path, meta):
+    """The configuration of a saved run, checked (CheckpointError when it is missing or wrong)."""
+    for key, kind in (("epoch", int), ("config", dict), ("history", list)):
+        if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
+            raise CheckpointError(f"{path}: damaged checkpoint (no valid {key!r} in its meta)")
+    cfg = meta["config"]
+    if isinstance(cfg, dict) and "model" not in cfg:  # written before --model existed: an MLP
+        cfg = meta["config"] = dict(cfg, model="mlp")
+    if set(cfg) != set(DEFAULTS):
+        diff = sorted(set(cfg) ^ set(DEFAULTS))
+        raise CheckpointError(f"{path}: damaged checkpoint (its config has wrong keys: {', '.join(diff)})")
+    if not 0 <= meta["epoch"] <= cfg["epochs"] or len(meta["history"]) != meta["epoch"]:
+        raise CheckpointError(f"{path}: damaged checkpoint (epoch {meta['epoch']}, "
+                              f"{len(meta['history'])} history entries)")
+    try:
+        check_config(cfg)
+    except TrainError as exc:
+        raise CheckpointError(f"{path}: damaged checkpoint ({exc})") from None
+    return cfg
+
+
+def _restore(path, saved, model, opt):
+    """Load a checked checkpoint into ``model`` and ``opt`` (CheckpointError when it does not fit)."""
+    model_state, opt_state, meta = saved
+    want = model.state_dict()
+    missing, extra = sorted(set(want) - set(model_state)), sorted(set(model_state) - set(want))
+    if missing or extra:
+        raise CheckpointError(f"{path}: the arrays do not fit the model (missing: {', '.join(missing) or 'none'}; "
+                              f"extra: {', '.join(extra) or 'none'})")
+    for k, v in want.items():
+        if np.shape(v) != model_state[k].shape:
+            raise CheckpointError(f"{path}: {k} has shape {model_state[k].shape}, the model needs {np.shape(v)}")
+    if opt_state is None or meta["optimizer"].get("type") != type(opt).__name__:
+        raise CheckpointError(f"{path}: no {type(opt).__name__} optimizer state")
+    params = list(model.parameters())
+    for idx, st in opt_state["state"].items():
+        if not 0 <= idx < len(params):
+            raise CheckpointError(f"{path}: optimizer state for parameter {idx}, the model has {len(params)}")
+        for name, v in st.items():
+            if v.ndim and v.shape != params[idx].shape:
+                raise CheckpointError(f"{path}: optimizer state {idx}/{name} has shape {v.shape}, "
+                                      f"the parameter has {params[idx].shape}")
+    try:
+        model.load_state_dict(model_state)
+        opt.load_state_dict(opt_state)
+        if "rng" in meta:
+            generator().bit_generator.state = meta["rng"]
+    except (KeyError, ValueError, TypeError, IndexError, RuntimeError) as exc:
+        raise CheckpointError(f"{path}: cannot restore it ({_why(exc)})") from None
+
+
+def _prepare_out(out: Path, resume: bool, force: bool) -> None:
+    """Check the run folder before any work: creatable, writable, and not holding another run."""
+    if out.exists() and not out.is_dir():
+        raise TrainError(f"--out {out}: is not a folder")
+    if resume:
+        return
+    existing = [name for name in RUN_FILES if (out / name).exists()]
+    if existing and not force:
+        raise TrainError(f"{out} already holds a run ({', '.join(existing)}): continue it with --resume, "
+                         "or overwrite it with --force")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+        for name in existing:
+            (out / name).unlink()
+    except OSError as exc:
+        raise TrainError(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
+
+
+def _clean_temporaries(out: Path) -> None:
+    """Remove the temporary files of runs that were killed while writing (see _atomic_write)."""
+    for name in RUN_FILES:
+        for p in out.glob(f".{name}.tmp-*"):
+            try:
+                p.unlink()
+            except OSError:
+                pass
 
 
 # ----- the loop ----------------------------------------------------------------------------
@@ -284,14 +497,20 @@ DEFAULTS = dict(data="digits", model="mlp", hidden=[64, 64], act="relu", opt="ad
 
 
 def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = True,
-        log=print, **config) -> dict:
-    """Train a classifier (``model="mlp"`` or ``"cnn"``); returns the metrics (also written to ``out/metrics.json``),
+        log=print, force: bool = False, **config) -> dict:
+    """Train a classifier (``model="mlp"`` or ``"cnn"``); returns the metrics (also written to
+    ``out/metrics.json``),
     with the trained model under ``"model"``.
 
     ``config`` keys (defaults in ``DEFAULTS``): ``data, model, hidden, act, opt, lr, momentum,
     weight_decay, epochs, batch, seed, dtype, n_samples, test_fraction, dropout, standardize``. With
     ``out``, a checkpoint is written atomically after every epoch, and ``resume=True``
-    continues from it (the saved configuration wins, except ``epochs``).
+    continues from it (the saved configuration wins, except ``epochs``; the options that
+    disagree with it are logged as ignored). A folder that holds a run is refused unless
+    ``resume`` or ``force`` (start over) is given. Raises :class:`TrainError` for bad options,
+    data or folders, :class:`CheckpointError` for a checkpoint it cannot use, and
+    :class:`Diverged` when the loss or the weights stop being finite (the last finite
+    checkpoint is kept).
 
     >>> m = fit(data="xor", hidden=[8], epochs=2, n_samples=80, progress=False, log=None)
     >>> len(m["history"]), 0 <= m["final"]["test_accuracy"] <= 1
@@ -302,15 +521,25 @@ def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = Tru
     if unknown:
         raise TypeError(f"fit(): unknown option(s) {', '.join(sorted(unknown))}")
     cfg = dict(DEFAULTS, **config)
+    if out is not None and not str(out).strip():
+        raise TrainError("--out must name a folder, not an empty string")
     out = Path(out) if out is not None else None
     ckpt_path = out / CHECKPOINT if out is not None else None
     saved = None
+    if out is not None:
+        _prepare_out(out, resume, force)
     if resume:
         if ckpt_path is None or not ckpt_path.exists():
             raise FileNotFoundError(f"--resume: no checkpoint at {ckpt_path}; start the run without --resume")
         saved = load_checkpoint(ckpt_path)
-        epochs = cfg["epochs"] if "epochs" in config else saved[2]["config"]["epochs"]
-        cfg = dict(saved[2]["config"], epochs=epochs)
+        saved_cfg = _saved_config(ckpt_path, saved[2])
+        epochs = cfg["epochs"] if "epochs" in config else saved_cfg["epochs"]
+        ignored = [k for k, v in config.items() if k != "epochs" and _same(v) != _same(saved_cfg[k])]
+        if ignored:
+            log("note: --resume continues the saved run with its own options; ignored "
+                + ", ".join(f"{_flag(k)} {_show(config[k])} (the run has {_show(saved_cfg[k])})" for k in ignored))
+        cfg = dict(saved_cfg, epochs=epochs)
+    check_config(cfg)
     cfg["hidden"] = [int(h) for h in cfg["hidden"]]
     dtype = np.dtype(cfg["dtype"])
     tqdm = _optional("tqdm").tqdm if progress else None
@@ -320,10 +549,24 @@ def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = Tru
     data = load_dataset(cfg["data"], seed=cfg["seed"], n_samples=cfg["n_samples"],
                         test_fraction=cfg["test_fraction"], dtype=dtype)
     Xtr, ytr, Xte, yte = data["X_train"], data["y_train"], data["X_test"], data["y_test"]
+    kind = cfg.get("model", "mlp")
+    n_in = Xtr.shape[1]
+    if kind == "cnn":  # the dense layers see 32 channels of a quarter-sized image
+        try:
+            side = int(round(n_in ** 0.5))
+            n_in = 32 * (side // 4) ** 2 if side * side == n_in else n_in
+        except (TypeError, ValueError):
+            pass
+    sizes = [n_in] + cfg["hidden"] + [data["n_classes"]]
+    n_params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    if n_params > MAX_PARAMETERS:
+        raise TrainError(f"the model would have {n_params:,} parameters (at most {MAX_PARAMETERS:,}): "
+                         "use smaller --hidden sizes")
     manual_seed(cfg["seed"])
-    if cfg.get("model", "mlp") not in MODELS:
-        raise ValueError(f"unknown model {cfg['model']!r}; choose one of {', '.join(MODELS)}")
-    model = MODELS[cfg.get("model", "mlp")](Xtr.shape[1], cfg["hidden"], data["n_classes"], cfg["act"], dtype)
+    try:
+        model = MODELS[kind](Xtr.shape[1], cfg["hidden"], data["n_classes"], cfg["act"], dtype)
+    except ValueError as exc:
+        raise TrainError(str(exc)) from None
     layers = [Standardize.fit(Xtr)] if cfg["standardize"] else []
     for m in model:
         layers.append(m)
@@ -336,62 +579,66 @@ def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = Tru
 
     history, start, elapsed = [], 0, 0.0
     if saved is not None:
-        model_state, opt_state, meta = saved
-        model.load_state_dict(model_state)
-        if opt_state is not None:
-            opt.load_state_dict(opt_state)
+        meta = saved[2]
+        _restore(ckpt_path, saved, model, opt)
         history = meta["history"]
         start = meta["epoch"]
         elapsed = meta.get("seconds", 0.0)
-        if "rng" in meta:
-            generator().bit_generator.state = meta["rng"]
         log(f"resuming {out} at epoch {start + 1} of {cfg['epochs']}")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
+        _clean_temporaries(out)
     log(f"data {data['name']}: {len(Xtr)} train / {len(Xte)} test samples, {Xtr.shape[1]} features, "
         f"{data['n_classes']} classes; {cfg.get('model', 'mlp')} {Xtr.shape[1]}-"
         f"{'-'.join(map(str, cfg['hidden']))}-"
         f"{data['n_classes']} ({cfg['act']}), {cfg['opt']} lr={cfg['lr']}, {dtype}")
 
     n_batches = len(loader)
-    for epoch in range(start, cfg["epochs"]):
-        t0 = time.perf_counter()
-        model.train()
-        loader.epoch = epoch
-        batches = loader
-        bar = None
-        if tqdm is not None:
-            bar = batches = tqdm(loader, total=n_batches, desc=f"epoch {epoch + 1}/{cfg['epochs']}",
-                                 unit="batch", leave=False, file=sys.stderr, dynamic_ncols=True)
-        total, correct, seen = 0.0, 0, 0
-        try:
-            for i, (xb, yb) in enumerate(batches):
-                opt.zero_grad()
-                logits = model(xb)
-                loss = loss_fn(logits, yb)
-                loss.backward()
-                opt.step()
-                k = len(yb.data)
-                total += float(loss.data) * k
-                correct += int((logits.data.argmax(axis=1) == yb.data).sum())
-                seen += k
-                if bar is not None and (i % 10 == 0 or i == n_batches - 1):
-                    bar.set_postfix(loss=f"{total / seen:.4f}", acc=f"{correct / seen:.3f}", refresh=False)
-        finally:
-            if bar is not None:
-                bar.close()
-        train_loss, train_acc = total / max(seen, 1), correct / max(seen, 1)
-        test_loss, test_acc = evaluate(model, Xte, yte)
-        seconds = time.perf_counter() - t0
-        elapsed += seconds
-        history.append(dict(epoch=epoch + 1, train_loss=train_loss, train_accuracy=train_acc,
-                            test_loss=test_loss, test_accuracy=test_acc, seconds=seconds))
-        log(f"epoch {epoch + 1:3d}/{cfg['epochs']}  loss {train_loss:.4f}  acc {train_acc:.4f}  "
-            f"test loss {test_loss:.4f}  test acc {test_acc:.4f}  ({seconds:.2f}s)")
-        if out is not None:
-            meta = dict(format=1, epoch=epoch + 1, config=cfg, history=history, seconds=elapsed,
-                        rng=generator().bit_generator.state)
-            save_checkpoint(ckpt_path, model, opt, meta)
+    # (overflow and NaN are caught below with a clear message, not as NumPy warnings)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(start, cfg["epochs"]):
+            t0 = time.perf_counter()
+            model.train()
+            loader.epoch = epoch
+            batches = loader
+            bar = None
+            if tqdm is not None:
+                bar = batches = tqdm(loader, total=n_batches, desc=f"epoch {epoch + 1}/{cfg['epochs']}",
+                                     unit="batch", leave=False, file=sys.stderr, dynamic_ncols=True)
+            total, correct, seen = 0.0, 0, 0
+            try:
+                for i, (xb, yb) in enumerate(batches):
+                    opt.zero_grad()
+                    logits = model(xb)
+                    loss = loss_fn(logits, yb)
+                    value = float(loss.data)
+                    if not math.isfinite(value):
+                        raise Diverged(f"the training loss became {value} in epoch {epoch + 1}, batch {i + 1}")
+                    loss.backward()
+                    opt.step()
+                    k = len(yb.data)
+                    total += value * k
+                    correct += int((logits.data.argmax(axis=1) == yb.data).sum())
+                    seen += k
+                    if bar is not None and (i % 10 == 0 or i == n_batches - 1):
+                        bar.set_postfix(loss=f"{total / seen:.4f}", acc=f"{correct / seen:.3f}", refresh=False)
+            finally:
+                if bar is not None:
+                    bar.close()
+            train_loss, train_acc = total / max(seen, 1), correct / max(seen, 1)
+            test_loss, test_acc = evaluate(model, Xte, yte)
+            if not all(np.all(np.isfinite(p.data)) for p in model.parameters()) or not math.isfinite(test_loss):
+                raise Diverged(f"the weights stopped being finite in epoch {epoch + 1} (test loss {test_loss})")
+            seconds = time.perf_counter() - t0
+            elapsed += seconds
+            history.append(dict(epoch=epoch + 1, train_loss=train_loss, train_accuracy=train_acc,
+                                test_loss=test_loss, test_accuracy=test_acc, seconds=seconds))
+            log(f"epoch {epoch + 1:3d}/{cfg['epochs']}  loss {train_loss:.4f}  acc {train_acc:.4f}  "
+                f"test loss {test_loss:.4f}  test acc {test_acc:.4f}  ({seconds:.2f}s)")
+            if out is not None:
+                meta = dict(format=1, epoch=epoch + 1, config=cfg, history=history, seconds=elapsed,
+                            rng=generator().bit_generator.state)
+                save_checkpoint(ckpt_path, model, opt, meta)
 
     final_loss, final_acc = evaluate(model, Xte, yte)
     metrics = dict(config=cfg, history=history, seconds=elapsed,
@@ -412,6 +659,16 @@ def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = Tru
             + (", decision_boundary.png" if plots and Xtr.shape[1] == 2 else "") + f", {CHECKPOINT}")
     metrics["model"] = model
     return metrics
+
+
+def _same(v):
+    """An option's value as the saved configuration writes it (tuples are lists)."""
+    return [int(h) for h in v] if isinstance(v, (list, tuple)) else v
+
+
+def _show(v):
+    """An option's value as the command line writes it (64,64 for layer sizes)."""
+    return ",".join(str(int(h)) for h in v) if isinstance(v, (list, tuple)) else v
 
 
 # ----- plots -------------------------------------------------------------------------------
@@ -480,6 +737,8 @@ def _hidden(text: str):
         sizes = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:
         raise ValueError(f"--hidden takes comma-separated layer sizes such as 64,64, got {text!r}") from None
+    if not sizes:
+        raise ValueError(f"--hidden takes comma-separated layer sizes such as 64,64, got {text!r}")
     if any(s < 1 for s in sizes):
         raise ValueError(f"--hidden sizes must be positive, got {text!r}")
     return sizes
@@ -498,21 +757,38 @@ def run(args) -> int:
         if args.out is None:
             args.out = os.path.join("runs", config.get("data", DEFAULTS["data"]).split(":")[0])
         fit(out=args.out, resume=args.resume, progress=not args.no_progress, plots=not args.no_plots,
-            **config)
+            force=getattr(args, "force", False), **config)
     except KeyboardInterrupt:
-        ckpt = Path(args.out) / CHECKPOINT
-        if ckpt.exists():
-            with np.load(ckpt, allow_pickle=False) as z:
-                epoch = json.loads(str(z["meta"]))["epoch"]
-            print(f"\ninterrupted: the checkpoint of epoch {epoch} in {ckpt} is intact; "
-                  f"continue with: retrograd train --out {args.out} --resume", file=sys.stderr)
-        else:
-            print("\ninterrupted before the first epoch ended: no checkpoint written", file=sys.stderr)
+        print(f"\ninterrupted: {_kept(args.out)}", file=sys.stderr)
         return 130
+    except Diverged as exc:
+        print(f"retrograd train: stopped: {exc} (try a smaller --lr); {_kept(args.out)}", file=sys.stderr)
+        return 3
     except (ImportError, FileNotFoundError, ValueError) as exc:
         print(f"retrograd train: {exc}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print("retrograd train: not enough memory for this model and data (use smaller --hidden sizes "
+              "or --batch)", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"retrograd train: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _kept(out) -> str:
+    """What a stopped run leaves: the checkpoint of which epoch, and how to continue."""
+    ckpt = Path(out) / CHECKPOINT
+    try:
+        epoch = load_checkpoint(ckpt)[2]["epoch"] if ckpt.exists() else None
+    except (CheckpointError, KeyError, TypeError):
+        epoch = None
+    if epoch is None:
+        return "no checkpoint was written"
+    return (f"the checkpoint of epoch {epoch} in {ckpt} is intact; "
+            f"continue with: retrograd train --out {out} --resume")
 
 
 def add_parser(subparsers) -> None:
@@ -521,7 +797,8 @@ def add_parser(subparsers) -> None:
         "train", help="train an MLP classifier (progress bars, metrics, plots, checkpoints)",
         description="Train a multilayer perceptron with retrograd. " + __doc__.split("\n\n")[3].replace("\n", " "),
         epilog="example: retrograd train --data digits --hidden 64,64 --act relu --opt adam --lr 1e-3 "
-               "--epochs 20 --batch 64 --out runs/digits")
+               "--epochs 20 --batch 64 --out runs/digits. Exit status: 0 done, 2 bad options, data, folder "
+               "or checkpoint, 3 the loss or weights stopped being finite, 130 interrupted.")
     p.add_argument("--data", help="digits, circles, xor, moons or mnist:PATH (default digits)")
     p.add_argument("--model", choices=sorted(MODELS),
                    help="mlp, or cnn: two conv-BatchNorm-pool blocks before the hidden layers (default mlp)")
@@ -545,6 +822,8 @@ def add_parser(subparsers) -> None:
                         "set's mean and standard deviation, inside the model)")
     p.add_argument("--out", help="run folder (default runs/DATA)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
+    p.add_argument("--force", action="store_true",
+                   help="start over in an OUT that already holds a run (its files are replaced)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--no-plots", action="store_true", help="no PNG plots (no matplotlib needed)")
     p.set_defaults(func=run)

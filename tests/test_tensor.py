@@ -10,8 +10,10 @@ from retrograd.ops.primitive import Primitive
 
 
 def test_construction_and_default_dtype():
-    assert rg.tensor(3).dtype == np.float64
-    assert rg.tensor([1, 2]).dtype == np.float64
+    # As PyTorch: Python ints and integer lists give int64, floats the default float dtype.
+    assert rg.tensor(3).dtype == np.int64 and rg.tensor([1, 2]).dtype == np.int64
+    assert rg.tensor(3.0).dtype == np.float64 and rg.tensor([1, 2.5]).dtype == np.float64
+    assert rg.tensor([True, False]).dtype == np.bool_
     assert rg.tensor(np.arange(3)).dtype == np.int64      # arrays keep their dtype
     assert rg.tensor(np.ones(2, np.float32)).dtype == np.float32
     assert rg.tensor(1.0, dtype=rg.float32).dtype == np.float32
@@ -19,6 +21,8 @@ def test_construction_and_default_dtype():
     try:
         assert rg.tensor(1.0).dtype == np.float32
         assert (rg.tensor(1.0) * 2.5).dtype == np.float32
+        assert rg.tensor([1.0, 2.0]).dtype == np.float32  # float lists too (they were float64)
+        assert rg.tensor([1, 2]).dtype == np.int64
     finally:
         rg.set_default_dtype("float64")
     with pytest.raises(TypeError, match="floating point"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import os
 import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -117,15 +118,23 @@ def read_idx(path) -> np.ndarray:
     array([7, 8, 9], dtype=uint8)
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder, not an IDX file")
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        raw = f.read()
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise ValueError(f"{path}: cannot read this IDX file ({getattr(exc, 'strerror', None) or exc})") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise ValueError(f"{path}: not an IDX file (bad magic number {raw[:4].hex()})")
     code, ndim = raw[2], raw[3]
     if code not in _IDX_TYPES:
         raise ValueError(f"{path}: unknown IDX data type 0x{code:02x}")
     header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"{path}: truncated IDX header: {ndim} dimensions need {header} bytes, "
+                         f"the file has {len(raw)}")
     shape = struct.unpack(f">{ndim}I", raw[4:header])
     dt = np.dtype(_IDX_TYPES[code])
     count = int(np.prod(shape)) if shape else 1
@@ -141,6 +150,8 @@ _MNIST_NAMES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
 
 
 def _find(folder: Path, stem: str) -> Path:
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{folder}: is a file; give the folder that holds the IDX files")
     for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"), stem.replace("-idx", ".idx") + ".gz"):
         p = folder / name
         if p.exists():
@@ -166,11 +177,21 @@ def load_mnist(path, split: str = "train", dtype=np.float64):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     folder = Path(os.path.expanduser(str(path)))
     img_name, lab_name = _MNIST_NAMES[split]
-    images = read_idx(_find(folder, img_name))
-    labels = read_idx(_find(folder, lab_name))
+    img_path, lab_path = _find(folder, img_name), _find(folder, lab_name)
+    images, labels = read_idx(img_path), read_idx(lab_path)
+    if images.ndim < 2:
+        raise ValueError(f"{img_path}: images need at least 2 dimensions, the file has shape {images.shape}")
+    if labels.ndim != 1:
+        raise ValueError(f"{lab_path}: labels need 1 dimension, the file has shape {labels.shape}")
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"{lab_path}: labels must be integers, the file holds {labels.dtype} numbers")
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"{lab_path}: labels must be 0 or more, the file has {int(labels.min())}")
     if images.shape[0] != labels.shape[0]:
         raise ValueError(f"{folder}: {images.shape[0]} images but {labels.shape[0]} labels in the {split} split")
     X = images.reshape(images.shape[0], -1).astype(dtype) / 255.0
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{img_path}: the images hold NaN or infinite values")
     return X, labels.astype(np.int64)
 
 

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 
@@ -71,6 +72,8 @@ def parse_values(items) -> dict:
                 raise ProgramError(f"--at expects NAME=VALUE, got {part!r}")
             name, text = part.split("=", 1)
             name, text = name.strip(), text.strip()
+            if not name.isidentifier():
+                raise ProgramError(f"--at expects NAME=VALUE with a name like w or x1, got {part!r}")
             try:
                 values[name] = float(text)
             except ValueError:
@@ -110,6 +113,10 @@ def run_explain(args) -> int:
     from .lessons import lessons
     from .program import Program, ProgramError
     level = "primitive" if args.primitives else "assignment"
+    if args.eps is not None and not (math.isfinite(args.eps) and args.eps > 0):
+        print(f"retrograd explain: --eps must be a positive finite step such as 0.001, not {args.eps}",
+              file=sys.stderr)
+        return 2
     try:
         values = parse_values(args.at)
         data = [d.strip() for d in args.data.split(",") if d.strip()]
@@ -147,8 +154,12 @@ def run_explain(args) -> int:
     for path, content in ((args.svg, lambda: graph.to_svg(args.lang)), (args.dot, graph.to_dot),
                           (args.json if args.json != "-" else None, lambda: graph.to_json(indent=1))):
         if path:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(content())
+            try:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(content())
+            except OSError as e:
+                print(f"retrograd explain: cannot write {path}: {e.strerror or e}", file=sys.stderr)
+                return 2
             print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 
 import numpy as np
 
@@ -41,6 +42,37 @@ DX, DY = 250.0, 120.0
 MARGIN = 30.0
 #: Symbolic d(output)/d(node) formulas bigger than this (SymPy operation count) are not kept.
 MAX_SYMBOLIC_OPS = 300
+#: Local formulas bigger than this (SymPy operation count) are not differentiated symbolically
+#: (SymPy's derivative of a product of n factors takes time n**2).
+MAX_LOCAL_OPS = 60
+#: Finite-difference checks re-run at most this many primitives per graph node, all checks together
+#: (so their cost is linear in the size of the graph; the checks past it are skipped with a note).
+FD_STEPS_PER_NODE = 100
+
+
+class _Budget:
+    """How long the optional checks (SymPy, finite differences) of one graph may take.
+
+    >>> b = _Budget(None); b.spent()
+    False
+    >>> _Budget(0.0).spent()
+    True
+    """
+
+    def __init__(self, seconds=None):
+        self.seconds = seconds
+        self.deadline = None if seconds is None else time.perf_counter() + seconds
+        self.symbolic_skipped = False
+
+    def spent(self) -> bool:
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
+    def symbolic(self) -> bool:
+        """Whether SymPy work may still be done (records a skip when not)."""
+        if self.spent():
+            self.symbolic_skipped = True
+            return False
+        return True
 
 _CONTRACT_NODE_KEYS = ("id", "name", "kind", "op", "formula", "value", "grad", "requires_grad", "layer", "x", "y")
 
@@ -266,8 +298,12 @@ def _walk(roots):
     return order, consumers
 
 
-def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
+def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
     """Extract the :class:`Graph` of a Program or of an output Tensor.
+
+    ``budget`` (seconds, default no limit) bounds the optional checks: past it, SymPy formulas
+    and checks are skipped and the graph's notes say so (the engine's values and gradients are
+    always there). Finite-difference checks are always bounded linearly in the graph's size.
 
     >>> import retrograd as rg
     >>> x = rg.tensor(2.0, requires_grad=True, name="x")
@@ -299,6 +335,7 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     else:
         raise TypeError(f"build_graph() takes a Program or a Tensor, got {type(obj).__name__}")
 
+    clock = _Budget(budget)
     order, consumers = _walk(extra_roots + roots)
     root_ids = {id(t) for t in roots}
     ops = [t for t in order if t._node is not None]
@@ -336,7 +373,7 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
     for t in ops:
         members.setdefault(group[id(t)], []).append(t)
 
-    scalar = all(t.data.size == 1 for t in order)
+    scalar = all(t.data.ndim == 0 for t in order)  # a shape-(1,) array is an array, not a scalar
     values = {names[id(t)]: _py(t.data) for t in visible}
 
     # Gradients of the output with respect to every visible tensor, from the engine.
@@ -390,7 +427,7 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
                     args_t.append(_const_arg(a))
                     args_s.append(symbolic.number(a) if np.asarray(a).size == 1 else None)
             text[id(m)] = _render(m._node.prim.name, args_t)
-            sym[id(m)] = (None if any(s is None for s in args_s)
+            sym[id(m)] = (None if any(s is None for s in args_s) or not clock.symbolic()
                           else symbolic.from_primitive(m._node.prim.name, args_s, m._node.params))
         formula = formulas.get(nid) if level == "assignment" else None
         formula = formula or text[id(t)][0]
@@ -408,14 +445,15 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
         up = grads.get(id(t))
         vjps = (_local_grads(t, mem, [s[1] for s in sources], seed=np.asarray(up, dtype=np.float64))
                 if not scalar and up is not None else [None] * len(sources))
+        small = sym_expr is not None and _ops(sym_expr) <= MAX_LOCAL_OPS
         for (sname, _), lv, vj in zip(sources, local, vjps):
-            lf = symbolic.diff(sym_expr, sname)
+            lf = symbolic.diff(sym_expr, sname) if small and clock.symbolic() else None
             edges.append(_edge(sname, nid, lv, symbolic.text(lf), lf))
             if vj is not None:
                 edges[-1]["_vjp"] = vj
     # Program constants (c = 3) are leaves drawn as constants.
     out_id = names[id(output)]
-    _fill_checks(nodes, edges, order, visible, names, group, members, output, out_id, eps, scalar)
+    _fill_checks(nodes, edges, order, visible, names, group, members, output, out_id, eps, scalar, clock, notes)
     nodes_by_id = {n["id"]: n for n in nodes}
     for e in edges:
         e["upstream"] = nodes_by_id[e["target"]]["grad"] if e["local"] is not None else None
@@ -424,13 +462,16 @@ def build_graph(obj, level: str = "assignment", eps=None) -> Graph:
         e["product"] = (vjp if not scalar else None if e["local"] is None or up is None
                         else float(e["local"]) * float(up))
     try:
-        _symbolic_chain(nodes, edges, out_id, values if scalar else None, notes)
+        _symbolic_chain(nodes, edges, out_id, values if scalar else None, notes, clock)
     except RecursionError:  # a formula too deep for SymPy: the engine's numbers stand alone
         for n in nodes:
             n["grad_formula"] = n["grad_formula_value"] = None
     for e in edges:
         sym_local = e.pop("_sym", None)
-        e["local_formula_value"] = symbolic.value(sym_local, values) if scalar else None
+        e["local_formula_value"] = symbolic.value(sym_local, values) if scalar and clock.symbolic() else None
+    if clock.symbolic_skipped:
+        notes.append(f"this graph is large: SymPy formulas and checks were skipped past its {clock.seconds:g} s "
+                     "time budget (the engine's values and gradients are all there)")
     width, height = layout(nodes, edges)
     extra = {"eps": eps, "scalar": scalar, "symbolic": symbolic.AVAILABLE, "title": title, "notes": notes}
     return Graph(out_id, level, source, inputs if inputs is not None else
@@ -525,8 +566,18 @@ def _local_grads_run(t, mem, sources, seed):
     return [0.0 if g is None else _py(g.data) for g in gs]
 
 
-def _fill_checks(nodes, edges, order, visible, names, group, members, output, out_id, eps, scalar):
-    """Finite-difference checks: each local derivative and each d(output)/d(node)."""
+def _ops(expr):
+    import sympy
+    return sympy.count_ops(expr)
+
+
+def _fill_checks(nodes, edges, order, visible, names, group, members, output, out_id, eps, scalar,
+                 clock=None, notes=None):
+    """Finite-difference checks: each local derivative and each d(output)/d(node).
+
+    All checks together re-run at most ``FD_STEPS_PER_NODE`` primitives per node of ``order``
+    (and stop when ``clock`` is spent); the ones past that are skipped, with a note.
+    """
     for n in nodes:
         n["check"] = None
     for e in edges:
@@ -537,13 +588,17 @@ def _fill_checks(nodes, edges, order, visible, names, group, members, output, ou
     pos = {id(t): i for i, t in enumerate(order)}
     by_name = {names[id(t)]: t for t in visible}
 
+    steps = [0, FD_STEPS_PER_NODE * max(len(order), 1)]  # done, allowed
+    skipped = [0, 0]  # skipped, wanted
+
     def rerun(src, delta, restrict):
         vals = dict(base)
         vals[id(src)] = base[id(src)] + delta
         changed = {id(src)}
         with np.errstate(all="ignore"):
-            for t in order[pos[id(src)] + 1:]:
-                if t._node is None or (restrict is not None and id(t) not in restrict):
+            for t in (order[pos[id(src)] + 1:] if restrict is None else restrict):
+                steps[0] += 1
+                if t._node is None:
                     continue
                 ins = t._node.inputs
                 if not any(isinstance(a, Tensor) and id(a) in changed for a in ins):
@@ -554,6 +609,10 @@ def _fill_checks(nodes, edges, order, visible, names, group, members, output, ou
         return vals
 
     def check(src, dst, exact, restrict):
+        skipped[1] += 1
+        if steps[0] >= steps[1] or (clock is not None and clock.spent()):
+            skipped[0] += 1
+            return None
         v0 = float(base[id(src)])
         plus = rerun(src, eps, restrict)
         minus = rerun(src, -eps, restrict)
@@ -567,7 +626,7 @@ def _fill_checks(nodes, edges, order, visible, names, group, members, output, ou
         if e["local"] is None or e["source"] not in by_name:
             continue
         src, dst = by_name[e["source"]], by_name[e["target"]]
-        e["check"] = check(src, dst, e["local"], {id(m) for m in members[id(dst)]})
+        e["check"] = check(src, dst, e["local"], members[id(dst)])
     for n in nodes:
         if n["id"] == out_id or n["id"] not in by_name or by_name[n["id"]] is output:
             continue
@@ -576,9 +635,12 @@ def _fill_checks(nodes, edges, order, visible, names, group, members, output, ou
         t = by_name[n["id"]]
         exact = n["grad"]
         n["check"] = check(t, output, exact, None)
+    if skipped[0] and notes is not None:
+        notes.append(f"this graph is large: {skipped[0]} of {skipped[1]} finite-difference checks were skipped "
+                     "to keep it fast (their cost grows with the square of its size)")
 
 
-def _symbolic_chain(nodes, edges, out_id, values, notes):
+def _symbolic_chain(nodes, edges, out_id, values, notes, clock=None):
     """The chain rule with SymPy: d(out)/d(n) = sum over n's consumers m of (dm/dn) * d(out)/d(m)."""
     for n in nodes:
         n["grad_formula"] = None
@@ -597,6 +659,9 @@ def _symbolic_chain(nodes, edges, out_id, values, notes):
             continue
         outs = [e for e in outgoing.get(nid, []) if e["target"] in G or e["target"] == out_id]
         if not outs:
+            continue
+        if clock is not None and not clock.symbolic():
+            G[nid] = None
             continue
         # Group the terms by the downstream gradient they multiply: cos(a)*G + w*G is kept as
         # (w + cos(a))*G, so chains of primitives do not double the formula at every step.
@@ -620,6 +685,8 @@ def _symbolic_chain(nodes, edges, out_id, values, notes):
     for n in nodes:
         g = G.get(n["id"])
         if g is None or n["kind"] == "const":
+            continue
+        if clock is not None and not clock.symbolic():
             continue
         n["grad_formula"] = symbolic.text(g)
         n["grad_formula_value"] = symbolic.value(g, values) if values is not None else None

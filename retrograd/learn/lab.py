@@ -52,8 +52,13 @@ All responses are JSON (``Content-Type: application/json``) except ``GET /``.
 Errors of every endpoint have that same ``{"error": {...}}`` shape.
 
 Limits: request bodies over :data:`MAX_BODY` bytes get 413, programs over
-:data:`MAX_SOURCE` characters 400, POSTs that are not ``application/json`` 415, and a
-``Host`` header that is not the address the server listens on (DNS rebinding) 403.
+:data:`MAX_SOURCE` characters 400, POSTs that are not ``application/json`` 415, a request
+with ``Transfer-Encoding`` (alone or with ``Content-Length``: request smuggling) 400 or 411,
+and a ``Host`` header that names neither this machine nor the address the server listens on
+(DNS rebinding) 403. Every malformed request gets a 4xx answer with that JSON error shape.
+Each graph gets :data:`BUILD_BUDGET` seconds for its SymPy and finite-difference checks (past
+it they are skipped, with a note in the graph); at most :data:`BUILD_SLOTS` graphs are built at
+once, and a slow one does not hold up the others.
 """
 
 from __future__ import annotations
@@ -62,12 +67,16 @@ import html
 import json
 import math
 import random
+import re
+import socket
+import sys
 import threading
+from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["lab", "LabView", "TOLERANCE", "MAX_BODY", "MAX_SOURCE", "LEVELS",
+__all__ = ["lab", "LabView", "TOLERANCE", "MAX_BODY", "MAX_SOURCE", "LEVELS", "BUILD_BUDGET",
            "graph_for", "lesson_list", "page_data", "render_page", "export_html",
            "make_server", "serve", "random_values"]
 
@@ -81,10 +90,18 @@ MAX_SOURCE = 20_000
 LEVELS = ("assignment", "primitive")
 #: How many extra value sets an offline page stores per program (for "New values").
 OFFLINE_VARIANTS = 5
-# Graphs are built one at a time even though the server answers requests on several threads:
-# a burst of requests then queues instead of multiplying the CPU work (grad mode itself is
-# per thread, so the lock is not needed for correctness).
-_BUILD_LOCK = threading.Lock()
+#: Seconds each graph may spend on its SymPy and finite-difference checks before the rest are skipped
+#: (with a note in the graph; its values and gradients from the engine are always there).
+BUILD_BUDGET = 1.0
+#: Most graphs built at the same time; a burst of requests beyond it waits for a slot (up to
+#: :data:`BUILD_WAIT` seconds, then 503) instead of multiplying the CPU work. A slow program
+#: no longer holds up every other request (grad mode is per thread, so builds may overlap).
+BUILD_SLOTS = 4
+#: Seconds a request waits for a build slot.
+BUILD_WAIT = 20.0
+#: Most rendered pages the server keeps (one per language and lesson).
+PAGE_CACHE_SIZE = 16
+_BUILD_SLOTS = threading.BoundedSemaphore(BUILD_SLOTS)
 
 
 class LabError(ValueError):
@@ -144,11 +161,16 @@ def _number(v):
         raise LabError(f"input values must be numbers, not {v!r}")
     try:
         x = float(v)
-    except (TypeError, ValueError):
-        raise LabError(f"input values must be numbers, not {v!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise LabError(f"input values must be finite numbers, not {_short(v)}") from None
     if not math.isfinite(x):
-        raise LabError(f"input values must be finite, not {v!r}")
+        raise LabError(f"input values must be finite, not {_short(v)}")
     return int(x) if x.is_integer() and abs(x) < 2**53 else x
+
+
+def _short(v, n=40):
+    text = repr(v)
+    return text if len(text) <= n else text[:n] + "..."
 
 
 def _check_finite(g):
@@ -187,9 +209,11 @@ def graph_for(source=None, values=None, level="assignment", lesson=None, data=()
         raise LabError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     les = None
     if lesson is not None:
+        if not isinstance(lesson, str):
+            raise LabError("lesson must be a lesson name (a string)")
         les = _lessons().get(lesson)
         if les is None:
-            raise LabError(f"no lesson named {lesson!r}", status=404)
+            raise LabError(f"no lesson named {_short(lesson)}", status=404)
         source = _field(les, "source")
         data = tuple(_field(les, "data") or ())
         if values is None:
@@ -207,18 +231,21 @@ def graph_for(source=None, values=None, level="assignment", lesson=None, data=()
     vals = {}
     for k, v in values.items():
         if not isinstance(k, str) or not k.isidentifier():
-            raise LabError(f"bad input name {k!r}")
+            raise LabError(f"bad input name {_short(k)}")
         vals[k] = _number(v)
     learn = _learn()
+    if not _BUILD_SLOTS.acquire(timeout=BUILD_WAIT):
+        raise LabError("the lab is busy building other graphs; try again in a moment", status=503)
     try:
-        with _BUILD_LOCK:
-            return _check_finite(_build(learn, les, source, vals, data, level))
+        return _check_finite(_build(learn, les, source, vals, data, level))
     except learn.ProgramError as exc:
         raise LabError(str(_field(exc, "msg") or exc), _field(exc, "line"), _field(exc, "col")) from None
     except (ValueError, TypeError, ArithmeticError, KeyError, NameError) as exc:
         if isinstance(exc, LabError):
             raise
         raise LabError(f"{type(exc).__name__}: {exc}") from None
+    finally:
+        _BUILD_SLOTS.release()
 
 
 def _build(learn, les, source, vals, data, level):
@@ -229,7 +256,7 @@ def _build(learn, les, source, vals, data, level):
         program = learn.Program(source, vals, data=tuple(data))
     else:
         program = learn.program(source, **vals)
-    return program.graph(level=level).to_dict()
+    return learn.build_graph(program, level, budget=BUILD_BUDGET).to_dict()
 
 
 def _graph_of(obj, level):
@@ -318,9 +345,20 @@ def _asset(name):
     return (Path(__file__).resolve().parent / "static" / name).read_text(encoding="utf-8")
 
 
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                  "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _script_json(obj):
+    r"""JSON that is safe inside ``<script>`` and still valid JSON: ``< > &`` and the two
+    JavaScript line terminators (U+2028, U+2029) are written as ``\uXXXX`` escapes
+    (they can only occur inside strings).
+
+    >>> print(_script_json({"a": "</script><!--&"}))
+    {"a":"\u003c/script\u003e\u003c!--\u0026"}
+    """
     text = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return text.translate(_SCRIPT_ESCAPES)
 
 
 def render_page(data):
@@ -395,6 +433,46 @@ def export_html(path, lesson="coursera-nw1", lang="en", level="assignment",
 
 # ------------------------------------------------------------------ server
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_DIGITS = re.compile(r"[0-9]{1,12}")
+
+
+def _bracket(host):
+    return f"[{host}]" if ":" in host else host
+
+
+def machine_names(host):
+    """The names a ``Host`` header may use to reach a server bound to ``host`` (lowercase,
+    IPv6 addresses in brackets): the loopback names, plus for any other address this
+    machine's host name, its fully qualified name and its addresses.
+
+    >>> sorted(machine_names("127.0.0.1"))
+    ['127.0.0.1', '[::1]', 'localhost']
+    """
+    names = {"127.0.0.1", "localhost", "[::1]"}
+    if host in _LOOPBACK:
+        return names
+    found = {host}
+    for fn in (socket.gethostname, socket.getfqdn):
+        try:
+            found.add(fn())
+        except OSError:
+            pass
+    for name in list(found):
+        try:
+            found.update(info[4][0] for info in socket.getaddrinfo(name, None))
+        except (OSError, UnicodeError):
+            pass
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        try:  # the address this machine would use towards the network (no packet is sent)
+            with socket.socket(family, socket.SOCK_DGRAM) as s:
+                s.connect((probe, 9))
+                found.add(s.getsockname()[0])
+        except OSError:
+            pass
+    found -= {"0.0.0.0", "::", ""}
+    return names | {_bracket(n.split("%")[0].lower().rstrip(".")) for n in found}
+
 
 class LabHandler(BaseHTTPRequestHandler):
     """Serves the page and the JSON API (see the module docstring)."""
@@ -416,6 +494,8 @@ class LabHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
@@ -426,123 +506,207 @@ class LabHandler(BaseHTTPRequestHandler):
     def _error(self, status, msg, line=None, col=None):
         self._json(status, LabError(msg, line, col).payload())
 
+    def send_error(self, code, message=None, explain=None):
+        """The standard library's errors (bad request line, unknown method, ...) as JSON too."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # an unreadable request line: answer with a status line
+            self.request_version = "HTTP/1.0"
+        self._error(code, message or self.responses.get(code, ("error",))[0])
+
     def _host_ok(self):
         allowed = getattr(self.server, "allowed_hosts", None)
         if not allowed:
             return True
         host = (self.headers.get("Host") or "").strip().lower()
-        return host in allowed
+        port = str(self.server.server_address[1])
+        if host.startswith("["):
+            name, _, rest = host.partition("]")
+            name, rest = name + "]", rest
+        else:
+            name, _, rest = host.partition(":")
+            rest = ":" + rest if _ else ""
+        return name.rstrip(".") in allowed and rest in (f":{port}",) + (("",) if port == "80" else ())
+
+    def _framing_ok(self):
+        """Refuse bodies whose length is ambiguous (request smuggling) or not given."""
+        te = self.headers.get_all("Transfer-Encoding") or []
+        cl = self.headers.get_all("Content-Length") or []
+        if te and cl:
+            self.close_connection = True
+            self._error(400, "a request may not have both Content-Length and Transfer-Encoding")
+            return False
+        if te:
+            self.close_connection = True
+            self._error(411, "Transfer-Encoding is not supported: send Content-Length")
+            return False
+        if len(cl) > 1:
+            self.close_connection = True
+            self._error(400, "more than one Content-Length header")
+            return False
+        if cl and not _DIGITS.fullmatch(cl[0].strip()):
+            self.close_connection = True
+            self._error(400, "bad Content-Length")
+            return False
+        if cl and self.command != "POST" and int(cl[0]) > 0:
+            self.close_connection = True  # a GET's body is never read: do not read it as a request
+        return True
+
+    def _guarded(self, answer):
+        try:
+            if not self._framing_ok():
+                return
+            if not self._host_ok():
+                self.close_connection = True
+                return self._error(403, "forbidden host: open the lab with the address it printed")
+            answer()
+        except LabError as exc:
+            self._json(exc.status, exc.payload())
+        except (ConnectionError, TimeoutError):
+            raise  # the server logs one line
+        except Exception as exc:  # noqa: BLE001 - never crash the server on one request
+            self.server.log_line(f"internal error answering {self.command} {self.path[:80]}: "
+                                 f"{type(exc).__name__}: {exc}")
+            self.close_connection = True
+            self._error(500, f"internal error: {type(exc).__name__}")
 
     # -- verbs
     def do_HEAD(self):  # noqa: N802
-        self.do_GET()
+        self._guarded(self._get)
 
     def do_GET(self):  # noqa: N802
-        if not self._host_ok():
-            return self._error(403, "forbidden host")
+        self._guarded(self._get)
+
+    def do_POST(self):  # noqa: N802
+        self._guarded(self._post)
+
+    def _get(self):
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         path = url.path
-        try:
-            if path in ("/", "/index.html"):
-                lang = query.get("lang", self.server.lang)
-                lesson = query.get("lesson", self.server.lesson)
-                return self._send(200, self.server.page(lang, lesson), "text/html; charset=utf-8")
-            if path == "/api/health":
-                from retrograd import __version__
-                return self._json(200, {"ok": True, "version": __version__})
-            if path == "/api/lessons":
-                return self._json(200, {"lessons": lesson_list()})
-            if path.startswith("/api/lesson/"):
-                name = unquote(path[len("/api/lesson/"):])
-                level = query.get("level", "assignment")
-                for l in lesson_list():
-                    if l["name"] == name:
-                        return self._json(200, {"graph": graph_for(lesson=name, level=level)})
-                return self._error(404, f"no lesson named {name!r}")
-            if path == "/favicon.ico":
-                return self._send(204, b"", "image/x-icon")
-            return self._error(404, f"not found: {path}")
-        except LabError as exc:
-            return self._json(exc.status, exc.payload())
+        if path in ("/", "/index.html"):
+            lang = query.get("lang", self.server.lang)
+            lesson = query.get("lesson", self.server.lesson)
+            return self._send(200, self.server.page(lang, lesson), "text/html; charset=utf-8")
+        if path == "/api/health":
+            from retrograd import __version__
+            return self._json(200, {"ok": True, "version": __version__})
+        if path == "/api/lessons":
+            return self._json(200, {"lessons": lesson_list()})
+        if path.startswith("/api/lesson/"):
+            name = unquote(path[len("/api/lesson/"):])
+            level = query.get("level", "assignment")
+            if name in self.server.lesson_names:
+                return self._json(200, {"graph": graph_for(lesson=name, level=level)})
+            return self._error(404, f"no lesson named {_short(name)}")
+        if path == "/favicon.ico":
+            return self._send(204, b"", "image/x-icon")
+        return self._error(404, f"not found: {_short(path)}")
 
-    def do_POST(self):  # noqa: N802
-        if not self._host_ok():
-            return self._error(403, "forbidden host")
+    def _post(self):
         path = urlsplit(self.path).path
         length = self.headers.get("Content-Length")
         if length is None:
             self.close_connection = True
             return self._error(411, "Content-Length required")
-        try:
-            n = int(length)
-        except ValueError:
-            self.close_connection = True
-            return self._error(400, "bad Content-Length")
-        if n < 0 or n > MAX_BODY:
+        n = int(length)
+        if n > MAX_BODY:
             self.close_connection = True
             return self._error(413, f"request body too large ({n} bytes, at most {MAX_BODY})")
         raw = self.rfile.read(n)
+        if len(raw) < n:  # the client went away mid-body: nobody to answer
+            self.close_connection = True
+            self.server.log_line(f"client {self.client_address[0]} disconnected before sending its body")
+            return None
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype != "application/json":
             return self._error(415, "send JSON (Content-Type: application/json)")
         if path != "/api/graph":
-            return self._error(404, f"not found: {path}")
+            return self._error(404, f"not found: {_short(path)}")
         try:
             body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return self._error(400, f"bad JSON: {exc}")
+        except RecursionError:
+            return self._error(400, "bad JSON: nested too deeply")
+        except ValueError as exc:  # includes UnicodeDecodeError and integers too long to read
+            return self._error(400, f"bad JSON: {str(exc)[:200]}")
         if not isinstance(body, dict):
             return self._error(400, "the body must be a JSON object")
-        try:
-            g = graph_for(body.get("source"), body.get("values"), body.get("level") or "assignment",
-                          lesson=body.get("lesson"), data=body.get("data") or ())
-        except LabError as exc:
-            return self._json(exc.status, exc.payload())
-        except Exception as exc:  # noqa: BLE001 - never crash the server on one program
-            return self._error(500, f"internal error: {type(exc).__name__}: {exc}")
+        g = graph_for(body.get("source"), body.get("values"), body.get("level") or "assignment",
+                      lesson=body.get("lesson"), data=body.get("data") or ())
         return self._json(200, {"graph": g})
 
 
 class LabServer(ThreadingHTTPServer):
     """A ``ThreadingHTTPServer`` that knows the page it serves.
 
-    Bound to 127.0.0.1 unless told otherwise; requests whose ``Host`` header names another
-    host are refused (403) while bound to a loopback address.
+    Bound to 127.0.0.1 unless told otherwise (an IPv6 address such as ``::1`` works too).
+    Requests whose ``Host`` header names neither this machine nor the bound address are
+    refused (403), so a web page elsewhere cannot reach the lab by DNS rebinding.
     """
 
     daemon_threads = True
 
-    def __init__(self, address, lang="en", lesson=None, verbose=False):
+    def __init__(self, address, lang="en", lesson=None, verbose=False, log=None):
+        host = address[0]
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__(address, LabHandler)
         self.lang, self.lesson, self.verbose = lang, lesson, verbose
-        host, port = self.server_address[:2]
-        self.url = f"http://{host}:{port}/"
-        if host in ("127.0.0.1", "localhost", "::1"):
-            self.allowed_hosts = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
-        else:
-            self.allowed_hosts = None
-        self._pages = {}
+        self.log = log
+        port = self.server_address[1]
+        shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        self.url = f"http://{_bracket(shown)}:{port}/"
+        self.allowed_hosts = machine_names(host)
+        self.lesson_names = [l["name"] for l in lesson_list()]
+        self._pages = OrderedDict()
+        self._lesson_graphs = None
         self._lock = threading.Lock()
 
+    def log_line(self, text):
+        """One line on the server's log (standard error by default)."""
+        try:
+            print(f"retrograd lab: {text}", file=self.log or sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass
+
+    def handle_error(self, request, client_address):
+        """One line per failed connection (a client that went away is not a traceback)."""
+        exc = sys.exc_info()[1]
+        who = client_address[0] if client_address else "?"
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            self.log_line(f"client {who} disconnected ({type(exc).__name__})")
+        else:
+            self.log_line(f"error answering {who}: {type(exc).__name__}: {exc}")
+
     def page(self, lang, lesson):
+        """The rendered page for a language and a known lesson (404 for any other lesson);
+        the most recently used :data:`PAGE_CACHE_SIZE` pages are kept."""
         lang = "es" if lang == "es" else "en"
+        lesson = lesson or "coursera-nw1"
+        if lesson not in self.lesson_names:
+            raise LabError(f"no lesson named {_short(lesson)}; lessons: {', '.join(self.lesson_names)}",
+                           status=404)
         key = (lang, lesson)
         with self._lock:
-            if key not in self._pages:
-                graphs = []
-                for l in lesson_list():
-                    try:
-                        graphs.append(_entry(l["source"], l["values"], "assignment",
-                                             graph_for(lesson=l["name"])))
-                    except LabError:
-                        pass
-                initial = {"lesson": lesson or "coursera-nw1", "level": "assignment"}
-                self._pages[key] = render_page(page_data("server", initial, lang, graphs))
-            return self._pages[key]
+            if key in self._pages:
+                self._pages.move_to_end(key)
+                return self._pages[key]
+        if self._lesson_graphs is None:
+            graphs = []
+            for l in lesson_list():
+                try:
+                    graphs.append(_entry(l["source"], l["values"], "assignment", graph_for(lesson=l["name"])))
+                except LabError:
+                    pass
+            self._lesson_graphs = graphs
+        initial = {"lesson": lesson, "level": "assignment"}
+        page = render_page(page_data("server", initial, lang, self._lesson_graphs))
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > PAGE_CACHE_SIZE:
+                self._pages.popitem(last=False)
+        return page
 
 
-def make_server(host="127.0.0.1", port=0, lang="en", lesson=None, verbose=False):
+def make_server(host="127.0.0.1", port=0, lang="en", lesson=None, verbose=False, log=None):
     """A lab server bound to ``host:port`` (port 0: any free port), not yet serving.
 
     >>> srv = make_server(port=0)
@@ -550,20 +714,22 @@ def make_server(host="127.0.0.1", port=0, lang="en", lesson=None, verbose=False)
     True
     >>> srv.server_close()
     """
-    return LabServer((host, port), lang=lang, lesson=lesson, verbose=verbose)
+    return LabServer((host, port), lang=lang, lesson=lesson, verbose=verbose, log=log)
 
 
 def serve(host="127.0.0.1", port=8765, lang="en", lesson=None, open_browser=True, out=None):
     """Serve the lab until interrupted (Ctrl-C); opens the browser unless told not to."""
-    import sys
     out = out or sys.stdout
     srv = make_server(host, port, lang, lesson)
     url = srv.url + (f"?lang={lang}" if lang != "en" else "")
-    print(f"retrograd lab: {url}  (Ctrl-C to stop)", file=out, flush=True)
-    if open_browser:
-        import webbrowser
-        threading.Timer(0.3, webbrowser.open, args=(url,)).start()
-    try:
+    try:  # Ctrl-C at any moment from here on is a clean stop
+        if host not in _LOOPBACK:
+            print(f"retrograd lab: warning: listening on {host}: the lab is reachable from other computers "
+                  f"on the network; it answers to {', '.join(sorted(srv.allowed_hosts))}", file=sys.stderr)
+        print(f"retrograd lab: {url}  (Ctrl-C to stop)", file=out, flush=True)
+        if open_browser:
+            import webbrowser
+            threading.Timer(0.3, webbrowser.open, args=(url,)).start()
         srv.serve_forever()
     except KeyboardInterrupt:
         pass

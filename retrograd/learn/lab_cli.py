@@ -65,9 +65,6 @@ def run(args) -> int:
     if not 0 <= args.port <= 65535:
         print(f"retrograd lab: bad port {args.port}", file=sys.stderr)
         return 2
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"retrograd lab: warning: listening on {args.host}, reachable from other computers",
-              file=sys.stderr)
     try:
         return labmod.serve(args.host, args.port, args.lang, args.lesson,
                             open_browser=not args.no_browser)

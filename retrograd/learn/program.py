@@ -187,6 +187,9 @@ def parse_program(source: str) -> ParsedProgram:
     if count > MAX_NODES:
         raise ProgramError(f"the program is too large ({count} syntax nodes; at most {MAX_NODES})", 1, 1, source)
     body = tree.body
+    if not body:
+        raise ProgramError("the program has only comments: write an expression like (2 + 3*w)**2",
+                           1, 1, source)
     if len(body) > MAX_STATEMENTS:
         raise ProgramError(f"too many statements ({len(body)}; at most {MAX_STATEMENTS})", 1, 1, source)
     statements, assigned, inputs, first_use = [], {}, [], {}
@@ -358,7 +361,7 @@ def _as_value(name, v):
         raise ProgramError(f"the value of '{name}' must be a number, got {v!r:.40}")
     try:
         arr = np.asarray(v, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ProgramError(f"the value of '{name}' must be a number or a list of numbers, got {v!r:.40}") from None
     return arr
 

@@ -15,19 +15,29 @@ explanations still run and say that symbolic checks need SymPy.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import threading
 
-try:  # pragma: no cover - depends on the installation
-    import sympy
-    AVAILABLE = True
-except ImportError:  # pragma: no cover
-    sympy = None
-    AVAILABLE = False
+AVAILABLE = importlib.util.find_spec("sympy") is not None
+
+
+class _LazySympy:
+    """Stands for the sympy module until first used: ``import retrograd`` must not pay for SymPy."""
+
+    def __getattr__(self, name):
+        import sympy as real
+        globals()["sympy"] = real
+        return getattr(real, name)
+
+
+sympy = _LazySympy() if AVAILABLE else None
 
 #: The one-line note shown where a symbolic check would be.
 MISSING_NOTE = "symbolic checks need SymPy: pip install 'retrograd[learn]'"
 
 _sigmoid_cls = None
+_SIGMOID_LOCK = threading.Lock()
 
 
 def _sigmoid():
@@ -50,7 +60,9 @@ def _sigmoid():
             def _eval_rewrite_as_exp(self, z, **kwargs):
                 return 1 / (1 + sympy.exp(-z))
 
-        _sigmoid_cls = sigmoid
+        with _SIGMOID_LOCK:  # graphs are built on several threads: the first class made wins
+            if _sigmoid_cls is None:
+                _sigmoid_cls = sigmoid
     return _sigmoid_cls
 
 

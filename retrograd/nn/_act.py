@@ -1,5 +1,5 @@
 """Activations and attention (re-exported by :mod:`retrograd.nn.functional`), composed from
-the engine's primitives, plus a private ``erf`` primitive for the exact GELU."""
+the engine's primitives (``erf`` for the exact GELU, ``log1p`` for softplus)."""
 
 from __future__ import annotations
 
@@ -9,38 +9,13 @@ import numpy as np
 
 from .. import functions as _f
 from ..creation import generator
-from ..ops.primitive import Primitive
+from ..ops import special as _special
 from ..tensor import Tensor, tensor
 
 __all__ = ["gelu", "silu", "leaky_relu", "elu", "softplus", "mish", "hardtanh", "relu6", "logsigmoid",
            "dropout2d", "scaled_dot_product_attention", "embedding"]
 
-try:  # SciPy comes with scikit-learn; it is not a dependency of the core
-    from scipy.special import erf as _erf_array
-except ImportError:  # pragma: no cover - exercised only without SciPy
-    _erf_array = np.vectorize(math.erf, otypes=[float])
-
-
-def _erf_impl(x):
-    return np.asarray(_erf_array(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
-
-
-def _derf(x):
-    return (2.0 / math.sqrt(math.pi)) * _f.exp(-(x * x))
-
-
-# Private until the tensor ops (rg.erf) land; then this becomes an alias.
-_erf = Primitive("erf", _erf_impl,
-                 vjp=[lambda g, out, x: g * _derf(x)],
-                 jvp=[lambda t, out, x: t * _derf(x)],
-                 doc="The error function (2/sqrt(pi)) * integral of exp(-t**2) from 0 to x.")
-
-
-# Private until rg.log1p lands: log(1 + x) without losing the digits of a tiny x.
-_log1p = Primitive("log1p", np.log1p,
-                   vjp=[lambda g, out, x: g / (1.0 + x)],
-                   jvp=[lambda t, out, x: t / (1.0 + x)],
-                   doc="log(1 + x), accurate for small x.")
+_erf, _log1p = _special.erf, _special.log1p
 
 
 def _as_tensor(x):

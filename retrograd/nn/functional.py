@@ -201,11 +201,7 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     if pr.size and (np.nanmin(pr) < 0 or np.nanmax(pr) > 1):
         raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1]; "
                          "for raw scores (logits) use binary_cross_entropy_with_logits")
-    y = _target_like(target, p)
-    with np.errstate(divide="ignore"):
-        logp = _f.clip(_f.log(p), -100.0, None)
-        log1mp = _f.clip(_f.log(1 - p), -100.0, None)
-    loss = -(y * logp + (1 - y) * log1mp)
+    loss = _ops.binary_cross_entropy(p, _target_like(target, p))
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -213,8 +209,7 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean",
                                      pos_weight=None):
-    """Sigmoid and binary cross entropy in one stable formula:
-    max(z, 0) - z*y + log(1 + exp(-|z|)).
+    """Sigmoid and binary cross entropy in one stable formula: (1 - y) z + log(1 + exp(-z)).
 
     >>> import retrograd as rg
     >>> binary_cross_entropy_with_logits(rg.tensor([0.0]), rg.tensor([1.0]))
@@ -224,13 +219,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str 
     _check_same_shape("binary_cross_entropy_with_logits", input, target)
     z = _as_tensor(input)
     y = _target_like(target, z)
-    softplus_neg = _f.log(1 + _f.exp(-_f.abs(z)))  # log(1 + exp(-|z|))
+    # softplus(-z) = log(1 + exp(-z)) = logsumexp(0, -z): stable, and smooth at z = 0 (a sum of
+    # relu and |z| terms has the right value there but the wrong derivative).
+    softplus_neg = _f.logsumexp(_f.stack([np.zeros(z.shape, z.dtype), -z], axis=-1), axis=-1)
     if pos_weight is None:
-        loss = _f.relu(z) - z * y + softplus_neg
+        loss = (1 - y) * z + softplus_neg
     else:
         # (1 - y) z + (1 + (pw - 1) y) log(1 + exp(-z)), as PyTorch's
         lw = 1 + (pos_weight - 1) * y
-        loss = (1 - y) * z + lw * (softplus_neg + _f.relu(-z))
+        loss = (1 - y) * z + lw * softplus_neg
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -290,10 +287,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
                                       "supported yet; use class indices")
         _check_same_shape("cross_entropy", z, tr)
         probs = _target_like(target, z)
-        cax = 0 if z.ndim == 1 else 1
+        c_axis = 1 if z.ndim > 1 else 0  # (N, C, d1, ...) or (C,): the class axis, as PyTorch
         if label_smoothing:
-            probs = probs * (1 - label_smoothing) + label_smoothing / z.shape[cax]
-        loss = -(_f.log_softmax(z, cax) * probs).sum(cax)
+            probs = probs * (1 - label_smoothing) + label_smoothing / z.shape[c_axis]
+        loss = -(_f.log_softmax(z, c_axis) * probs).sum(c_axis)
         return _reduce(loss, reduction)
     if weight is None and not label_smoothing and len(zs) == 2 and not (tr == ignore_index).any():
         y = _class_indices(tr, z, "cross_entropy")
@@ -321,3 +318,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
         picked = z[np.arange(y.shape[0]), y] if z.ndim == 2 else z[int(y)]
         return _reduce(-picked, reduction)
     return _loss.class_index_loss(z, tr, weight, ignore_index, reduction, 0.0, "nll_loss")
+
+
+# F.pad (issue 13): the shape function rg.pad under PyTorch's import path.
+from ..functions_shape import pad  # noqa: E402
+
+__all__.append("pad")

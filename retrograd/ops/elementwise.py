@@ -20,13 +20,21 @@ def _stable_sigmoid(x):
 
 
 def _pow_base_grad(g, out, x, y):
-    # d(x**y)/dx = y * x**(y-1). For a constant exponent it is exactly 0 where y == 0: no
-    # 0 * inf at x == 0, in this derivative or in the ones taken of it (x**2 differentiated
-    # three times is 0, not nan). A recorded exponent keeps the formula, so d/dy stays exact.
+    # d(x**y)/dx = y * x**(y-1), and exactly 0 wherever y == 0 (PyTorch's convention), also at
+    # x = 0, +-inf or nan: no 0 * inf there, in this derivative or in the ones taken of it (x**2
+    # differentiated three times is 0, not nan). Elsewhere a recorded exponent keeps the formula,
+    # so d/dy of this derivative stays exact.
     yr = raw(y)
-    if y is yr and np.any(yr == 0):
-        return g * y * x ** np.where(yr == 0, 1.0, yr - 1)
-    return g * y * x ** (y - 1)
+    zero = yr == 0
+    if not np.any(zero):
+        return g * y * x ** (y - 1)
+    xr = raw(x)
+    with np.errstate(invalid="ignore"):
+        bad = zero & ~(np.isfinite(xr) & (xr != 0))
+    base = where(bad, 1.0, x) if np.any(bad) else x
+    if y is yr:
+        return g * y * base ** np.where(zero, 1.0, yr - 1)
+    return g * y * base ** (y - 1)
 
 
 def _pow_exponent_grad(g, out, x, y):
@@ -38,11 +46,16 @@ def _pow_exponent_grad(g, out, x, y):
 
 
 def _minmax_grad(pick_first):
-    """Gradient of maximum/minimum for one argument: ties split the gradient in half."""
+    """Gradient of maximum/minimum for one argument: ties split the gradient in half.
+
+    As PyTorch's: an argument gets the whole gradient unless it loses the comparison, so a nan
+    (which compares false both ways) passes the gradient to both arguments.
+    """
     def rule(g, out, x, y):
         xr, yr = raw(x), raw(y)
-        wins = (xr > yr) if pick_first else (xr < yr)
-        share = np.where(wins, 1.0, np.where(xr == yr, 0.5, 0.0)).astype(_float_of(g), copy=False)
+        with np.errstate(invalid="ignore"):
+            loses = (xr < yr) if pick_first else (xr > yr)
+            share = np.where(loses, 0.0, np.where(xr == yr, 0.5, 1.0)).astype(_float_of(g), copy=False)
         return g * share
     return rule
 
@@ -55,15 +68,18 @@ def _float_of(g):
 add = Primitive("add", np.add,
                 vjp=[lambda g, out, x, y: g, lambda g, out, x, y: g],
                 jvp=[lambda t, out, x, y: t, lambda t, out, x, y: t],
-                doc="x + y with broadcasting.")
+                doc="x + y with broadcasting.",
+                reads_inputs=False, reads_out=False)
 sub = Primitive("sub", np.subtract,
                 vjp=[lambda g, out, x, y: g, lambda g, out, x, y: neg(g)],
                 jvp=[lambda t, out, x, y: t, lambda t, out, x, y: neg(t)],
-                doc="x - y with broadcasting.")
+                doc="x - y with broadcasting.",
+                reads_inputs=False, reads_out=False)
 mul = Primitive("mul", np.multiply,
                 vjp=[lambda g, out, x, y: g * y, lambda g, out, x, y: g * x],
                 jvp=[lambda t, out, x, y: t * y, lambda t, out, x, y: x * t],
-                doc="x * y with broadcasting.")
+                doc="x * y with broadcasting.",
+                reads_inputs={0: (1,), 1: (0,)}, reads_out=False)
 div = Primitive("div", np.true_divide,
                 vjp=[lambda g, out, x, y: g / y, lambda g, out, x, y: neg(g * out / y)],
                 jvp=[lambda t, out, x, y: t / y, lambda t, out, x, y: neg(t * out / y)],
@@ -76,7 +92,8 @@ power = Primitive("pow", np.power,
 neg = Primitive("neg", np.negative,
                 vjp=[lambda g, out, x: neg(g)],
                 jvp=[lambda t, out, x: neg(t)],
-                doc="-x.")
+                doc="-x.",
+                reads_inputs=False, reads_out=False)
 exp = Primitive("exp", np.exp,
                 vjp=[lambda g, out, x: g * out],
                 jvp=[lambda t, out, x: t * out],
@@ -110,14 +127,25 @@ sigmoid = Primitive("sigmoid", _stable_sigmoid,
                     jvp=[lambda t, out, x: t * (out * (1 - out))],
                     doc="1 / (1 + exp(-x)), computed without overflow.")
 # relu'(0) is taken as 0, as PyTorch and JAX do.
+def _relu_mask(x):
+    # not (x <= 0) rather than x > 0: a nan passes its gradient on, as in PyTorch.
+    return ~(raw(x) <= 0)
+
+
 relu = Primitive("relu", lambda x: np.maximum(x, 0),
-                 vjp=[lambda g, out, x: g * (raw(x) > 0)],
-                 jvp=[lambda t, out, x: t * (raw(x) > 0)],
+                 vjp=[lambda g, out, x: g * _relu_mask(x)],
+                 jvp=[lambda t, out, x: t * _relu_mask(x)],
                  doc="max(x, 0); its derivative at 0 is 0.")
+def _sign(x):
+    # The sign as PyTorch's sgn: 0 at 0 and at nan (NumPy's sign(nan) is nan).
+    xr = raw(x)
+    return np.where(xr > 0, 1, np.where(xr < 0, -1, 0)).astype(xr.dtype if xr.dtype.kind == "f" else np.float64)
+
+
 absolute = Primitive("abs", np.abs,
-                     vjp=[lambda g, out, x: g * np.sign(raw(x))],
-                     jvp=[lambda t, out, x: t * np.sign(raw(x))],
-                     doc="|x|; its derivative at 0 is 0.")
+                     vjp=[lambda g, out, x: g * _sign(x)],
+                     jvp=[lambda t, out, x: t * _sign(x)],
+                     doc="|x|; its derivative at 0 (and at nan) is 0.")
 maximum = Primitive("maximum", np.maximum,
                     vjp=[_minmax_grad(True), lambda g, out, x, y: _minmax_grad(True)(g, out, y, x)],
                     jvp=[lambda t, out, x, y: _minmax_grad(True)(t, out, x, y),

@@ -88,4 +88,5 @@ def _jvp_b(t, out, a, b):
 
 
 matmul = Primitive("matmul", np.matmul, vjp=[_grad_a, _grad_b], jvp=[_jvp_a, _jvp_b],
-                   doc="Matrix product a @ b (NumPy matmul rules).")
+                   doc="Matrix product a @ b (NumPy matmul rules).",
+                   reads_inputs={0: (1,), 1: (0,)}, reads_out=False)

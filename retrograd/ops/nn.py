@@ -1,4 +1,4 @@
-"""Fused primitives for neural networks: ``linear`` and ``cross_entropy``.
+"""Fused primitives for neural networks: ``linear``, ``cross_entropy``, ``binary_cross_entropy``.
 
 Both could be composed from smaller primitives (``x @ W.T + b``;
 ``-log_softmax(z)[range(n), y].mean()``), and give the same values and
@@ -15,6 +15,7 @@ from .primitive import Primitive, raw
 from .shape import getitem, reshape, transpose
 from .reduce import softmax, sum_
 from .linalg import matmul
+from .elementwise import log, maximum
 
 _ndarray = np.ndarray
 
@@ -78,7 +79,8 @@ def _linear_jvp_w(t, out, x, w, b=None):
 linear = Primitive("linear", _linear_impl,
                    vjp=[_linear_grad_x, _linear_grad_w, _linear_grad_b],
                    jvp=[_linear_jvp_x, _linear_jvp_w, lambda t, out, x, w, b=None: t],
-                   doc="x @ W.T + b (PyTorch's linear layer): W has shape (out, in).")
+                   doc="x @ W.T + b (PyTorch's linear layer): W has shape (out, in).",
+                   reads_inputs={0: (1,), 1: (0,), 2: ()}, reads_out=False)
 
 
 # ----- cross entropy from logits and class indices -------------------------------------
@@ -157,4 +159,32 @@ cross_entropy = Primitive(
     doc="Cross entropy of logits z (N, C) against class indices y (N,): fused stable log-softmax.")
 
 
-__all__ = ["linear", "cross_entropy"]
+# ----- binary cross entropy from probabilities -------------------------------------------
+# A primitive for numerical stability: composed from clamped logs, the gradient at p = 0 or 1 is
+# 0 * inf = nan; PyTorch's rule (p - y) / max(p (1 - p), 1e-12) is finite there.
+_BCE_EPS = 1e-12
+
+
+def _bce_impl(p, y):
+    with np.errstate(divide="ignore"):
+        return -(y * np.maximum(np.log(p), -100.0) + (1 - y) * np.maximum(np.log1p(-p), -100.0))
+
+
+def _bce_grad_p(g, out, p, y):
+    return g * (p - y) / maximum(p * (1 - p), _BCE_EPS)
+
+
+def _bce_grad_y(g, out, p, y):
+    # PyTorch's rule: the logs are not clamped here (+-inf at p = 0 or 1).
+    with np.errstate(divide="ignore"):
+        return g * (log(1 - p) - log(p))
+
+
+binary_cross_entropy = Primitive(
+    "binary_cross_entropy", _bce_impl,
+    vjp=[_bce_grad_p, _bce_grad_y],
+    jvp=[_bce_grad_p, _bce_grad_y],
+    doc="Elementwise -(y log p + (1 - y) log(1 - p)), logs clamped at -100 (PyTorch's rules).")
+
+
+__all__ = ["linear", "cross_entropy", "binary_cross_entropy"]

@@ -10,6 +10,12 @@ A primitive is declared once, in one place::
 * ``vjp[i](g, out, *args, **params)`` returns the gradient for argument ``i``
   (``None`` in the list marks an argument that is never differentiated).
   Variadic primitives give ``vjp_n(i, g, out, *args, **params)`` instead.
+* ``reads_inputs`` / ``reads_out`` (default True) say whether the vjp rules
+  read the values of the arguments / of the output, not only their shapes: the
+  version counters guard exactly those (an in-place write to a value a rule
+  reads makes backward raise instead of returning a wrong gradient).
+  ``reads_inputs`` may also map an argument to the arguments its rule reads
+  (``{0: (1,), 1: (0,)}`` for ``x * y``), so only the rules that run are guarded.
 * ``jvp(tangents, out, *args, **params)`` returns the output tangent, where
   ``tangents`` holds one tangent per argument (``None`` for a constant).
   Rules for elementwise primitives may be given per argument as a list.
@@ -46,15 +52,22 @@ class Primitive:
     array([2., 4.])
     """
 
-    __slots__ = ("name", "impl", "vjps", "vjp_n", "jvp", "doc", "_variadic_rules")
+    __slots__ = ("name", "impl", "vjps", "vjp_n", "jvp", "doc", "reads_inputs", "reads_out",
+                 "_variadic_rules")
 
-    def __init__(self, name, impl, vjp=None, jvp=None, vjp_n=None, doc=None):
+    def __init__(self, name, impl, vjp=None, jvp=None, vjp_n=None, doc=None,
+                 reads_inputs=True, reads_out=True):
         self.name = name
         self.impl = impl
         self.vjps = tuple(vjp) if vjp is not None else None
         self.vjp_n = vjp_n
         self.jvp = jvp
         self.doc = doc
+        # Whether the vjp rules read the *values* of the inputs / of the output (not only
+        # their shapes). Backward refuses to run a rule whose values were written in place
+        # since the forward pass; a rule that reads neither (add, reshape, ...) is never refused.
+        self.reads_inputs = reads_inputs
+        self.reads_out = reads_out
         self._variadic_rules = {}
 
     def vjp_for(self, argnum: int):

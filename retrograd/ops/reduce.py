@@ -49,7 +49,8 @@ def _logsumexp_impl(x, axes, keepdims=False):
 
 
 def _softmax_impl(x, axis):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    # initial=-inf: an empty axis gives an empty result (as PyTorch), not a NumPy error.
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
@@ -68,11 +69,13 @@ def _numel(x, axes):
 sum_ = Primitive("sum", lambda x, axes, keepdims=False: np.sum(x, axis=axes, keepdims=keepdims),
                  vjp=[lambda g, out, x, axes, keepdims=False: _expand(g, out, x, axes)],
                  jvp=[lambda t, out, x, axes, keepdims=False: sum_(t, axes, keepdims=keepdims)],
-                 doc="Sum over axes.")
+                 doc="Sum over axes.",
+                 reads_inputs=False, reads_out=False)
 mean = Primitive("mean", lambda x, axes, keepdims=False: np.mean(x, axis=axes, keepdims=keepdims),
                  vjp=[lambda g, out, x, axes, keepdims=False: _expand(g, out, x, axes) / _numel(x, axes)],
                  jvp=[lambda t, out, x, axes, keepdims=False: mean(t, axes, keepdims=keepdims)],
-                 doc="Mean over axes.")
+                 doc="Mean over axes.",
+                 reads_inputs=False, reads_out=False)
 amax = Primitive("max", lambda x, axes, keepdims=False: np.max(x, axis=axes, keepdims=keepdims),
                  vjp=[lambda g, out, x, axes, keepdims=False: _expand(g, out, x, axes) * _extreme_share(out, x, axes)],
                  jvp=[lambda t, out, x, axes, keepdims=False: sum_(

@@ -55,18 +55,21 @@ def _broadcast_to_jvp(t, out, x, shape):
 broadcast_to = Primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, tuple(shape)),
                          vjp=[_broadcast_to_vjp],
                          jvp=[_broadcast_to_jvp],
-                         doc="Broadcast x to shape (NumPy rules).")
+                         doc="Broadcast x to shape (NumPy rules).",
+                         reads_inputs=False, reads_out=False)
 sum_to = Primitive("sum_to", _sum_to_impl,
                    vjp=[_sum_to_vjp],
                    jvp=[lambda t, out, x, shape, nb=0: sum_to(t, shape, nb=nb + _nb(t, raw(x).ndim))],
-                   doc="Sum x down to shape: the adjoint of broadcast_to.")
+                   doc="Sum x down to shape: the adjoint of broadcast_to.",
+                   reads_inputs=False, reads_out=False)
 
 reshape = Primitive("reshape", lambda x, shape: np.reshape(x, shape),
                     vjp=[lambda g, out, x, shape: reshape(
                         g, raw(g).shape[:_nb(g, raw(out).ndim)] + raw(x).shape)],
                     jvp=[lambda t, out, x, shape: reshape(
                         t, raw(t).shape[:_nb(t, raw(x).ndim)] + raw(out).shape)],
-                    doc="Same data, new shape.")
+                    doc="Same data, new shape.",
+                    reads_inputs=False, reads_out=False)
 
 
 def _batched_axes(axes, nb):
@@ -77,7 +80,8 @@ transpose = Primitive("transpose", lambda x, axes: np.transpose(x, axes),
                       vjp=[lambda g, out, x, axes: transpose(
                           g, _batched_axes(tuple(np.argsort(axes)), _nb(g, len(axes))))],
                       jvp=[lambda t, out, x, axes: transpose(t, _batched_axes(axes, _nb(t, len(axes))))],
-                      doc="Permute the axes.")
+                      doc="Permute the axes.",
+                      reads_inputs=False, reads_out=False)
 
 
 def _has_advanced(idx) -> bool:
@@ -99,13 +103,15 @@ getitem = Primitive("getitem", lambda x, idx: x[idx],
                     vjp=[lambda g, out, x, idx: index_add(
                         g, idx, raw(x).shape, nb=_nb(g, raw(out).ndim))],
                     jvp=[lambda t, out, x, idx: getitem(t, (slice(None),) * _nb(t, raw(x).ndim) + idx)],
-                    doc="x[idx]: basic and integer-array indexing.")
+                    doc="x[idx]: basic and integer-array indexing.",
+                    reads_inputs=False, reads_out=False)
 index_add = Primitive("index_add", _index_add_impl,
                       vjp=[lambda g, out, x, idx, shape, nb=0: getitem(
                           g, (slice(None),) * (_nb(g, raw(out).ndim) + nb) + idx)],
                       jvp=[lambda t, out, x, idx, shape, nb=0: index_add(
                           t, idx, shape, nb=nb + _nb(t, raw(x).ndim))],
-                      doc="Scatter-add g into zeros of the given shape: the adjoint of getitem.")
+                      doc="Scatter-add g into zeros of the given shape: the adjoint of getitem.",
+                      reads_inputs=False, reads_out=False)
 
 
 def _split_along(g, i, xs, axis):
@@ -142,9 +148,43 @@ concatenate = Primitive("concatenate", lambda *xs, axis: np.concatenate(xs, axis
                         vjp_n=lambda i, g, out, *xs, axis: _split_along(g, i, xs, axis),
                         jvp=lambda ts, out, *xs, axis: concatenate(
                             *_joined_tangents(ts, xs, raw(out).dtype), axis=axis),
-                        doc="Join arrays along an existing axis.")
+                        doc="Join arrays along an existing axis.",
+                        reads_inputs=False, reads_out=False)
 stack = Primitive("stack", lambda *xs, axis: np.stack(xs, axis=axis),
                   vjp_n=lambda i, g, out, *xs, axis: getitem(
                       g, (Ellipsis, i) + (slice(None),) * (-axis - 1)),
                   jvp=lambda ts, out, *xs, axis: stack(*_joined_tangents(ts, xs, raw(out).dtype), axis=axis),
-                  doc="Join arrays along a new axis.")
+                  doc="Join arrays along a new axis.",
+                  reads_inputs=False, reads_out=False)
+
+
+def _setitem_impl(x, v, idx):
+    out = np.array(x, copy=True)
+    out[idx] = v
+    return out
+
+
+def _kept_mask(x, idx, dtype):
+    """Ones where ``x[idx] = v`` keeps x's value, zeros where it writes v."""
+    mask = np.ones(raw(x).shape, dtype=dtype)
+    mask[idx] = 0
+    return mask
+
+
+def _written_tangent(t, out, x, v, idx):
+    nb = _nb(t, raw(v).ndim)
+    ts = raw(t).shape
+    region = np.empty(raw(x).shape, dtype=bool)[idx].shape
+    if len(region) > len(ts) - nb:  # line v's axes up on the right of the written region
+        t = reshape(t, ts[:nb] + (1,) * (len(region) - (len(ts) - nb)) + ts[nb:])
+    zeros = np.zeros(ts[:nb] + raw(x).shape, dtype=raw(t).dtype)
+    return setitem(zeros, t, (slice(None),) * nb + idx)
+
+
+setitem = Primitive("setitem", _setitem_impl,
+                    vjp=[lambda g, out, x, v, idx: g * _kept_mask(x, idx, raw(g).dtype),
+                         lambda g, out, x, v, idx: getitem(g, (slice(None),) * _nb(g, raw(out).ndim) + idx)],
+                    jvp=[lambda t, out, x, v, idx: t * _kept_mask(x, idx, raw(t).dtype),
+                         _written_tangent],
+                    doc="A copy of x with x[idx] = v: the recorded form of item assignment.",
+                    reads_inputs=False, reads_out=False)

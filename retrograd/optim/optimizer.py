@@ -6,7 +6,7 @@ import copy
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..autograd import bump_version, no_grad
 from ..tensor import Tensor
 
 
@@ -69,8 +69,16 @@ class Optimizer:
         """
         for g in self.param_groups:
             for p in g["params"]:
-                if p.grad is not None:
-                    p.grad = None if set_to_none else Tensor(np.zeros_like(p.data))
+                grad = p.grad
+                if grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                elif grad._node is None and grad.data.flags.writeable:
+                    grad.data[...] = 0  # in place, as PyTorch: a write that the version counts
+                    bump_version(grad)
+                else:
+                    p.grad = Tensor(np.zeros_like(p.data))
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
@@ -91,6 +99,7 @@ class Optimizer:
                     if state is None:
                         state = self.state[p] = {}
                     self._update(group, p, g, state)
+                    bump_version(p)  # graphs that saved the old values must not backward silently
         return loss
 
     def _update(self, group, p, grad, state):  # pragma: no cover - abstract

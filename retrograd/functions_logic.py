@@ -1,0 +1,196 @@
+"""Boolean and integer tests: bitwise and logical operators (``& | ^ ~``), ``isnan``,
+``isinf``, ``isfinite``, ``isclose``, ``allclose``, ``any``, ``all`` and ``nan_to_num``.
+
+These give boolean (or integer) tensors that are not differentiable, except ``nan_to_num``,
+whose gradient passes where the input was finite.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from . import ops
+from .dims import norm_dims
+from .errors import shape_error
+from .tensor import Tensor, _wrap
+
+
+def _data(x, op):
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, (bool, int, float, np.ndarray, np.generic)):
+        return np.asarray(x)
+    if isinstance(x, (list, tuple)):
+        return np.asarray(x)
+    raise TypeError(f"{op}: unsupported operand of type {type(x).__name__}")
+
+
+def _result(args, out):
+    out = np.asarray(out)
+    if builtins.any(isinstance(a, Tensor) for a in args):
+        return _wrap(out, None)
+    return out
+
+
+def _bitwise(ufunc, name, symbol):
+    def fn(x, y):
+        a, b = _data(x, name), _data(y, name)
+        for v in (a, b):
+            if v.dtype.kind not in "iub":
+                raise TypeError(f"{name} ({symbol}): expected integer or boolean tensors, got dtype {v.dtype}")
+        try:
+            return _result((x, y), ufunc(a, b))
+        except ValueError as exc:
+            raise shape_error(name, [a, b], {}, exc) from None
+    fn.__name__ = fn.__qualname__ = name
+    example = repr(_wrap(ufunc(np.array([True, False]), np.array([True, True])), None))
+    fn.__doc__ = (f"Elementwise ``x {symbol} y`` on integer or boolean tensors.\n\n"
+                  f"    >>> import retrograd as rg\n"
+                  f"    >>> rg.{name}(rg.tensor([True, False]), rg.tensor([True, True]))\n"
+                  f"    {example}\n")
+    return fn
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and", "&")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or", "|")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor", "^")
+
+
+def bitwise_not(x):
+    """Elementwise ``~x``: logical not for booleans, bitwise not for integers.
+
+    >>> import retrograd as rg
+    >>> ~rg.tensor([True, False]), ~rg.tensor([0, 5])
+    (tensor([False,  True]), tensor([-1, -6]))
+    """
+    a = _data(x, "bitwise_not")
+    if a.dtype.kind not in "iub":
+        raise TypeError(f"bitwise_not (~): expected an integer or boolean tensor, got dtype {a.dtype}")
+    return _result((x,), np.invert(a))
+
+
+def _logical(ufunc, name):
+    def fn(x, y):
+        return _result((x, y), ufunc(_data(x, name), _data(y, name)))
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"Elementwise logical {name.split('_')[1]} (non-zero counts as true); a boolean tensor.\n\n"
+                  f"    >>> import retrograd as rg\n"
+                  f"    >>> rg.{name}(rg.tensor([1.0, 0.0]), rg.tensor([1.0, 1.0])).dtype\n"
+                  f"    dtype('bool')\n")
+    return fn
+
+
+logical_and = _logical(np.logical_and, "logical_and")
+logical_or = _logical(np.logical_or, "logical_or")
+logical_xor = _logical(np.logical_xor, "logical_xor")
+
+
+def logical_not(x):
+    """Elementwise logical not (zero counts as false); a boolean tensor.
+
+    >>> import retrograd as rg
+    >>> rg.logical_not(rg.tensor([0.0, 2.0]))
+    tensor([ True, False])
+    """
+    return _result((x,), np.logical_not(_data(x, "logical_not")))
+
+
+def isnan(x):
+    """True where ``x`` is NaN.
+
+    >>> import retrograd as rg
+    >>> rg.isnan(rg.tensor([1.0, float("nan")]))
+    tensor([False,  True])
+    """
+    return _result((x,), np.isnan(_data(x, "isnan")))
+
+
+def isinf(x):
+    """True where ``x`` is +inf or -inf.
+
+    >>> import retrograd as rg
+    >>> rg.isinf(rg.tensor([1.0, float("-inf")]))
+    tensor([False,  True])
+    """
+    return _result((x,), np.isinf(_data(x, "isinf")))
+
+
+def isfinite(x):
+    """True where ``x`` is neither infinite nor NaN.
+
+    >>> import retrograd as rg
+    >>> rg.isfinite(rg.tensor([1.0, float("inf")]))
+    tensor([ True, False])
+    """
+    return _result((x,), np.isfinite(_data(x, "isfinite")))
+
+
+def isclose(x, y, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True where ``|x - y| <= atol + rtol * |y|`` (PyTorch's and NumPy's rule).
+
+    >>> import retrograd as rg
+    >>> rg.isclose(rg.tensor([1.0, 2.0]), rg.tensor([1.0 + 1e-9, 2.1]))
+    tensor([ True, False])
+    """
+    return _result((x, y), np.isclose(_data(x, "isclose"), _data(y, "isclose"), rtol=rtol, atol=atol,
+                                      equal_nan=equal_nan))
+
+
+def allclose(x, y, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    """True if every element of ``x`` is close to ``y`` (see ``isclose``); a Python bool.
+
+    >>> import retrograd as rg
+    >>> rg.allclose(rg.tensor([1.0, 2.0]), rg.tensor([1.0, 2.0 + 1e-9]))
+    True
+    """
+    return bool(np.allclose(_data(x, "allclose"), _data(y, "allclose"), rtol=rtol, atol=atol,
+                            equal_nan=equal_nan))
+
+
+def _reduce_bool(ufunc, x, dim, keepdim, op):
+    a = _data(x, op)
+    if dim is None:
+        out = ufunc(a, keepdims=bool(keepdim)) if keepdim else ufunc(a)
+    else:
+        axes = norm_dims(a.ndim, dim, op) if a.ndim else ()
+        out = ufunc(a, axis=axes, keepdims=bool(keepdim))
+    return _result((x,), np.asarray(out, dtype=bool))
+
+
+def any(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """True if any element (along ``dim``) is non-zero.
+
+    >>> import retrograd as rg
+    >>> rg.any(rg.tensor([[0, 1], [0, 0]]), dim=1)
+    tensor([ True, False])
+    """
+    dim = axis if dim is None else dim
+    return _reduce_bool(np.any, x, dim, keepdim if keepdims is None else keepdims, "any")
+
+
+def all(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """True if every element (along ``dim``) is non-zero.
+
+    >>> import retrograd as rg
+    >>> rg.all(rg.tensor([[1, 1], [0, 1]]), dim=1)
+    tensor([ True, False])
+    """
+    dim = axis if dim is None else dim
+    return _reduce_bool(np.all, x, dim, keepdim if keepdims is None else keepdims, "all")
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's largest and
+    smallest values by default); the gradient passes where ``x`` was finite.
+
+    >>> import retrograd as rg
+    >>> rg.nan_to_num(rg.tensor([float("nan"), 1.0, float("inf")]), posinf=9.0)
+    tensor([0., 1., 9.])
+    """
+    a = _data(x, "nan_to_num")
+    if a.dtype.kind != "f":
+        return x
+    fill = np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+    return ops.where(np.isfinite(a), x, fill)

@@ -1,0 +1,10 @@
+"""``rg.linalg``: PyTorch's ``torch.linalg`` names (norms for now).
+
+>>> import retrograd as rg
+>>> rg.linalg.norm(rg.tensor([3.0, 4.0]))
+tensor(5.)
+"""
+
+from .functions_math import linalg_norm as norm, matrix_norm, vector_norm
+
+__all__ = ["norm", "vector_norm", "matrix_norm"]
