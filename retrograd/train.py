@@ -498,8 +498,7 @@ DEFAULTS = dict(data="digits", model="mlp", hidden=[64, 64], act="relu", opt="ad
 
 def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = True,
         log=print, force: bool = False, **config) -> dict:
-    """Train a classifier (``model="mlp"`` or ``"cnn"``); returns the metrics (also written to
-    ``out/metrics.json``),
+    """Train a classifier (``model="mlp"`` or ``"cnn"``); returns the metrics (also written to ``out/metrics.json``),
     with the trained model under ``"model"``.
 
     ``config`` keys (defaults in ``DEFAULTS``): ``data, model, hidden, act, opt, lr, momentum,

@@ -139,3 +139,18 @@ def test_a_factory_function_made_in_another_module_gets_its_own_entry(tmp_path, 
     assert [p.name for p in fn.parameters] == ["x", "out"]
     assert fn.parameters["out"].kind is griffe.ParameterKind.keyword_only
     assert fn.docstring.value == "Inverse cosine.\n\n```pycon\n>>> 1\n1\n```"
+
+
+def test_the_site_builds_strict(tmp_path):
+    """`mkdocs build --strict` (warnings are errors): the API pages, guides and lesson pages all resolve."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                         cwd=root, capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "site" / "api" / "nn.html").is_file() or any((tmp_path / "site" / "api").iterdir())

@@ -505,36 +505,32 @@ class Identity(Module):
 
 
 class Flatten(Module):
-    """Flatten the axes ``start_dim`` to ``end_dim`` into one (images to vectors), as PyTorch.
+    """Flatten the axes ``start_dim`` to ``end_dim`` (inclusive) into one (images to vectors).
 
     >>> import retrograd as rg
     >>> rg.nn.Flatten()(rg.zeros(2, 3, 4)).shape
     (2, 12)
     >>> rg.nn.Flatten(0, 1)(rg.zeros(2, 3, 4)).shape
     (6, 4)
-    >>> rg.nn.Flatten(0, 1)(rg.zeros(5, 1)).shape
-    (5,)
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1):
         super().__init__()
-        self.start_dim = start_dim
-        self.end_dim = end_dim
+        self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        s = x.shape
-        nd = max(len(s), 1)
-        start, end = self.start_dim, self.end_dim
-        for d in (start, end):
-            if not -nd <= d < nd:
+        s = tuple(x.shape)
+        if not s:
+            return x.reshape(1)
+        for d in (self.start_dim, self.end_dim):
+            if not -len(s) <= d < len(s):
                 raise IndexError(f"Flatten: dimension {d} is out of range for a tensor with {len(s)} "
                                  "dimension(s)")
-        start, end = start % nd, end % nd
-        if start > end:
-            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim}")
-        if not s:
-            return x.reshape((1,))
-        return x.reshape(s[:start] + (int(np.prod(s[start:end + 1])),) + s[end + 1:])  # size-0 axes too
+        a, b = self.start_dim % len(s), self.end_dim % len(s)
+        if a > b:
+            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} "
+                             f"for a {len(s)}-D input")
+        return x.reshape(s[:a] + (int(np.prod(s[a:b + 1])),) + s[b + 1:])
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
