@@ -118,6 +118,8 @@ def check_config(cfg: dict) -> None:
         raise TrainError(f"--dtype must be float32 or float64, not {cfg['dtype']!r}")
     if not isinstance(cfg["data"], str):
         raise TrainError(f"--data must be a dataset name, not {cfg['data']!r}")
+    if cfg.get("model", "mlp") not in ("mlp", "cnn"):
+        raise TrainError(f"--model must be mlp or cnn, not {cfg['model']!r}")
 
 
 # ----- model and data ---------------------------------------------------------------------
@@ -374,6 +376,8 @@ def _saved_config(path, meta):
         if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
             raise CheckpointError(f"{path}: damaged checkpoint (no valid {key!r} in its meta)")
     cfg = meta["config"]
+    if isinstance(cfg, dict) and "model" not in cfg:  # written before --model existed: an MLP
+        cfg = meta["config"] = dict(cfg, model="mlp")
     if set(cfg) != set(DEFAULTS):
         diff = sorted(set(cfg) ^ set(DEFAULTS))
         raise CheckpointError(f"{path}: damaged checkpoint (its config has wrong keys: {', '.join(diff)})")
@@ -544,15 +548,25 @@ def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = Tru
     data = load_dataset(cfg["data"], seed=cfg["seed"], n_samples=cfg["n_samples"],
                         test_fraction=cfg["test_fraction"], dtype=dtype)
     Xtr, ytr, Xte, yte = data["X_train"], data["y_train"], data["X_test"], data["y_test"]
-    sizes = [Xtr.shape[1]] + cfg["hidden"] + [data["n_classes"]]
+    kind = cfg.get("model", "mlp")
+    n_in = Xtr.shape[1]
+    if kind == "cnn":  # the dense layers see 32 channels of a quarter-sized image
+        try:
+            side = int(round(n_in ** 0.5))
+            n_in = 32 * (side // 4) ** 2 if side * side == n_in else n_in
+        except (TypeError, ValueError):
+            pass
+    sizes = [n_in] + cfg["hidden"] + [data["n_classes"]]
     n_params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
     if n_params > MAX_PARAMETERS:
         raise TrainError(f"the model would have {n_params:,} parameters (at most {MAX_PARAMETERS:,}): "
                          "use smaller --hidden sizes")
     manual_seed(cfg["seed"])
-    if cfg.get("model", "mlp") not in MODELS:
-        raise ValueError(f"unknown model {cfg['model']!r}; choose one of {', '.join(MODELS)}")
-    model = MODELS[cfg.get("model", "mlp")](Xtr.shape[1], cfg["hidden"], data["n_classes"], cfg["act"], dtype)
+    try:
+        builder = build_cnn if kind == "cnn" else build_mlp  # looked up now (tests replace them)
+        model = builder(Xtr.shape[1], cfg["hidden"], data["n_classes"], cfg["act"], dtype)
+    except ValueError as exc:
+        raise TrainError(str(exc)) from None
     layers = [Standardize.fit(Xtr)] if cfg["standardize"] else []
     for m in model:
         layers.append(m)

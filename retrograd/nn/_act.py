@@ -1,5 +1,5 @@
 """Activations and attention (re-exported by :mod:`retrograd.nn.functional`), composed from
-the engine's primitives, plus a private ``erf`` primitive for the exact GELU."""
+the engine's primitives (``erf`` for the exact GELU, ``log1p`` for softplus)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from ..tensor import Tensor, tensor
 __all__ = ["gelu", "silu", "leaky_relu", "elu", "softplus", "mish", "hardtanh", "relu6", "logsigmoid",
            "dropout2d", "scaled_dot_product_attention", "embedding"]
 
-# The tensor ops' erf and log1p (one primitive each for the whole library).
 _erf, _log1p = _special.erf, _special.log1p
 
 

@@ -17,7 +17,7 @@ from ..errors import ShapeError
 from ..ops import conv as _conv
 from ..ops import nn as _ops
 from ..ops.primitive import raw
-from ..ops.shape import index_add
+from ..functions_shape import pad as _pad
 from ..tensor import Tensor, tensor
 
 __all__ = ["conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d",
@@ -81,7 +81,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
                 raise ValueError("conv2d: padding='same' needs stride 1")
             tot = (dilation[0] * (kh - 1), dilation[1] * (kw - 1))
             if tot[0] % 2 or tot[1] % 2:  # uneven: pad the far side one more, as PyTorch
-                x = _pad2d(x, (tot[1] // 2, tot[1] - tot[1] // 2, tot[0] // 2, tot[0] - tot[0] // 2))
+                x = _pad(x, (tot[1] // 2, tot[1] - tot[1] // 2, tot[0] // 2, tot[0] - tot[0] // 2))
                 padding = (0, 0)
             else:
                 padding = (tot[0] // 2, tot[1] // 2)
@@ -160,16 +160,6 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     if bias is not None:
         out = out + _f.reshape(bias, (cout, 1, 1))
     return out[0] if unbatched else out
-
-
-def _pad2d(x, pad):
-    """Zero padding of the last two axes by (left, right, top, bottom): the adjoint of a crop
-    (private until ``rg.pad`` exists)."""
-    left, right, top, bottom = pad
-    shape = raw(x).shape
-    h, w = shape[-2:]
-    idx = (slice(None),) * (len(shape) - 2) + (slice(top, top + h), slice(left, left + w))
-    return index_add(x, idx, shape[:-2] + (h + top + bottom, w + left + right))
 
 
 def _pool_args(kernel_size, stride, padding, dilation):

@@ -3,7 +3,7 @@
 from . import core
 from .core import OPS, OpInfo, SampleInput, register
 
-FAMILIES = ["elementwise", "reduction", "shape", "indexing", "linalg", "nn", "creation"]
+FAMILIES = ["elementwise", "reduction", "shape", "indexing", "linalg", "nn", "nn_layers", "creation"]
 FAMILIES += sorted(p.stem for p in __import__("pathlib").Path(__file__).parent.glob("breadth_*.py"))  # issue 13
 for _family in FAMILIES:
     __import__(f"{__name__}.{_family}")
