@@ -26,7 +26,12 @@ KNOWN_GAPS = {
                      "linalg_norm", "scatter_reduce", "F.binary_cross_entropy"], _READS_VALUES),
     **dict.fromkeys(["pow", "pow_method", "atan2"], "0-d samples: a Python-float graph meets a branch on values"),
     **dict.fromkeys(["max", "min"], "max(dim) on a 0-d tensor: the indices are made from values"),
-    **dict.fromkeys(["view", "expand"], "the method form called on a traced array"),
+    **dict.fromkeys(["view", "expand", "expand_as", "contiguous", "cpu", "float", "double", "half", "to",
+                     "type_as"], "the method form called on a traced array (no Tensor methods there)"),
+    **dict.fromkeys(["div_method"], _SIZE_ZERO),
+    **dict.fromkeys(["arctan2"], "0-d samples: a Python-float graph meets a branch on values"),
+    **dict.fromkeys(["F.max_pool2d", "F.max_pool1d"], _READS_VALUES),
+    **dict.fromkeys(["F.batch_norm"], "reads x.size as NumPy's attribute (a method on Tensors)"),
 }
 
 
