@@ -314,6 +314,9 @@ class FreedInput:
 #: Largest data leaf (elements, requires_grad False) a freed node still refers to.
 KEEP_DATA_ELEMENTS = 4096
 
+#: Largest graph (nodes) whose structure survives a backward pass without retain_graph.
+KEEP_STRUCTURE_NODES = 64
+
 
 _NOT_A_TENSOR = object()
 
@@ -395,6 +398,9 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                     deps[pn] = count + 1
 
     ready = [n for n in starts if deps[n] == 0]
+    # A small graph keeps its structure after it is freed (rg.learn can still draw it); a large
+    # one is let go entirely: the skeleton costs a little for every node of every backward.
+    keep_structure = len(deps) <= KEEP_STRUCTURE_NODES
     with (enable_grad() if create_graph else no_grad()):
         while ready:
             node = ready.pop()
@@ -440,7 +446,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                         ready.append(pn)
             if not retain_graph:  # free the node: its saved arrays and its links to the inputs
                 node.saved = node.out = None
-                node.inputs = _skeleton(node.inputs)
+                node.inputs = _skeleton(node.inputs) if keep_structure else None
                 node.parents = ()
 
         for leaf, g in leaf_grads.items():

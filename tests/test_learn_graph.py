@@ -251,3 +251,13 @@ def test_sympy_derivative_equals_engine_derivative(prog):
         for n in gl.nodes:
             if n["grad"] is not None and n["grad_formula_value"] is not None:
                 assert n["grad_formula_value"] == pytest.approx(n["grad"], rel=1e-7, abs=1e-9), (source, n)
+
+
+def test_a_large_graph_freed_by_backward_says_so():
+    x = rg.tensor(0.5, requires_grad=True)
+    y = x
+    for _ in range(rg.autograd.KEEP_STRUCTURE_NODES + 5):
+        y = y * 1.01
+    y.backward()
+    with pytest.raises(rg.learn.GraphError, match="freed by a backward pass"):
+        rg.learn.build_graph(y)

@@ -285,8 +285,9 @@ def _walk(roots):
             if node is None:
                 continue
             if node.inputs is None or _freed(node):
-                raise GraphError("this graph was freed by a backward pass: explain it before calling "
-                                 "backward(), or call backward(retain_graph=True)")
+                raise GraphError("this graph was freed by a backward pass (graphs of more than "
+                                 f"{autograd.KEEP_STRUCTURE_NODES} nodes keep no structure): explain it "
+                                 "before calling backward(), or call backward(retain_graph=True)")
             for a in reversed(node.inputs):
                 if isinstance(a, Tensor):
                     consumers.setdefault(id(a), []).append(t)
