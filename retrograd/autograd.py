@@ -16,6 +16,7 @@ saved arrays and its inputs once processed.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import weakref
 
@@ -449,7 +450,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                 node.inputs = _skeleton(node.inputs) if keep_structure else None
                 node.parents = ()
 
-        for leaf, g in leaf_grads.items():
+        while leaf_grads:  # popped, so that the dict holds no reference (see _private)
+            leaf, g = leaf_grads.popitem()
             hooks = getattr(leaf, "_hooks", None)
             if hooks:
                 g = _run_hooks(hooks, g, create_graph, _wrap)
@@ -508,11 +510,45 @@ def _accumulate(t, g, create_graph, wrap) -> None:
         g = raw(g)
         old = t.grad
         if old is None:
-            t.grad = wrap(np.array(g, dtype=t.data.dtype, copy=True), None)
+            if not _private(g, t.data.dtype):
+                g = np.array(g, dtype=t.data.dtype, copy=True)
+            t.grad = wrap(g, None)
         elif old._node is None and old.data.flags.writeable and old.data.shape == t.data.shape:
             np.add(old.data, g, out=old.data, casting="unsafe")
         else:
             t.grad = wrap((old.data + g).astype(t.data.dtype, copy=False), None)
+
+
+def _reference_count(g) -> int:
+    return sys.getrefcount(g)
+
+
+def _calibrate() -> int:
+    """The reference count a gradient array has in ``_private`` when only the walk holds it: a
+    local of run_backward, the argument of _accumulate and of _private (measured, not assumed,
+    so that another CPython counting differently only makes more copies)."""
+    def accumulate_like(g):
+        return private_like(g)
+
+    def private_like(g):
+        return _reference_count(g)
+
+    g = np.empty(1)
+    return accumulate_like(g)
+
+
+_WALK_REFERENCES = _calibrate()
+
+
+def _private(g, dtype) -> bool:
+    """Whether ``g`` is a fresh array nobody else can see, so ``.grad`` may take it without a copy.
+
+    A rule's result usually is (``g.T @ x``); but ``add`` hands the same array to both of its
+    inputs, and a root gradient may be the caller's array: those have more references (or are
+    views) and are copied. Copying every first gradient costs a full pass over large weights.
+    """
+    return (type(g) is np.ndarray and g.base is None and g.dtype == dtype and g.flags.writeable
+            and _reference_count(g) <= _WALK_REFERENCES)
 
 
 def retain(t) -> None:

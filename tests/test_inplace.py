@@ -419,3 +419,31 @@ def test_set_grad_enabled_as_context_and_decorator_restores_the_mode():
 
     assert rg.is_grad_enabled(), "decorating must not switch the mode"
     assert f() is False and rg.is_grad_enabled()
+
+
+def test_one_gradient_array_returned_for_two_inputs_is_not_shared():
+    class Twice(rg.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a + b
+
+        @staticmethod
+        def backward(ctx, g):
+            same = g * 2
+            return same, same          # the same array for both inputs
+
+    a = rg.tensor([1.0, 2.0], requires_grad=True)
+    b = rg.tensor([3.0, 4.0], requires_grad=True)
+    Twice.apply(a, b).sum().backward()
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
+    with rg.no_grad():
+        a.grad *= 10
+    assert b.grad.tolist() == [2.0, 2.0]
+
+
+def test_a_hook_that_returns_a_kept_tensor_does_not_share_it_with_grad():
+    kept = rg.tensor([5.0, 5.0])
+    x = rg.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: kept)
+    (x * 3).sum().backward()
+    assert not np.shares_memory(x.grad.numpy(), kept.numpy())
