@@ -13,25 +13,11 @@ import pytest
 from retrograd.cli import main as cli_main  # noqa: E402
 import importlib  # noqa: E402
 
+from labclient import request  # noqa: E402
+
 labmod = importlib.import_module("retrograd.learn.lab")  # the module, not rg.learn.lab()
 
 TIMEOUT = 10
-
-
-def request(srv, method, path, body=None, headers=None):
-    host, port = srv.server_address[:2]
-    conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
-    try:
-        hdrs = {"Content-Type": "application/json"}
-        hdrs.update(headers or {})
-        data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
-        conn.request(method, path, body=data, headers=hdrs)
-        resp = conn.getresponse()
-        raw = resp.read()
-        ctype = resp.getheader("Content-Type", "")
-        return resp.status, (json.loads(raw) if "json" in ctype else raw.decode())
-    finally:
-        conn.close()
 
 
 def node(g, name):

@@ -17,25 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from labclient import request  # noqa: E402
+
 labmod = importlib.import_module("retrograd.learn.lab")  # the module, not rg.learn.lab()
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 30
-
-
-def request(srv, method, path, body=None, headers=None, host=None):
-    port = srv.server_address[1]
-    conn = http.client.HTTPConnection(host or srv.server_address[0], port, timeout=TIMEOUT)
-    try:
-        hdrs = {"Content-Type": "application/json"}
-        hdrs.update(headers or {})
-        data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
-        conn.request(method, path, body=data, headers=hdrs)
-        resp = conn.getresponse()
-        raw = resp.read()
-        ctype = resp.getheader("Content-Type", "")
-        return resp.status, (json.loads(raw) if "json" in ctype else raw.decode())
-    finally:
-        conn.close()
 
 
 def raw_request(srv, data: bytes, shut=True):

@@ -20,7 +20,7 @@ from ..backend import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .modules import Module, Parameter
+from .modules import Dropout, Module, Parameter
 
 __all__ = ["Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
            "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "Embedding", "Dropout2d", "Unflatten",
@@ -419,7 +419,7 @@ class Embedding(Module):
         return s + (f", padding_idx={self.padding_idx}" if self.padding_idx is not None else "")
 
 
-class Dropout2d(Module):
+class Dropout2d(Dropout):
     """Zero whole channels with probability ``p`` in training (identity in ``eval()``).
 
     >>> import retrograd as rg
@@ -427,17 +427,8 @@ class Dropout2d(Module):
     (1, 2, 2, 2)
     """
 
-    def __init__(self, p: float = 0.5):
-        super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"dropout probability has to be between 0 and 1, got {p}")
-        self.p = p
-
     def forward(self, x):
         return F.dropout2d(x, self.p, self.training)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
 
 
 class Unflatten(Module):
