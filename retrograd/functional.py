@@ -138,6 +138,10 @@ def _output(out, name, has_aux):
     return t, aux
 
 
+_CONTAINERS = (tuple, list, dict)
+_LEAF = tree_flatten(0.0)[1]
+
+
 def _trace(f, args, positions, name, has_aux=False, tree_out=False):
     """Run ``f`` on fresh traced inputs at ``positions``; returns (inputs, output, aux, in_trees).
 
@@ -148,7 +152,14 @@ def _trace(f, args, positions, name, has_aux=False, tree_out=False):
     call = list(args)
     ins, trees = [], []
     for p in positions:
-        leaves, tree = tree_flatten(args[p])
+        a = args[p]
+        if not isinstance(a, _CONTAINERS) and a is not None:  # the common case: one array or number
+            fresh = _input(a, name, p)
+            call[p] = fresh
+            ins.append(fresh)
+            trees.append(_LEAF)
+            continue
+        leaves, tree = tree_flatten(a)
         if not leaves:
             raise TypeError(f"{name}: argument {p} has no leaves (it is {args[p]!r:.40}); "
                             "give an array, a Tensor, a number or a container of them")
@@ -166,6 +177,8 @@ def _trace(f, args, positions, name, has_aux=False, tree_out=False):
         aux = None
         if has_aux:
             out, aux = _split_aux(out, name)
+        if not isinstance(out, _CONTAINERS) and out is not None:  # one output: no tree to walk
+            return ins, ([_own_node(_output(out, name, False)[0], ins)], _LEAF), aux, trees
         leaves, tree = tree_flatten(out)
         if not leaves:
             raise TypeError(f"{name}: the function must return a Tensor, an array, a number or a pytree "
