@@ -168,7 +168,7 @@ def main(argv=None) -> int:
             if peer in res:
                 want = f"  (target > {target}x)" if target else ""
                 print(f"  {peer} / retrograd jit = {res[peer]['step'] / t:.1f}x{want}")
-        print(f"  retrograd jit step: target <= 50 ms; first call target < 3 s")
+        print("  retrograd jit step: target <= 50 ms; first call target < 3 s")
     return 0
 
 

@@ -206,8 +206,8 @@ def lesson_pages() -> dict[str, tuple[str, str]]:
             f"# {lesson.title_en}", "",
             f"*{lesson.title_es}*", "",
             f"From: {lesson.origin}." if lesson.origin else "", "",
-            "Try it: `retrograd explain --lesson {0}` in a terminal, `retrograd lab --lesson {0}` "
-            "in the browser, or `rg.learn.lesson(\"{0}\")` in Python.".format(lesson.name), "",
+            f"Try it: `retrograd explain --lesson {lesson.name}` in a terminal, `retrograd lab --lesson {lesson.name}` "
+            f"in the browser, or `rg.learn.lesson(\"{lesson.name}\")` in Python.", "",
             '<div class="rg-graph" markdown="0">', program.graph().to_svg(), "</div>", "",
             "## Explanation", "",
             "```text", explanation.strip("\n"), "```",

@@ -25,6 +25,7 @@ import numpy as np
 from .ops import sum_to
 from .ops.primitive import raw
 
+
 class _GradMode(threading.local):
     """Whether operations are recorded, per thread (as PyTorch's grad mode), with the
     values to restore when the ``with`` blocks that changed it end."""
@@ -147,7 +148,7 @@ class VersionCounter:
     to the tensors that share the memory, so a recorded write can refuse to leave a view stale.
     """
 
-    __slots__ = ("version", "last", "views", "__weakref__")
+    __slots__ = ("__weakref__", "last", "version", "views")
 
     def __init__(self):
         self.version = 0
@@ -247,7 +248,7 @@ def resolve_parents(node) -> None:
 class NodeExtra:
     """What only some nodes carry: gradient hooks, a retained gradient, the output's counter."""
 
-    __slots__ = ("hooks", "retain", "out_vc")
+    __slots__ = ("hooks", "out_vc", "retain")
 
     def __init__(self):
         self.hooks = None
@@ -271,7 +272,7 @@ class Node:
     arrays of the arguments, ``out`` the plain output array.
     """
 
-    __slots__ = ("prim", "inputs", "parents", "saved", "params", "out", "extra", "epoch", "__weakref__")
+    __slots__ = ("__weakref__", "epoch", "extra", "inputs", "out", "params", "parents", "prim", "saved")
 
     def __init__(self, prim, inputs, parents, saved, params, out):
         self.prim = prim
@@ -306,7 +307,7 @@ class FreedInput:
     graph after ``backward()``, as torchviz and micrograd draw after backward.
     """
 
-    __slots__ = ("node", "name", "leaf")
+    __slots__ = ("leaf", "name", "node")
 
     def __init__(self, node, name, leaf):
         self.node, self.name, self.leaf = node, name, leaf

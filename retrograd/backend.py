@@ -76,7 +76,7 @@ def to_array(data, dtype=None, what: str = "tensor") -> np.ndarray:
     >>> to_array([1, 2]).dtype, to_array([1, 2.5]).dtype, to_array(np.arange(2)).dtype
     (dtype('int64'), dtype('float64'), dtype('int64'))
     """
-    if isinstance(data, str) or isinstance(data, bytes):
+    if isinstance(data, (str, bytes)):
         raise TypeError(f"{what}: expected numbers, got the string {data!r}")
     if isinstance(data, np.ndarray):
         arr = data
@@ -126,7 +126,7 @@ class device:
     True
     """
 
-    __slots__ = ("type", "index")
+    __slots__ = ("index", "type")
 
     def __init__(self, type="cpu", index=None):
         if isinstance(type, device):

@@ -22,7 +22,7 @@ def norm_dim(ndim: int, dim, op: str) -> int:
     Traceback (most recent call last):
     ...
     retrograd.errors.AxisError: narrow: axis 5 is out of range for a tensor with 2 dimension(s); use an axis from -2 to 1
-    """
+    """  # noqa: E501  (a doctest's expected output is one line)
     return _axis(dim, ndim, op) + builtins.max(ndim, 1)
 
 

@@ -42,11 +42,21 @@ from .forward import key_of, push_forward
 from .ops.primitive import Primitive
 from .pytree import tree_flatten, tree_map, tree_unflatten
 from .tensor import Tensor, _wrap
-from .tracing import Tracer, active_trace, bind, fresh, tape_jvp, tape_vjp
-from .tracing import stop_gradient as _stop_gradient
+from .tracing import Tracer, active_trace, bind, fresh, stop_gradient as _stop_gradient, tape_jvp, tape_vjp
 
-__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
-           "stop_gradient", "checkpoint"]
+__all__ = [
+    "checkpoint",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
+    "jvp",
+    "stop_gradient",
+    "value_and_grad",
+    "vjp",
+]
 
 
 # ----- checking what the user gave us -------------------------------------------------

@@ -69,7 +69,8 @@ div = _binary_fn(ops.div, "div", "rg.div(rg.tensor(3.0), 2)\n    tensor(1.5)")
 pow = _binary_fn(ops.power, "pow", "rg.pow(rg.tensor(3.0), 2)\n    tensor(9.)")
 maximum = _binary_fn(ops.maximum, "maximum", "rg.maximum(rg.tensor([1.0, 5.0]), 3)\n    tensor([3., 5.])")
 minimum = _binary_fn(ops.minimum, "minimum", "rg.minimum(rg.tensor([1.0, 5.0]), 3)\n    tensor([1., 3.])")
-matmul = _binary_fn(ops.matmul, "matmul", "rg.matmul(rg.tensor([[1.0, 2.0]]), rg.tensor([3.0, 4.0]))\n    tensor([11.])")
+matmul = _binary_fn(ops.matmul, "matmul",
+                    "rg.matmul(rg.tensor([[1.0, 2.0]]), rg.tensor([3.0, 4.0]))\n    tensor([11.])")
 subtract, multiply, divide, power = sub, mul, div, pow
 
 
@@ -553,7 +554,7 @@ def getitem(x, idx):
 
 
 def _is_int(i) -> bool:
-    return isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) or (
+    return (isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_))) or (
         isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu")
 
 

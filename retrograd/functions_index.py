@@ -161,7 +161,7 @@ def scatter_add(x, dim, index, src):
     >>> rg.scatter_add(rg.zeros(3), 0, rg.tensor([0, 0, 2]), rg.tensor([1.0, 2.0, 5.0]))
     tensor([3., 0., 5.])
     """
-    xs, idx, grid, src = _scatter_setup(x, dim, index, src, "scatter_add")
+    xs, _idx, grid, src = _scatter_setup(x, dim, index, src, "scatter_add")
     return x + ops.index_add(_same_dtype(src, x), grid, xs)
 
 

@@ -14,8 +14,7 @@ import math
 
 import numpy as np
 
-from . import ops
-from . import return_types
+from . import ops, return_types
 from .conversion import to_dtype
 from .dims import norm_dim
 from .errors import ShapeError
@@ -110,7 +109,8 @@ def div(x, y, *, rounding_mode=None):
 
 
 _true_div = _binary_fn(ops.div, "true_divide", "rg.true_divide(rg.tensor(3.0), 2)\n    tensor(1.5)")
-_trunc_div = _binary_fn(ops.trunc_divide, "trunc_divide", "rg.div(rg.tensor(-3), 2, rounding_mode='trunc')\n    tensor(-1)")
+_trunc_div = _binary_fn(ops.trunc_divide, "trunc_divide",
+                        "rg.div(rg.tensor(-3), 2, rounding_mode='trunc')\n    tensor(-1)")
 divide = div
 true_divide = _true_div
 

@@ -9,6 +9,7 @@ index_add, concatenate, where), so every derivative, of every order, comes from 
 from __future__ import annotations
 
 import builtins
+import itertools
 
 import numpy as np
 
@@ -173,7 +174,7 @@ def split(x, split_size_or_sections, dim=0):
                              f"dimension {dim}")
         bounds = list(np.cumsum([0] + sizes))
     return tuple(ops.getitem(x, _slice_on(len(shape), d, slice(int(a), int(b))))
-                 for a, b in zip(bounds[:-1], bounds[1:]))
+                 for a, b in itertools.pairwise(bounds))
 
 
 def tensor_split(x, indices_or_sections, dim=0):
@@ -196,7 +197,7 @@ def tensor_split(x, indices_or_sections, dim=0):
         cuts = [int(i) for i in np.asarray(raw(indices_or_sections)).reshape(-1)]
         bounds = [0] + cuts + [n]
     return tuple(ops.getitem(x, _slice_on(len(shape), d, slice(int(a), builtins.max(int(a), int(b)))))
-                 for a, b in zip(bounds[:-1], bounds[1:]))
+                 for a, b in itertools.pairwise(bounds))
 
 
 def flip(x, dims):

@@ -7,4 +7,4 @@ tensor(5.)
 
 from .functions_math import linalg_norm as norm, matrix_norm, vector_norm
 
-__all__ = ["norm", "vector_norm", "matrix_norm"]
+__all__ = ["matrix_norm", "norm", "vector_norm"]

@@ -20,7 +20,7 @@ structure. Everything else is a leaf.
 
 from __future__ import annotations
 
-__all__ = ["TreeDef", "tree_flatten", "tree_unflatten", "tree_map", "tree_leaves", "tree_structure"]
+__all__ = ["TreeDef", "tree_flatten", "tree_leaves", "tree_map", "tree_structure", "tree_unflatten"]
 
 
 def _sorted_keys(d: dict) -> tuple:
@@ -40,7 +40,7 @@ class TreeDef:
     TreeDef((*, [*, None]))
     """
 
-    __slots__ = ("kind", "meta", "children", "num_leaves", "_hash")
+    __slots__ = ("_hash", "children", "kind", "meta", "num_leaves")
 
     def __init__(self, kind, meta, children):
         self.kind, self.meta, self.children = kind, meta, tuple(children)

@@ -25,7 +25,7 @@ import numpy as np
 
 from .tensor import Tensor
 
-__all__ = ["save", "load"]
+__all__ = ["load", "save"]
 
 _KEY = "__retrograd__"
 _FORMAT = 1

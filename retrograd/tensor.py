@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import autograd
-from . import ops
-from .autograd import Node, run_backward
-from .autograd import _mode as _grad_mode
+from . import autograd, ops
+from .autograd import Node, _mode as _grad_mode, run_backward
 from .backend import CPU, check_device, to_array
 from .errors import ShapeError, shape_error
 from .ops.primitive import register_tensor
@@ -39,8 +37,17 @@ class Tensor:
 
     # ``_vc`` (version counter), ``_hooks`` (leaf gradient hooks) and ``_history`` (graphs the
     # tensor had before recorded in-place writes) are set only on the tensors that need them.
-    __slots__ = ("data", "grad", "requires_grad", "_node", "name", "_vc", "_hooks", "_history",
-                 "__weakref__")
+    __slots__ = (
+        "__weakref__",
+        "_history",
+        "_hooks",
+        "_node",
+        "_vc",
+        "data",
+        "grad",
+        "name",
+        "requires_grad",
+    )
     __array_ufunc__ = None  # make NumPy hand `ndarray op Tensor` to our reflected operators
     __hash__ = object.__hash__
 
@@ -196,18 +203,18 @@ class Tensor:
         """
         return autograd.register_hook(self, hook)
 
-    def retain_grad(self) -> "Tensor":
+    def retain_grad(self) -> Tensor:
         """Keep the gradient of this non-leaf tensor in ``.grad`` at the next backward."""
         autograd.retain(self)
         return self
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """The same data as a new leaf that does not require grad (memory and version shared)."""
         t = _wrap(self.data, None)
         autograd.share_version(t, self)
         return t
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place on a leaf; returns self."""
         if not self.is_leaf:
             raise RuntimeError("requires_grad_() can only change leaves; use .detach() first")
@@ -216,7 +223,7 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         return self
 
-    def named(self, name: str) -> "Tensor":
+    def named(self, name: str) -> Tensor:
         """Give this tensor a name (shown in explanations and drawings); returns self.
 
         >>> import retrograd as rg
@@ -399,12 +406,12 @@ class Tensor:
                                            for i, n in enumerate(sizes)))
 
     @property
-    def T(self) -> "Tensor":
+    def T(self) -> Tensor:
         """All axes reversed (NumPy's ``.T``)."""
         return _f.transpose(self)
 
     @property
-    def mT(self) -> "Tensor":
+    def mT(self) -> Tensor:
         """The last two axes swapped (matrix transpose over a batch)."""
         return _f.swapaxes(self, -1, -2)
 
@@ -747,7 +754,12 @@ def as_tensor(data, dtype=None) -> Tensor:
 
 register_tensor(Tensor, apply)
 
-from . import functions as _f  # noqa: E402  (functions import Tensor from here)
-from . import inplace as _ip  # noqa: E402  (inplace imports Tensor from here)
-from . import conversion as _fc, functions_index as _fi, functions_logic as _fl  # noqa: E402
-from . import functions_math as _fm, functions_shape as _fs  # noqa: E402
+from . import (  # noqa: E402  (these modules import Tensor from here)
+    conversion as _fc,
+    functions as _f,
+    functions_index as _fi,
+    functions_logic as _fl,
+    functions_math as _fm,
+    functions_shape as _fs,
+    inplace as _ip,
+)

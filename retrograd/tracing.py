@@ -39,8 +39,16 @@ from .forward import BROADCASTING, _to_shape
 from .ops.primitive import Primitive, register_tensor
 from .tensor import Tensor, apply as _eager_apply
 
-__all__ = ["TracingError", "Tracer", "Trace", "Eqn", "active_trace", "stop_gradient", "tape_vjp",
-           "tape_jvp"]
+__all__ = [
+    "Eqn",
+    "Trace",
+    "Tracer",
+    "TracingError",
+    "active_trace",
+    "stop_gradient",
+    "tape_jvp",
+    "tape_vjp",
+]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -81,7 +89,7 @@ class Eqn:
     equation belongs to the backward rule of another equation (for comments in the code).
     """
 
-    __slots__ = ("kind", "fn", "args", "params", "out", "ctx", "index", "name")
+    __slots__ = ("args", "ctx", "fn", "index", "kind", "name", "out", "params")
 
     def __init__(self, kind, fn, args, params, out, ctx, index):
         self.kind, self.fn, self.args, self.params, self.out = kind, fn, args, params, out
@@ -173,14 +181,14 @@ class Trace:
                 register_tensor(Tensor, _eager_apply)
         return False
 
-    def input(self, value, name=None) -> "Tracer":
+    def input(self, value, name=None) -> Tracer:
         """A new argument of the traced function, standing for ``value``'s shape and dtype."""
         t = _new_tracer(self, np.asarray(value), None)
         t.name = name
         self.inputs.append(t)
         return t
 
-    def capture(self, tensor) -> "Tracer":
+    def capture(self, tensor) -> Tracer:
         """The Tracer standing for a closed-over Tensor (its data is read each time the code runs)."""
         hit = self.captured.get(id(tensor))
         if hit is None:
@@ -189,7 +197,7 @@ class Trace:
             hit = self.captured[id(tensor)] = (tensor, t)
         return hit[1]
 
-    def record(self, kind, fn, args, params, out_value) -> "Tracer":
+    def record(self, kind, fn, args, params, out_value) -> Tracer:
         eqn = Eqn(kind, fn, args, params, None, self.ctx, len(self.eqns))
         out = _new_tracer(self, out_value, eqn)
         eqn.out = out
@@ -236,10 +244,7 @@ def bind(prim, args, params):
         args = tuple(trace.capture(a) if isinstance(a, Tensor) and not isinstance(a, Tracer) else a
                      for a in args)
         vals = [_concrete(a, trace) for a in args]
-    if params:
-        out = prim.impl(*vals, **{k: _concrete(v, trace) for k, v in params.items()})
-    else:
-        out = prim.impl(*vals)
+    out = prim.impl(*vals, **{k: _concrete(v, trace) for k, v in params.items()}) if params else prim.impl(*vals)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     return trace.record("prim", prim, args, params, out)
@@ -305,7 +310,7 @@ class Tracer(Tensor):
     an input of the trace).
     """
 
-    __slots__ = ("val", "trace", "eqn", "_sg", "grad_of")
+    __slots__ = ("_sg", "eqn", "grad_of", "trace", "val")
 
     # ----- what it looks like -------------------------------------------------------------
     @property
@@ -503,7 +508,7 @@ def tape_vjp(outs, ins, seeds):
 def tape_jvp(outs, ins, tangents, nb=0):
     """Tangents of ``outs`` given one tangent per input (batch axes ``nb``), recorded on the trace."""
     trace = active_trace()
-    chosen, active = _active_eqns(trace, ins)
+    chosen, _active = _active_eqns(trace, ins)
     tans = {id(t): v for t, v in zip(ins, tangents) if v is not None}
     for eqn in chosen:
         prim = eqn.fn

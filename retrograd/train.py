@@ -21,6 +21,8 @@ The same loop is available from Python as :func:`fit`.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import math
 import os
@@ -36,12 +38,22 @@ import numpy as np
 from . import nn, optim
 from .autograd import no_grad
 from .creation import generator, manual_seed
-from .data import DataLoader
-from .data import datasets as ds
+from .data import DataLoader, datasets as ds
 from .tensor import _wrap
 
-__all__ = ["fit", "build_mlp", "build_cnn", "load_dataset", "save_checkpoint", "load_checkpoint", "add_parser",
-           "check_config", "TrainError", "CheckpointError", "Diverged"]
+__all__ = [
+    "CheckpointError",
+    "Diverged",
+    "TrainError",
+    "add_parser",
+    "build_cnn",
+    "build_mlp",
+    "check_config",
+    "fit",
+    "load_checkpoint",
+    "load_dataset",
+    "save_checkpoint",
+]
 
 CHECKPOINT = "checkpoint.npz"
 #: The files of a run folder (``--force`` removes them before a new run starts).
@@ -445,10 +457,8 @@ def _clean_temporaries(out: Path) -> None:
     """Remove the temporary files of runs that were killed while writing (see _atomic_write)."""
     for name in RUN_FILES:
         for p in out.glob(f".{name}.tmp-*"):
-            try:
+            with contextlib.suppress(OSError):
                 p.unlink()
-            except OSError:
-                pass
 
 
 # ----- the loop ----------------------------------------------------------------------------
@@ -557,7 +567,7 @@ def fit(out=None, resume: bool = False, progress: bool = True, plots: bool = Tru
         except (TypeError, ValueError):
             pass
     sizes = [n_in] + cfg["hidden"] + [data["n_classes"]]
-    n_params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
     if n_params > MAX_PARAMETERS:
         raise TrainError(f"the model would have {n_params:,} parameters (at most {MAX_PARAMETERS:,}): "
                          "use smaller --hidden sizes")

@@ -30,7 +30,7 @@ def _axes_for(spec, arg, what):
     leaves, tree = tree_flatten(arg)
     if spec is None or isinstance(spec, int):
         return leaves, tree, [spec] * len(leaves)
-    specs, stree = tree_flatten(spec, is_leaf=lambda x: x is None)
+    specs, _stree = tree_flatten(spec, is_leaf=lambda x: x is None)
     if len(specs) != len(leaves) or type(spec) is not type(arg):
         raise ValueError(f"vmap: in_axes for {what} is {spec!r}, which does not match the structure {tree} "
                          "of the argument; give an int, None, or the same structure of ints and Nones")

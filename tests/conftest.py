@@ -4,7 +4,6 @@ import os
 import threading
 
 import pytest
-
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=25, deadline=None,

@@ -75,7 +75,8 @@ def test_indexing_errors_are_clear():
 
 def test_method_and_function_forms_agree():
     x = rg.tensor(a(2, 4))
-    pairs = [(x.gather(1, RT), rg.gather(x, 1, RT)), (x.index_select(0, rg.tensor([1])), rg.index_select(x, 0, rg.tensor([1]))),
+    pairs = [(x.gather(1, RT), rg.gather(x, 1, RT)),
+             (x.index_select(0, rg.tensor([1])), rg.index_select(x, 0, rg.tensor([1]))),
              (x.masked_fill(x > 0, 0.0), rg.masked_fill(x, x > 0, 0.0)),
              (x.scatter_add(1, RT, rg.ones(2, 3)), rg.scatter_add(x, 1, RT, rg.ones(2, 3)))]
     for m, f in pairs:

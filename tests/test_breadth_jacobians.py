@@ -10,6 +10,7 @@ import pytest
 import torch
 
 import retrograd as rg
+
 from opdb import OPS, breadth_convert, breadth_index, breadth_logic, breadth_math, breadth_shape, core
 
 BREADTH = set(breadth_convert.NAMES + breadth_index.NAMES + breadth_logic.NAMES + breadth_math.NAMES

@@ -23,8 +23,9 @@ def test_integer_and_size_zero_inputs_keep_pytorch_shapes():
         assert got.dtype == np.int64 and got.tolist() == want.tolist()
     e = np.zeros((0, 3))
     assert rg.flip(rg.tensor(e), 0).shape == (0, 3)
-    assert [c.shape for c in rg.chunk(rg.tensor(e), 2, dim=1)] == [tuple(c.shape) for c in torch.chunk(torch.tensor(e), 2, dim=1)]
-    assert [c.shape for c in rg.split(rg.tensor(e), 2, dim=0)] == [tuple(c.shape) for c in torch.split(torch.tensor(e), 2, dim=0)]
+    te = torch.tensor(e)
+    assert [c.shape for c in rg.chunk(rg.tensor(e), 2, dim=1)] == [tuple(c.shape) for c in torch.chunk(te, 2, dim=1)]
+    assert [c.shape for c in rg.split(rg.tensor(e), 2, dim=0)] == [tuple(c.shape) for c in torch.split(te, 2, dim=0)]
 
 
 def test_bad_dims_raise_index_error_like_pytorch():

@@ -120,7 +120,7 @@ def test_saved_tensor_changed_in_place_raises_on_access():
 
         @staticmethod
         def backward(ctx, g):
-            x, = ctx.saved_tensors
+            _x, = ctx.saved_tensors
             return g
 
     x = rg.tensor([1.0], requires_grad=True)

@@ -7,8 +7,18 @@ import numpy as np
 import pytest
 
 import retrograd as rg
-from retrograd.data import (DataLoader, Dataset, TensorDataset, load_digits, load_mnist, make_circles,
-                            make_moons, make_xor, read_idx, train_test_split)
+from retrograd.data import (
+    DataLoader,
+    Dataset,
+    TensorDataset,
+    load_digits,
+    load_mnist,
+    make_circles,
+    make_moons,
+    make_xor,
+    read_idx,
+    train_test_split,
+)
 
 
 def write_idx(path, array, gz=False):
@@ -111,7 +121,7 @@ def test_load_mnist_from_idx_files(tmp_path, gz):
     assert X.shape == (40, 784) and y.dtype == np.int64
     np.testing.assert_allclose(X, sets["train"][0].reshape(40, -1) / 255.0)
     np.testing.assert_array_equal(y, sets["train"][1])
-    Xt, yt = load_mnist(tmp_path, "test", dtype=np.float32)
+    Xt, _yt = load_mnist(tmp_path, "test", dtype=np.float32)
     assert Xt.shape == (12, 784) and Xt.dtype == np.float32
     with pytest.raises(ValueError, match="split"):
         load_mnist(tmp_path, "valid")

@@ -201,7 +201,7 @@ def test_grad_of_non_scalar_output_says_what_to_do():
 
 
 def test_wrong_argnums():
-    f = lambda x, y: (x * y).sum()  # noqa: E731
+    f = lambda x, y: (x * y).sum()
     with pytest.raises(ValueError, match=r"argnums=2.*2 positional"):
         rg.grad(f, argnums=2)(1.0, 2.0)
     with pytest.raises(ValueError, match="argument -3"):
@@ -219,9 +219,9 @@ def test_wrong_argnums():
 
 def test_non_differentiable_outputs():
     x = np.array([1.0, 2.0])
-    with pytest.raises(TypeError, match="int64.*not differentiable"):
+    with pytest.raises(TypeError, match=r"int64.*not differentiable"):
         rg.grad(lambda v: rg.argmax(v))(x)
-    with pytest.raises(TypeError, match="bool.*not differentiable"):
+    with pytest.raises(TypeError, match=r"bool.*not differentiable"):
         rg.jacobian(lambda v: v > 1)(x)
     with pytest.raises(TypeError, match="several outputs"):
         rg.grad(lambda v: (v.sum(), v.sum()))(x)
@@ -244,7 +244,7 @@ def test_non_differentiable_inputs_and_bad_functions():
 
 
 def test_jvp_vjp_jacobian_argument_errors():
-    f = lambda v: v * 2  # noqa: E731
+    f = lambda v: v * 2
     x = np.array([1.0, 2.0])
     with pytest.raises(rg.ShapeError, match=r"tangent 0 has shape \(3,\).*primal 0 has shape \(2,\)"):
         rg.jvp(f, (x,), (np.ones(3),))

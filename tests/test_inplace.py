@@ -276,7 +276,7 @@ def test_version_counts_writes_and_is_shared_with_views_and_detach():
         v.add_(1)
         d[1, 1] = 5.0
         return T.tensor([t._version, v._version, d._version], dtype=T.float64), t
-    kind, (versions, t) = same_outcome(run)
+    _kind, (versions, _t) = same_outcome(run)
     assert list(versions) == [3, 3, 3]
 
 
@@ -331,7 +331,7 @@ def test_from_numpy_and_as_tensor_share_memory_like_torch():
     f[0] = -1.0
     assert a[0] == -1.0
     assert rg.as_tensor(a, dtype=rg.float32).dtype == np.float32 and a.dtype == np.float64
-    with pytest.raises(TypeError, match="numpy.ndarray"):
+    with pytest.raises(TypeError, match=r"numpy.ndarray"):
         rg.from_numpy([1.0, 2.0])
 
 

@@ -16,7 +16,8 @@ def close(a, b, tol=1e-10):
     lb, tb = rg.tree_flatten(b)
     assert ta == tb
     for x, y in zip(la, lb):
-        x, y = np.asarray(x.data if isinstance(x, rg.Tensor) else x), np.asarray(y.data if isinstance(y, rg.Tensor) else y)
+        x = np.asarray(x.data if isinstance(x, rg.Tensor) else x)
+        y = np.asarray(y.data if isinstance(y, rg.Tensor) else y)
         assert x.shape == y.shape and x.dtype == y.dtype, (x, y)
         np.testing.assert_allclose(x, y, rtol=tol, atol=tol)
 
@@ -120,7 +121,7 @@ def test_jit_composes_with_transforms_in_both_orders():
         close(t(rg.jit(f))(x), t(f)(x), tol=1e-9)
     v, jv = rg.jvp(f, (x,), (np.ones(4),)), rg.jit(lambda x, t: rg.jvp(f, (x,), (t,)))(x, np.ones(4))
     close(jv, v)
-    out, vjp_fn = rg.vjp(rg.jit(lambda x: rg.sin(x) * 2), rg.tensor(x))
+    _out, vjp_fn = rg.vjp(rg.jit(lambda x: rg.sin(x) * 2), rg.tensor(x))
     close(vjp_fn(np.ones(4)), (rg.tensor(2 * np.cos(x)),))
 
 
@@ -215,7 +216,7 @@ def test_errors_for_bad_arguments_and_backward_inside():
         rg.jit(3)
     with pytest.raises(TypeError, match="hashable"):
         rg.jit(lambda x, s: x, static_argnums=1)(np.ones(2), [1, 2])
-    with pytest.raises(rg.TracingError, match="rg.grad"):
+    with pytest.raises(rg.TracingError, match=r"rg.grad"):
         rg.jit(lambda x: x.sum().backward())(np.ones(2))
 
 

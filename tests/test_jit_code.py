@@ -8,7 +8,6 @@ import sys
 
 import pytest
 
-import retrograd as rg
 from retrograd.learn import lesson, lessons
 from retrograd.learn.code import program_code
 

@@ -1,6 +1,7 @@
 """The web lab's server and exports, without a browser: JSON API, limits, offline file, CLI."""
 
 import http.client
+import importlib
 import json
 import re
 import subprocess
@@ -9,11 +10,9 @@ import time
 
 import pytest
 
+from retrograd.cli import main as cli_main
 
-from retrograd.cli import main as cli_main  # noqa: E402
-import importlib  # noqa: E402
-
-from labclient import request  # noqa: E402
+from labclient import request
 
 labmod = importlib.import_module("retrograd.learn.lab")  # the module, not rg.learn.lab()
 
@@ -33,7 +32,7 @@ def test_health_and_lessons(server):
     status, body = request(server, "GET", "/api/health")
     assert status == 200 and body["ok"] is True
     status, body = request(server, "GET", "/api/lessons")
-    names = [l["name"] for l in body["lessons"]]
+    names = [les["name"] for les in body["lessons"]]
     assert status == 200
     assert {"coursera-nw0", "coursera-nw1", "udl-7.1", "romaintha-111"} <= set(names)
     nw1 = body["lessons"][names.index("coursera-nw1")]
@@ -132,7 +131,7 @@ def test_request_size_limit(server):
 
 
 def test_foreign_host_header_is_refused(server):
-    status, body = request(server, "GET", "/api/health", headers={"Host": "attacker.example:80"})
+    status, _body = request(server, "GET", "/api/health", headers={"Host": "attacker.example:80"})
     assert status == 403
 
 
@@ -157,7 +156,7 @@ def test_export_is_offline_and_has_variants(tmp_path):
     assert not re.search(r'(src|href)="?https?:', page)
     data = json.loads(re.search(r'id="lab-data">(.*?)</script>', page, re.S).group(1))
     assert data["mode"] == "offline" and data["initial"]["lesson"] == "coursera-nw1"
-    src = next(l["source"] for l in data["lessons"] if l["name"] == "coursera-nw1")
+    src = next(les["source"] for les in data["lessons"] if les["name"] == "coursera-nw1")
     assert len(data["variants"][src.strip()]) == 3  # own values + 2 stored sets
     assert any(e["level"] == "primitive" for e in data["graphs"])
 
@@ -229,5 +228,5 @@ def test_a_notebook_lab_carries_its_own_exercise_only():
     cell = rg.learn.lab("coursera-nw1")._repr_html_()
     assert len(cell) < len(full) / 2
     data = labmod.offline_data("coursera-nw1", only_target=True)
-    assert [l["name"] for l in data["lessons"]] == ["coursera-nw1"]
+    assert [les["name"] for les in data["lessons"]] == ["coursera-nw1"]
     assert all(set(g["graph"]["nodes"][0]) >= {"x", "y", "w", "h", "value"} for g in data["graphs"])

@@ -5,13 +5,12 @@ states and the diagnosis, use the hints, type a program of one's own, switch lan
 share the URL, and open the exported offline file.
 """
 
+import importlib
 import os
 import shutil
 from urllib.parse import parse_qs
 
 import pytest
-
-import importlib  # noqa: E402
 
 # In CI the browser and Playwright are part of the contract (.ci/run installs them), so a
 # missing one must fail loudly; on a developer's machine without them the tests are skipped.
@@ -212,7 +211,8 @@ def test_hints_come_in_steps_and_the_finite_difference_after_an_answer(page, ser
 def test_tab_follows_the_pass_and_leaves_the_graph_at_both_ends(page, server):
     open_lesson(page, server)
     answer(page, "c", "value", "-4")
-    order = page.eval_on_selector_all("input[data-order]", """els => els.sort((a, b) => a.dataset.order - b.dataset.order)
+    order = page.eval_on_selector_all("input[data-order]",
+                                      """els => els.sort((a, b) => a.dataset.order - b.dataset.order)
                                       .map(e => e.dataset.key)""")
     # forward values left to right, then the backward pass from the output leftwards
     assert order[:4] == ["value:c", "value:a", "value:d", "value:J"]
@@ -349,7 +349,8 @@ def test_exported_file_works_offline(page, tmp_path):
     assert not page.locator("#offline-note").is_hidden()
     before = box(page, "w", "value").input_value()
     page.click("#newvals")
-    page.wait_for_function(f"() => document.querySelector('input[data-node=\"w\"][data-kind=\"value\"]').value !== {before!r}")
+    w_value = """document.querySelector('input[data-node="w"][data-kind="value"]').value"""
+    page.wait_for_function(f"() => {w_value} !== {before!r}")
     # a lesson switch works offline too
     page.select_option("#lesson", "udl-7.1")
     page.wait_for_selector('input[data-node="beta1"]')
@@ -420,7 +421,7 @@ def test_the_graph_fits_the_width_and_nothing_overlaps(browser, server, width, h
         assert rects
         for r in rects:  # every box within the width: no sideways scrolling to reach the output
             assert r["x"] >= 0 and r["x"] + r["w"] <= width + 0.5, r
-        out = [r for r in rects if r["out"]][0]
+        out = next(r for r in rects if r["out"])
         for sel in ('input[data-node="%s"][data-kind="value"]', 'input[data-node="%s"][data-kind="grad"]'):
             b = pg.locator(sel % out["id"]).bounding_box()
             assert b["x"] >= 0 and b["x"] + b["width"] <= width + 0.5
@@ -484,7 +485,8 @@ def test_copy_link_in_a_notebook_does_not_claim_an_about_srcdoc_link(page):
 def test_step_through_the_backward_pass(page, server):
     import retrograd as rg
     open_lesson(page, server)
-    expected = [line for b in rg.learn.explain("coursera-nw1").blocks if b[0] == "step" for line in [b[1]] + [x for _, x in b[2]]]
+    expected = [line for b in rg.learn.explain("coursera-nw1").blocks if b[0] == "step"
+                for line in [b[1]] + [x for _, x in b[2]]]
     page.click("#walk-step")
     assert "Start at the output: dJ/dJ = 1" in page.inner_text("#walk-text")
     assert page.get_attribute('[data-node-box="J"]', "class").count("walk-active") == 1

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from retrograd.learn import lab as _  # noqa: F401  (the package, for the modules' paths)
 from retrograd.learn import lesson, program
 from retrograd.learn.i18n import lab_strings
 

@@ -25,11 +25,11 @@ def test_contract_keys_and_json_round_trip(level):
     p = lesson("coursera-nw1")
     g = p.graph(level)
     d = g.to_dict()
-    assert TOP_KEYS <= set(d)
+    assert set(d) >= TOP_KEYS
     assert d["output"] == "J" and d["level"] == level and d["source"] == p.source
     assert d["inputs"] == {"w": -2.0, "x": 2.0, "b": 8.0, "y": 1.0}
     for n in d["nodes"]:
-        assert NODE_KEYS <= set(n)
+        assert set(n) >= NODE_KEYS
         assert n["kind"] in ("input", "const", "op")
         assert (n["formula"] is None) == (n["kind"] != "op") or n["kind"] == "const"
         assert isinstance(n["x"], float) and isinstance(n["y"], float) and isinstance(n["layer"], int)
@@ -37,7 +37,7 @@ def test_contract_keys_and_json_round_trip(level):
     ids = {n["id"] for n in d["nodes"]}
     assert len(ids) == len(d["nodes"])
     for e in d["edges"]:
-        assert EDGE_KEYS <= set(e)
+        assert set(e) >= EDGE_KEYS
         assert e["source"] in ids and e["target"] in ids
     text = json.dumps(d)  # plain JSON, no NumPy types
     assert Graph.from_dict(json.loads(text)).to_dict() == d
@@ -63,7 +63,7 @@ def test_primitive_level_has_one_node_per_primitive():
     consts = [n for n in g.nodes if n["kind"] == "const"]
     assert sorted(n["value"] for n in consts) == [2.0, 2.0]
     # the pow node d**2 and the div node /2
-    pw = [n for n in g.nodes if n["op"] == "pow"][0]
+    pw = next(n for n in g.nodes if n["op"] == "pow")
     assert pw["value"] == 9.0 and pw["grad"] == 0.5
     assert g.edge("d", pw["id"])["local_formula"] == "2*d"
 

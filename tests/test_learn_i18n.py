@@ -19,7 +19,7 @@ needs_sympy = pytest.mark.skipif(not rg.learn.symbolic.AVAILABLE, reason="needs 
 def test_catalogues_have_the_same_keys_and_placeholders():
     assert set(TEXTS["en"]) == set(TEXTS["es"])
     for key in TEXTS["en"]:
-        ph = lambda s: sorted(set(re.findall(r"\{(\w+)\}", s)))  # noqa: E731
+        ph = lambda s: sorted(set(re.findall(r"\{(\w+)\}", s)))
         assert ph(TEXTS["en"][key]) == ph(TEXTS["es"][key]), key
     assert set(lab_strings()["en"]) == set(lab_strings()["es"]) and "reveal" in lab_strings()["en"]
 

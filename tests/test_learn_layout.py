@@ -38,7 +38,8 @@ def sample_path(d, steps=24):
             for k in range(1, steps + 1):
                 t = k / steps
                 a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3
-                pts.append((a * cur[0] + b * c1[0] + c * c2[0] + e * p[0], a * cur[1] + b * c1[1] + c * c2[1] + e * p[1]))
+                pts.append((a * cur[0] + b * c1[0] + c * c2[0] + e * p[0],
+                            a * cur[1] + b * c1[1] + c * c2[1] + e * p[1]))
             cur, i = p, i + 7
         else:
             raise AssertionError(f"unexpected path command {cmd!r} in {d!r}")
@@ -50,7 +51,8 @@ def node_box(n):
 
 
 def overlap(a, b, pad=0.0):
-    return a[0] < b[0] + b[2] + pad and b[0] < a[0] + a[2] + pad and a[1] < b[1] + b[3] + pad and b[1] < a[1] + a[3] + pad
+    return (a[0] < b[0] + b[2] + pad and b[0] < a[0] + a[2] + pad
+            and a[1] < b[1] + b[3] + pad and b[1] < a[1] + a[3] + pad)
 
 
 def strictly_inside(p, box, shrink=1.0):

@@ -10,7 +10,6 @@ import retrograd as rg
 from retrograd.learn import lesson, lessons
 
 
-
 @pytest.fixture
 def sympy():
     return pytest.importorskip("sympy")
@@ -105,19 +104,19 @@ UDL_BACKWARD = {"f3": 0.745, "h3": 2.234, "f2": -1.683, "h2": -3.366, "f1": -17.
 def test_udl_forward_pass_to_three_decimals():
     p = lesson("udl-7.1")
     for name, printed in UDL_FORWARD.items():
-        assert "%3.3f" % p.values[name] == "%3.3f" % printed, name
+        assert f"{p.values[name]:3.3f}" == f"{printed:3.3f}", name
 
 
 def test_udl_backward_pass_to_three_decimals():
     g = lesson("udl-7.1").graph()
     for name, printed in UDL_BACKWARD.items():
-        assert "%3.3f" % g.node(name)["grad"] == "%3.3f" % printed, name
+        assert "{:3.3f}".format(g.node(name)["grad"]) == f"{printed:3.3f}", name
 
 
 def test_udl_dldbeta1_is_the_correct_value_not_the_notebooks_slip():
     g = lesson("udl-7.1").graph()
     # The notebook's cell computes dldbeta1 = dldf2 (-1.683); the true value it prints is -17.060.
-    assert "%3.3f" % g.node("beta1")["grad"] == "-17.060"
+    assert "{:3.3f}".format(g.node("beta1")["grad"]) == "-17.060"
     assert g.node("beta1")["grad"] == pytest.approx(g.node("f1")["grad"], rel=1e-15)
     assert any("-17.060" in n for n in g.extra["notes"])
 
@@ -136,7 +135,7 @@ def test_udl_omega0_matches_the_closed_form_and_the_finite_difference():
     fd = (loss(o0 + 0.00001) - loss(o0)) / 0.00001
     g = lesson("udl-7.1").graph()
     assert g.node("omega0")["grad"] == pytest.approx(closed, rel=1e-12)
-    assert "%3.3f" % g.node("omega0")["check"]["forward"] == "%3.3f" % fd == "5.246"
+    assert "{:3.3f}".format(g.node("omega0")["check"]["forward"]) == f"{fd:3.3f}" == "5.246"
 
 
 def test_udl_local_derivatives_are_the_notebooks(sympy):
@@ -159,7 +158,7 @@ def test_romaintha_gradients_against_the_notebooks_analytic_formula_and_sympy(sy
     assert g.node("w2")["grad"] == pytest.approx(dL_dw2, rel=1e-12)
     # Every parameter against SymPy on the closed form of the whole network.
     x, w1, b1, w2, b2, yT = sympy.symbols("x w1 b1 w2 b2 y_T")
-    sig = lambda z: 1 / (1 + sympy.exp(-z))  # noqa: E731
+    sig = lambda z: 1 / (1 + sympy.exp(-z))
     L = (sig(sig(x * w1 + b1) * w2 + b2) - yT) ** 2 / 2
     subs = {s: v[str(s)] for s in (x, w1, b1, w2, b2, yT)}
     for s in (w1, b1, w2, b2):
@@ -168,7 +167,7 @@ def test_romaintha_gradients_against_the_notebooks_analytic_formula_and_sympy(sy
 
 
 def test_romaintha_gradients_against_central_differences():
-    les = [x for x in lessons() if x.name == "romaintha-111"][0]
+    les = next(x for x in lessons() if x.name == "romaintha-111")
     g = les.program().graph()
     for name in ("w1", "b1", "w2", "b2"):
         h = 1e-6

@@ -74,7 +74,7 @@ def test_parameters_children_named_and_shared():
                                                      "head.weight", "head.bias"]
     assert m(rg.ones(3, 2)).shape == (3, 1)
     with pytest.raises(AttributeError):
-        m.missing
+        _ = m.missing
 
 
 def test_train_eval_propagate():

@@ -136,7 +136,7 @@ def test_batchnorm_running_stats_train_eval_and_state_dict_match_torch():
             tbn.weight.copy_(torch.tensor(rng.standard_normal(3))); tbn.bias.copy_(torch.tensor(rng.standard_normal(3)))
         bn.load_state_dict({k: v.numpy() for k, v in tbn.state_dict().items()})
         assert list(bn.state_dict()) == list(tbn.state_dict())
-        for step in range(3):
+        for _step in range(3):
             x = rng.standard_normal(shape) * 2 + 1
             xr, xt = rg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
             out, tout = bn(xr), tbn(xt)

@@ -9,6 +9,7 @@ import operator
 
 import retrograd as rg
 import retrograd.nn.functional as F
+
 from opdb import OPS
 
 # Public callables that are not ops, or whose values are random: tested elsewhere.
@@ -37,7 +38,7 @@ def public_ops():
                 and obj.__module__ in ("retrograd.functions", "retrograd.creation")):
             names.add(f"rg.{name}")
     names |= {f"F.{n}" for n in F.__all__}
-    for name, obj in vars(rg.Tensor).items():
+    for name, _obj in vars(rg.Tensor).items():
         if name.startswith("_") or name in TENSOR_NOT_OPS or name.endswith("_"):
             continue  # in-place methods (name_) are tested with the engine's in-place rules
         names.add(f"Tensor.{name}")

@@ -3,8 +3,6 @@ axis and the number of dimensions, where PyTorch raises too. See tests/opdb/core
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 

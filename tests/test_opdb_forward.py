@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import retrograd as rg
+
 from opdb import core
 from opdb.core import assert_close, cases, run_ref, run_rg, to_numpy
 

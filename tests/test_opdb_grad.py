@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import retrograd as rg
+
 from opdb import core
 from opdb.core import FD_TOL, assert_close, cases, differentiable_function, rng_for, run_ref, run_rg
 

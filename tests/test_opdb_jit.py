@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import retrograd as rg
+
 from opdb.core import cases, differentiable_function, first
 
 # Ops whose output shape depends on the input values cannot be traced into straight-line code:

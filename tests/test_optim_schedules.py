@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 import torch
+from test_optim import _run_both
 
 import retrograd as rg
 from retrograd.optim import lr_scheduler as rgs
-from test_optim import _run_both
 
 RMSPROP_CASES = [dict(lr=1e-2), dict(lr=1e-2, alpha=0.9, eps=1e-6), dict(lr=1e-2, momentum=0.9),
                  dict(lr=1e-2, centered=True), dict(lr=1e-2, centered=True, momentum=0.5, weight_decay=0.1),

@@ -29,7 +29,8 @@ def tensors_version(T):
     for t in range(2000):
         y_pred = a + b * x + c * x ** 2 + d * x ** 3
         loss = (y_pred - y).pow(2).sum().item()
-        first = loss if t == 0 else first
+        if t == 0:
+            first = loss
         grad_y_pred = 2.0 * (y_pred - y)
         grad_a = grad_y_pred.sum()
         grad_b = (grad_y_pred * x).sum()
@@ -52,7 +53,8 @@ def autograd_version(T):
     for t in range(2000):
         y_pred = a + b * x + c * x ** 2 + d * x ** 3
         loss = (y_pred - y).pow(2).sum()
-        first = loss.item() if t == 0 else first
+        if t == 0:
+            first = loss.item()
         loss.backward()
         with T.no_grad():
             a -= learning_rate * a.grad
@@ -83,7 +85,8 @@ def nn_version(T):
     for t in range(2000):
         y_pred = model(xx)
         loss = loss_fn(y_pred, y)
-        first = loss.item() if t == 0 else first
+        if t == 0:
+            first = loss.item()
         model.zero_grad()
         loss.backward()
         with T.no_grad():
@@ -112,7 +115,8 @@ def module_version(T):
     for t in range(2000):
         y_pred = model(x)
         loss = criterion(y_pred, y)
-        first = loss.item() if t == 0 else first
+        if t == 0:
+            first = loss.item()
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -145,7 +149,8 @@ def function_version(T):
         P3 = LegendrePolynomial3.apply
         y_pred = a + b * P3(c + d * x)
         loss = (y_pred - y).pow(2).sum()
-        first = loss.item() if t == 0 else first
+        if t == 0:
+            first = loss.item()
         loss.backward()
         with T.no_grad():
             a -= learning_rate * a.grad
@@ -163,7 +168,7 @@ def function_version(T):
                                      function_version])
 def test_tutorial_program_ends_where_pytorch_ends(program):
     first_rg, loss_rg, weights_rg = program(retrograd)
-    first_torch, loss_torch, weights_torch = program(torch)
+    _first_torch, loss_torch, weights_torch = program(torch)
     assert loss_rg == pytest.approx(loss_torch, rel=1e-6)
     np.testing.assert_allclose(weights_rg, weights_torch, rtol=1e-6, atol=1e-9)
     assert loss_rg < first_rg / 5, "the program must have trained"

@@ -119,7 +119,7 @@ def test_a_list_argument_is_a_pytree_not_an_array():
 
 
 def test_structure_mismatch_of_cotangent_and_tangent_is_an_error():
-    out, vjp_fn = rg.vjp(lambda x: (x, x * 2), np.ones(2))
+    _out, vjp_fn = rg.vjp(lambda x: (x, x * 2), np.ones(2))
     with pytest.raises(rg.ShapeError, match="structure"):
         vjp_fn([np.ones(2), np.ones(2)])
     with pytest.raises(rg.ShapeError, match="structure"):

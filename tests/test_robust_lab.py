@@ -1,6 +1,5 @@
 """Issue 10: the lab server answers every request, malformed or slow, with JSON and never a traceback."""
 
-import http.client
 import importlib
 import io
 import json
@@ -14,10 +13,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from labclient import request  # noqa: E402
+from labclient import request
 
 labmod = importlib.import_module("retrograd.learn.lab")  # the module, not rg.learn.lab()
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,7 +225,7 @@ def test_finite_difference_checks_are_linear_in_the_graph_size(monkeypatch):
     assert all(e["check"] is not None for e in g_small.edges if e["local"] is not None)
     assert all(n["check"] is not None for n in g_small.nodes if n["grad"] is not None and n["id"] != "J")
     assert not any(key.startswith("budget") for key, _ in g_small.extra["auto_notes"])
-    runs, g = _primitive_runs(60, monkeypatch)
+    runs, _g = _primitive_runs(60, monkeypatch)
     runs4, g4 = _primitive_runs(240, monkeypatch)
     assert runs4 <= 6 * runs  # 4 times the nodes: 4 times the work (a quadratic cost would be 16 times)
     assert any(key == "budget_fd" for key, _ in g4.extra["auto_notes"])

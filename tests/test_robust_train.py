@@ -10,11 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_data import make_mnist_folder, write_idx
 
 import retrograd.train as tr
 from retrograd.cli import main as cli_main
-
-from test_data import make_mnist_folder, write_idx
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["--data", "xor", "--n-samples", "80", "--hidden", "4", "--epochs", "2", "--batch", "16",
@@ -88,7 +87,7 @@ def test_bad_options_are_one_line_and_status_2(tmp_path, capsys, args, says):
 def test_bad_options_through_the_command_line(tmp_path):
     picked = [BAD_OPTIONS[0], BAD_OPTIONS[1], BAD_OPTIONS[10]]
     cases = [[*TINY, "--out", str(tmp_path / f"r{i}"), *args] for i, (args, _) in enumerate(picked)]
-    for (args, says), (rc, _, err) in zip(picked, train_many(cases, tmp_path)):
+    for (_args, says), (rc, _, err) in zip(picked, train_many(cases, tmp_path)):
         assert rc == 2 and "Traceback" not in err and says in err and len(err.strip().splitlines()) == 1, err
 
 
@@ -224,7 +223,8 @@ def _damage(path, how):
         path.unlink()
         path.mkdir()
     elif how == "pickle":
-        np.save(open(path, "wb"), np.array([{"a": 1}], dtype=object), allow_pickle=True)
+        with open(path, "wb") as f:
+            np.save(f, np.array([{"a": 1}], dtype=object), allow_pickle=True)
     else:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}

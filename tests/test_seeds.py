@@ -57,15 +57,15 @@ def test_udl_7_1_forward_backward_and_parameter_gradients():
     printed_forward = dict(f0=1.230, h1=0.942, f1=1.623, h2=5.068, f2=7.137, h3=0.657, f3=2.372, l_i=0.139)
     got = dict(f0=f0, h1=h1, f1=f1, h2=h2, f2=f2, h3=h3, f3=f3, l_i=loss)
     for name, value in printed_forward.items():
-        assert "%3.3f" % got[name].item() == "%3.3f" % value, name
+        assert f"{got[name].item():3.3f}" == f"{value:3.3f}", name
     printed_backward = dict(f3=0.745, h3=2.234, f2=-1.683, h2=-3.366, f1=-17.060, h1=6.824, f0=2.281)
     for name, value in printed_backward.items():
-        assert "%3.3f" % got[name].grad.item() == "%3.3f" % value, "dl/d" + name
+        assert f"{got[name].grad.item():3.3f}" == f"{value:3.3f}", "dl/d" + name
     # The notebook's "True value" column (its own dldbeta1 line has a slip: it used dl/df2).
     printed_params = dict(beta3=0.745, omega3=0.489, beta2=-1.683, omega2=-8.530, beta1=-17.060,
                           omega1=-16.079, beta0=2.281, omega0=5.246)
     for name, value in printed_params.items():
-        assert "%3.3f" % p[name].grad.item() == "%3.3f" % value, "dl/d" + name
+        assert f"{p[name].grad.item():3.3f}" == f"{value:3.3f}", "dl/d" + name
 
 
 def test_seed003_grad_none_backward_step_accumulate_zero_grad_matches_torch():

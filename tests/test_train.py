@@ -10,12 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_data import make_mnist_folder
 
 import retrograd as rg
 import retrograd.train as tr
 from retrograd.cli import main as cli_main
-
-from test_data import make_mnist_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -156,7 +155,7 @@ def test_sigint_in_a_real_process(tmp_path):
         assert (out / "checkpoint.npz").exists()
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=60)
+        _stdout, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -203,7 +202,7 @@ def test_core_import_needs_only_numpy():
 # ----- seed 001: the 2-3-1 sigmoid network on the circles, against NumPy by hand ---------------
 def _numpy_circles(X, y, W1, b1, W2, b2, lr, epochs):
     """Written independently of retrograd: forward, the chain rule by hand, the update."""
-    sig = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
+    sig = lambda z: 1.0 / (1.0 + np.exp(-z))
     W1, b1, W2, b2 = W1.copy(), b1.copy(), W2.copy(), b2.copy()
     t = y[:, None].astype(float)
     n = len(X)

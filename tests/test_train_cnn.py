@@ -3,11 +3,10 @@
 import json
 
 import numpy as np
+from test_data import make_mnist_folder
 
 import retrograd.train as tr
 from retrograd.cli import main as cli_main
-
-from test_data import make_mnist_folder
 
 
 def test_cnn_on_digits_learns_and_resumes_exactly(tmp_path, capsys):

@@ -362,7 +362,7 @@ def test_value_and_grad_argnums_matches_torch(x, y):
 
 
 def test_grad_accepts_tensors_arrays_and_floats():
-    f = lambda x: x * x * x  # noqa: E731
+    f = lambda x: x * x * x
     for x in (2.0, 2, np.float64(2.0), np.array(2.0), rg.tensor(2.0), rg.tensor(2.0, requires_grad=True)):
         g = rg.grad(f)(x)
         assert isinstance(g, rg.Tensor) and g.item() == 12.0
@@ -554,7 +554,7 @@ def test_has_aux_for_jacobian_and_vjp():
     J, aux = rg.jacobian(lambda v: (rg.tanh(v), "info"), has_aux=True)(x)
     close(J, np.diag(1 - np.tanh(x) ** 2))
     assert aux == "info"
-    out, vjp_fn, aux = rg.vjp(lambda v: (v * 3, {"n": 2}), x, has_aux=True)
+    _out, vjp_fn, aux = rg.vjp(lambda v: (v * 3, {"n": 2}), x, has_aux=True)
     assert aux == {"n": 2}
     close(vjp_fn(np.ones(2))[0], [3.0, 3.0])
 
@@ -582,7 +582,7 @@ def test_every_primitive_declares_vjp_and_jvp_rules():
 def test_grad_with_respect_to_the_cotangent_of_vjp():
     """d/dv sum(v @ J) = J @ 1: the cotangent itself can be traced by an outer transform."""
     x0, v0 = np.array([0.3, -0.8, 1.1]), np.array([1.0, 0.5])
-    f = lambda x: rg.stack([rg.sin(x).sum(), (x * x * x).sum()])  # noqa: E731
+    f = lambda x: rg.stack([rg.sin(x).sum(), (x * x * x).sum()])
     ours = rg.grad(lambda v: rg.vjp(f, x0)[1](v)[0].sum())(v0)
     J = rg.jacobian(f)(x0).data
     close(ours, J @ np.ones(3))

@@ -113,10 +113,10 @@ def test_save_load_file_objects_and_errors(tmp_path):
         rg.load(io.BytesIO(), map_location="cuda")
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(ValueError, match="not a file written by rg.save"):
+    with pytest.raises(ValueError, match=r"not a file written by rg.save"):
         rg.load(bad)
     np.savez(tmp_path / "other.npz", x=np.ones(2))
-    with pytest.raises(ValueError, match="not a file written by rg.save"):
+    with pytest.raises(ValueError, match=r"not a file written by rg.save"):
         rg.load(tmp_path / "other.npz")
     assert zipfile.is_zipfile(io.BytesIO(buf.getvalue()))
 

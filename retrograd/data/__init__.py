@@ -8,10 +8,31 @@
 ((32, 2), dtype('int64'))
 """
 
-from .datasets import (DATASETS_2D, load_digits, load_mnist, make_circles, make_moons, make_xor,
-                       read_idx, train_test_split)
+from .datasets import (
+    DATASETS_2D,
+    load_digits,
+    load_mnist,
+    make_circles,
+    make_moons,
+    make_xor,
+    read_idx,
+    train_test_split,
+)
 from .loader import DataLoader, Dataset, Subset, TensorDataset, default_collate, random_split
 
-__all__ = ["make_circles", "make_xor", "make_moons", "load_digits", "read_idx", "load_mnist",
-           "train_test_split", "DATASETS_2D", "Dataset", "TensorDataset", "Subset", "random_split", "default_collate",
-           "DataLoader"]
+__all__ = [
+    "DATASETS_2D",
+    "DataLoader",
+    "Dataset",
+    "Subset",
+    "TensorDataset",
+    "default_collate",
+    "load_digits",
+    "load_mnist",
+    "make_circles",
+    "make_moons",
+    "make_xor",
+    "random_split",
+    "read_idx",
+    "train_test_split",
+]

@@ -17,8 +17,16 @@ import numpy as np
 
 from ..creation import generator
 
-__all__ = ["make_circles", "make_xor", "make_moons", "load_digits", "read_idx", "load_mnist",
-           "train_test_split", "DATASETS_2D"]
+__all__ = [
+    "DATASETS_2D",
+    "load_digits",
+    "load_mnist",
+    "make_circles",
+    "make_moons",
+    "make_xor",
+    "read_idx",
+    "train_test_split",
+]
 
 
 def _rng(seed):

@@ -7,11 +7,11 @@ import math
 import numpy as np
 
 from ..creation import generator
-
-generator_ = generator  # random_split's argument is called generator, as PyTorch's
 from ..tensor import Tensor, _wrap
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "random_split", "default_collate", "DataLoader"]
+generator_ = generator  # random_split's argument is called generator, as PyTorch's
+
+__all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "default_collate", "random_split"]
 
 
 class Dataset:

@@ -40,7 +40,7 @@ from ..tensor import Tensor, _wrap
 from ..tracing import Trace, Tracer, TracingError, active_trace
 from .codegen import _Emitter, _helper_names, _ident, assign_names, generate, simplify
 
-__all__ = ["jit", "Jitted", "Lowered", "TracingError"]
+__all__ = ["Jitted", "Lowered", "TracingError", "jit"]
 
 
 _ndarray = np.ndarray

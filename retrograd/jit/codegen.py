@@ -184,13 +184,13 @@ def _has_tracer(x):
 
 class _Step:
     """An equation kept for the code: resolved arguments and parameters, the Tracers among them."""
-    __slots__ = ("eqn", "args", "params", "out", "tracers", "rename")
+    __slots__ = ("args", "eqn", "out", "params", "rename", "tracers")
 
     def __init__(self, eqn, args, params, rename=False):
         self.eqn, self.args, self.params, self.out = eqn, args, params, eqn.out
         self.rename = rename
         ts = [a for a in args if type(a) is Tracer]
-        if params or len(ts) != len(args) and any(isinstance(a, (tuple, list, slice)) for a in args):
+        if params or (len(ts) != len(args) and any(isinstance(a, (tuple, list, slice)) for a in args)):
             ts = list(_tracers_in((args, tuple(params.values()))))
         self.tracers = ts
 
@@ -263,11 +263,10 @@ def scalar_ok(steps, inputs, outs) -> bool:
             if e.name not in _SCALAR:
                 return False
         elif e.kind == "np":
-            if e.fn not in _OPERATORS and e.fn not in _SCALAR_NP or st.params:
+            if (e.fn not in _OPERATORS and e.fn not in _SCALAR_NP) or st.params:
                 return False
-        elif e.kind == "method":
-            if e.name != "astype" or st.args[1] not in (np.float64, np.bool_):
-                return False
+        elif e.kind == "method" and (e.name != "astype" or st.args[1] not in (np.float64, np.bool_)):
+            return False
         for a in st.args:
             if isinstance(a, (np.ndarray, np.generic)) and (a.ndim or a.dtype not in (np.float64, np.bool_)):
                 return False
@@ -321,7 +320,7 @@ def assign_names(steps, inputs, in_names, captured, outs, rep, reserved):
     of = names.of
     for t, n in zip(inputs, in_names):
         of[id(t)] = names.fresh(n)
-    for tensor, t in captured:
+    for _tensor, t in captured:
         of[id(t)] = names.fresh(t.name or "param")
     for st in steps:  # names given with .named(), forward values
         if st.out.name:
@@ -390,8 +389,10 @@ class _Emitter:
             return text if sub else f"slice({', '.join(self.arg(v) for v in (x.start, x.stop, x.step))})"
         if isinstance(x, tuple):
             inner = [self.arg(e, sub) for e in x]
-            return ", ".join(inner) if sub and inner else "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
-        if isinstance(x, np.dtype) or isinstance(x, type) and issubclass(x, np.generic):
+            if sub and inner:
+                return ", ".join(inner)
+            return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+        if isinstance(x, np.dtype) or (isinstance(x, type) and issubclass(x, np.generic)):
             return f"np.{np.dtype(x).name}"
         if isinstance(x, str):
             return repr(x)
@@ -421,7 +422,7 @@ class _Emitter:
                 for x in a):
             a = tuple(_uniform(x, st.out) for x in a)
         A = [self.arg(x) for x in a]
-        if e.kind == "prim" and e.name in _ARRAY or e.kind == "np":
+        if (e.kind == "prim" and e.name in _ARRAY) or e.kind == "np":
             A = [f"({t})" if t.startswith("-") else t for t in A]
         if e.kind == "prim":
             n = e.name
@@ -463,10 +464,7 @@ class _Emitter:
         if self.scalar:
             return _SCALAR_NP[e.fn].format(*A)
         fname = e.fn.__name__
-        if getattr(np, fname, None) is e.fn:
-            fname = "np." + fname
-        else:
-            fname = _helper_name(e.fn, helpers, fname)
+        fname = "np." + fname if getattr(np, fname, None) is e.fn else _helper_name(e.fn, helpers, fname)
         kw = "".join(f", {k}={self.arg(v)}" for k, v in p.items())
         return f"{fname}({', '.join(A)}{kw})"
 
@@ -559,7 +557,7 @@ def _diagonals(steps, out_ids, last):
     if not found:
         return found
     for st in steps:  # every use must be an operand of a 2-d matrix product
-        for k, t in enumerate(st.tracers):
+        for _k, t in enumerate(st.tracers):
             if id(t) in found:
                 ok = (st.eqn.name == "matmul" and not st.rename and len(st.args) == 2
                       and all(type(x) is not Tracer or x.ndim in (1, 2) for x in st.args)

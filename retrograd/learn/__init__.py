@@ -11,12 +11,12 @@
 66.0
 """
 
-from .program import FUNCTIONS, ParsedProgram, Program, ProgramError, parse_program, program
-from .graph import Graph, GraphError, build_graph
 from .explain import Explanation, explain
-from .lessons import lesson, lessons
-from .layers import layers_lesson
+from .graph import Graph, GraphError, build_graph
 from .lab import lab
+from .layers import layers_lesson
+from .lessons import lesson, lessons
+from .program import FUNCTIONS, ParsedProgram, Program, ProgramError, parse_program, program
 
 __all__ = ["FUNCTIONS", "Explanation", "Graph", "GraphError", "ParsedProgram", "Program", "ProgramError",
-           "build_graph", "explain", "layers_lesson", "lesson", "lessons", "parse_program", "program"]
+           "build_graph", "explain", "lab", "layers_lesson", "lesson", "lessons", "parse_program", "program"]

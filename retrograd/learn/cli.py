@@ -56,8 +56,9 @@ def add_parser(subparsers) -> None:
                    help="print the forward and backward pass as the Python code rg.jit generates")
     p.set_defaults(func=run_explain)
 
-    q = subparsers.add_parser("lessons", help="list the built-in lessons",
-                              description="List the built-in lessons (use them with `retrograd explain --lesson NAME`).")
+    q = subparsers.add_parser(
+        "lessons", help="list the built-in lessons",
+        description="List the built-in lessons (use them with `retrograd explain --lesson NAME`).")
     q.add_argument("--lang", choices=["en", "es"], default="en")
     q.set_defaults(func=run_lessons)
 
@@ -116,8 +117,8 @@ def run_explain(args) -> int:
     """
     from .explain import explain
     from .graph import GraphError, build_graph
-    from .lessons import lessons
     from .i18n import tr, translate_error
+    from .lessons import lessons
     from .program import Program, ProgramError
     level = "primitive" if args.primitives else "assignment"
     lang = getattr(args, "lang", "en")

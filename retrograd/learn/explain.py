@@ -320,7 +320,8 @@ def _to_text(blocks, gap=True):
         if kind == "title":
             out += [b[1], "=" * len(b[1]), ""]
         elif kind == "heading":
-            out += [b[1], "-" * len(b[1])] if out and out[-1] == "" else ["", b[1], "-" * len(b[1])] if out else [b[1], "-" * len(b[1])]
+            gap = [""] if out and out[-1] != "" else []  # one blank line before a heading, none at the top
+            out += [*gap, b[1], "-" * len(b[1])]
         elif kind == "code":
             out += ["  " + line for line in b[1].splitlines()] + [""]
         elif kind == "list":
@@ -328,7 +329,7 @@ def _to_text(blocks, gap=True):
         elif kind == "table":
             header, rows = b[1], b[2]
             widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
-            line = lambda r: "  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+            line = lambda r, widths=widths: "  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
             out += [line(header), "  " + "  ".join("-" * w for w in widths)] + [line(r) for r in rows] + [""]
         elif kind == "step":
             out.append("  " + b[1])

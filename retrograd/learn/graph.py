@@ -35,8 +35,8 @@ import numpy as np
 from .. import autograd
 from ..tensor import Tensor, tensor
 from . import symbolic
-
 from .layout import NODE_H, NODE_W  # noqa: F401  (the layout's smallest boxes, for every view)
+
 #: Symbolic d(output)/d(node) formulas bigger than this (SymPy operation count) are not kept.
 MAX_SYMBOLIC_OPS = 300
 #: Local formulas bigger than this (SymPy operation count) are not differentiated symbolically
@@ -169,7 +169,7 @@ class Graph:
         return json.loads(json.dumps(_finite(d)))
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Graph":
+    def from_dict(cls, d: dict) -> Graph:
         """Rebuild a Graph from :meth:`to_dict` output (or its JSON).
 
         >>> from retrograd.learn import program, Graph

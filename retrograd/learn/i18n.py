@@ -60,7 +60,8 @@ TEXTS = {
         "data": "input (data)",
         "const": "constant",
         "notation": "Notation: ∂{f}/∂x is the local derivative of a node {f} with respect to its input x "
-                    "(other inputs fixed); d{out}/dx is the gradient of the output {out} with respect to x (all paths).",
+                    "(other inputs fixed); d{out}/dx is the gradient of the output {out} with respect to x "
+                    "(all paths).",
         "start": "Start at the output: {d} = 1 (the derivative of the output with respect to itself).",
         "node_head": "Node {name} = {formula}",
         "upstream": "upstream gradient {d} = {v}",
@@ -250,7 +251,8 @@ TEXTS = {
         "data": "entrada (dato)",
         "const": "constante",
         "notation": "Notación: ∂{f}/∂x es la derivada local de un nodo {f} respecto a su entrada x (las demás "
-                    "entradas fijas); d{out}/dx es el gradiente de la salida {out} respecto a x (por todos los caminos).",
+                    "entradas fijas); d{out}/dx es el gradiente de la salida {out} respecto a x "
+                    "(por todos los caminos).",
         "start": "Empezamos por la salida: {d} = 1 (la derivada de la salida respecto a sí misma es 1).",
         "node_head": "Nodo {name} = {formula}",
         "upstream": "gradiente entrante {d} = {v}",

@@ -64,6 +64,7 @@ once, and a slow one does not hold up the others.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import math
@@ -77,9 +78,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["lab", "LabView", "TOLERANCE", "MAX_BODY", "MAX_SOURCE", "LEVELS", "BUILD_BUDGET",
-           "graph_for", "lesson_list", "page_data", "render_page", "export_html",
-           "make_server", "serve", "random_values"]
+__all__ = [
+    "BUILD_BUDGET",
+    "LEVELS",
+    "MAX_BODY",
+    "MAX_SOURCE",
+    "TOLERANCE",
+    "LabView",
+    "export_html",
+    "graph_for",
+    "lab",
+    "lesson_list",
+    "make_server",
+    "page_data",
+    "random_values",
+    "render_page",
+    "serve",
+]
 
 #: Answer tolerance, shared with the page: ``|a - t| <= min(abs, rel * |t|)``.
 TOLERANCE = {"abs": 0.005, "rel": 0.01}
@@ -269,11 +284,11 @@ def _build(learn, les, source, vals, data, level):
 def _graph_of(obj, level):
     """(source, values, graph dict) for a lesson name, Program, Graph or Graph dict."""
     if isinstance(obj, str):
-        for l in lesson_list():
-            if l["name"] == obj:
-                return l["source"], l["values"], graph_for(lesson=obj, level=level)
+        for les in lesson_list():
+            if les["name"] == obj:
+                return les["source"], les["values"], graph_for(lesson=obj, level=level)
         raise LabError(f"no lesson named {obj!r}; lessons: "
-                       + ", ".join(l["name"] for l in lesson_list()), status=404)
+                       + ", ".join(les["name"] for les in lesson_list()), status=404)
     if isinstance(obj, dict) and "nodes" in obj:
         return obj.get("source", ""), dict(obj.get("inputs") or {}), obj
     if hasattr(obj, "to_dict") and hasattr(obj, "nodes"):
@@ -416,8 +431,8 @@ def offline_data(target=None, lang="en", level="assignment", variants=OFFLINE_VA
     >>> len(offline_data("coursera-nw1", variants=0, only_target=True)["graphs"])
     2
     """
-    programs = [(l["source"], l["values"], l["name"], ()) for l in lesson_list()
-                if not only_target or (isinstance(target, str) and l["name"] == target)]
+    programs = [(les["source"], les["values"], les["name"], ()) for les in lesson_list()
+                if not only_target or (isinstance(target, str) and les["name"] == target)]
     initial = {"level": level}
     graphs, var = [], {}
     if target is not None:
@@ -436,13 +451,11 @@ def offline_data(target=None, lang="en", level="assignment", variants=OFFLINE_VA
         var[source.strip()] = sets
         for vals in sets:
             for lv in LEVELS:
-                try:
+                with contextlib.suppress(LabError):
                     graphs.append(_entry(source, vals, lv, _slim(graph_for(source, vals, lv, lesson, data))))
-                except LabError:
-                    pass
     data = page_data("offline", initial, lang, graphs, var)
     if only_target:
-        data["lessons"] = [l for l in data["lessons"] if isinstance(target, str) and l["name"] == target]
+        data["lessons"] = [les for les in data["lessons"] if isinstance(target, str) and les["name"] == target]
     return data
 
 
@@ -485,15 +498,11 @@ def machine_names(host):
         return names
     found = {host}
     for fn in (socket.gethostname, socket.getfqdn):
-        try:
+        with contextlib.suppress(OSError):
             found.add(fn())
-        except OSError:
-            pass
     for name in list(found):
-        try:
+        with contextlib.suppress(OSError, UnicodeError):
             found.update(info[4][0] for info in socket.getaddrinfo(name, None))
-        except (OSError, UnicodeError):
-            pass
     for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
         try:  # the address this machine would use towards the network (no packet is sent)
             with socket.socket(family, socket.SOCK_DGRAM) as s:
@@ -686,17 +695,15 @@ class LabServer(ThreadingHTTPServer):
         shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
         self.url = f"http://{_bracket(shown)}:{port}/"
         self.allowed_hosts = machine_names(host)
-        self.lesson_names = [l["name"] for l in lesson_list()]
+        self.lesson_names = [les["name"] for les in lesson_list()]
         self._pages = OrderedDict()
         self._lesson_graphs = None
         self._lock = threading.Lock()
 
     def log_line(self, text):
         """One line on the server's log (standard error by default)."""
-        try:
+        with contextlib.suppress(OSError, ValueError):
             print(f"retrograd lab: {text}", file=self.log or sys.stderr, flush=True)
-        except (OSError, ValueError):
-            pass
 
     def handle_error(self, request, client_address):
         """One line per failed connection (a client that went away is not a traceback)."""
@@ -722,11 +729,9 @@ class LabServer(ThreadingHTTPServer):
                 return self._pages[key]
         if self._lesson_graphs is None:
             graphs = []
-            for l in lesson_list():
-                try:
-                    graphs.append(_entry(l["source"], l["values"], "assignment", graph_for(lesson=l["name"])))
-                except LabError:
-                    pass
+            for les in lesson_list():
+                with contextlib.suppress(LabError):
+                    graphs.append(_entry(les["source"], les["values"], "assignment", graph_for(lesson=les["name"])))
             self._lesson_graphs = graphs
         initial = {"lesson": lesson, "level": "assignment"}
         page = render_page(page_data("server", initial, lang, self._lesson_graphs))

@@ -49,7 +49,7 @@ def run(args) -> int:
     # (the package's ``lab`` attribute is the lab() function; this is the module)
     labmod = importlib.import_module("retrograd.learn.lab")
 
-    names = [l["name"] for l in labmod.lesson_list()]
+    names = [les["name"] for les in labmod.lesson_list()]
     if args.lesson is not None and args.lesson not in names:
         print(f"retrograd lab: no lesson {args.lesson!r}; lessons: {', '.join(names)}", file=sys.stderr)
         return 2

@@ -111,6 +111,7 @@ class LayerLesson:
         ([-0.3, 0.6], 'L')
         """
         import retrograd as rg
+
         from .graph import build_graph
         p = {k: rg.tensor(self.values[k], requires_grad=True, name=k) for k in PARAMS}
         x, t = rg.tensor(self.values["x"], name="x"), rg.tensor(self.values["t"], name="t")

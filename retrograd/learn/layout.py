@@ -35,6 +35,8 @@ True
 
 from __future__ import annotations
 
+import itertools
+
 #: Smallest node box (the lab's value and gradient inputs fit in it).
 NODE_W, NODE_H = 150.0, 88.0
 #: Smallest edge-label box (the lab's local-derivative input fits in it).
@@ -235,7 +237,7 @@ def _layered(nodes, edges, fmt, out, transpose):
     # 2. order: barycentre sweeps
     nbrs = {v: [] for v in verts}
     for chain in chains:
-        for a, b in zip(chain, chain[1:]):
+        for a, b in itertools.pairwise(chain):
             nbrs[a].append(b)
             nbrs[b].append(a)
 
@@ -246,7 +248,7 @@ def _layered(nodes, edges, fmt, out, transpose):
         for c in rng:
             side = c - 1 if sweep % 2 == 0 else c + 1
 
-            def bary(v):
+            def bary(v, side=side):
                 ps = [pos[u] for u in nbrs[v] if verts[u]["col"] == side]
                 return sum(ps) / len(ps) if ps else pos[v]
             cols[c].sort(key=lambda v: (bary(v), pos[v]))
@@ -301,16 +303,16 @@ def _layered(nodes, edges, fmt, out, transpose):
             for j, i in enumerate(group):
                 ports[i] = v["y"] + (j - (k - 1) / 2) * step
     routes = []
-    for i, (e, chain) in enumerate(zip(edges, chains)):
+    for i, (_e, chain) in enumerate(zip(edges, chains)):
         cmds = []  # (command, abstract coordinates); level stretches merge into one line
 
-        def line_to(x, y):
+        def line_to(x, y, cmds=cmds):
             if cmds and cmds[-1][0] == "L" and abs(cmds[-1][1][-1] - y) < 0.05 and (
                     len(cmds) < 2 or abs(cmds[-2][1][-1] - y) < 0.05):
                 cmds[-1] = ("L", (x, y))  # extend a level line instead of adding a point
             else:
                 cmds.append(("L", (x, y)))
-        for j, (a, b) in enumerate(zip(chain, chain[1:])):
+        for j, (a, b) in enumerate(itertools.pairwise(chain)):
             va, vb = verts[a], verts[b]
             ya = out_port[i] if j == 0 else va["y"]
             yb = in_port[i] if j == len(chain) - 2 else vb["y"]

@@ -357,7 +357,7 @@ def evaluate(expr, env, functions=None):
 def _as_value(name, v):
     if isinstance(v, Tensor):
         v = v.data
-    if isinstance(v, (bool, np.bool_)) or isinstance(v, str):
+    if isinstance(v, (bool, np.bool_, str)):
         raise ProgramError(f"the value of '{name}' must be a number, got {v!r:.40}")
     try:
         arr = np.asarray(v, dtype=np.float64)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .layout import NODE_H, NODE_W, grid_rows, label_text, node_lines, node_title
 from .i18n import grad_d, tr
-from .numfmt import fmt  # noqa: F401  (re-exported: the one number format of every view)
+from .layout import NODE_H, NODE_W, grid_rows, label_text, node_lines, node_title
+from .numfmt import fmt
 
 BLUE = "#1f5fbf"
 GREEN = "#1a7f37"
@@ -36,7 +36,6 @@ def to_svg(graph, lang: str = "en") -> str:
     """
     lang = lang if lang in ("en", "es") else "en"
     words = {k: tr(lang, "svg_" + k) for k in ("input", "const", "data")}
-    nodes = {n["id"]: n for n in graph.nodes}
     out = graph.output
     w, h = graph.width, graph.height
     parts = [
@@ -98,7 +97,8 @@ def to_dot(graph) -> str:
     lines = ["digraph retrograd {", '  rankdir=LR; node [shape=box, style=rounded, fontname="Helvetica"];']
     for n in graph.nodes:
         head = f'{n["name"]} = {n["formula"]}' if n["kind"] == "op" and n.get("formula") else n["name"]
-        rows = [f"<b>{escape(head)}</b>", f'<font color="{BLUE}">{escape(n["name"])} = {escape(fmt(n["value"]))}</font>']
+        rows = [f"<b>{escape(head)}</b>",
+                f'<font color="{BLUE}">{escape(n["name"])} = {escape(fmt(n["value"]))}</font>']
         if n.get("grad") is not None:
             rows.append(f'<font color="{GREEN}">{escape(grad_d(graph.output, n["name"]))} = '
                         f'{escape(fmt(n["grad"]))}</font>')

@@ -12,8 +12,20 @@ from ..creation import generator
 from ..ops import special as _special
 from ..tensor import Tensor, tensor
 
-__all__ = ["gelu", "silu", "leaky_relu", "elu", "softplus", "mish", "hardtanh", "relu6", "logsigmoid",
-           "dropout2d", "scaled_dot_product_attention", "embedding"]
+__all__ = [
+    "dropout2d",
+    "elu",
+    "embedding",
+    "gelu",
+    "hardtanh",
+    "leaky_relu",
+    "logsigmoid",
+    "mish",
+    "relu6",
+    "scaled_dot_product_attention",
+    "silu",
+    "softplus",
+]
 
 _erf, _log1p = _special.erf, _special.log1p
 

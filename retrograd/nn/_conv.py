@@ -14,14 +14,21 @@ import numpy as np
 
 from .. import functions as _f
 from ..errors import ShapeError
-from ..ops import conv as _conv
-from ..ops import nn as _ops
-from ..ops.primitive import raw
 from ..functions_shape import pad as _pad
+from ..ops import conv as _conv
 from ..tensor import Tensor, tensor
 
-__all__ = ["conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d",
-           "adaptive_avg_pool2d", "interpolate"]
+__all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "conv1d",
+    "conv2d",
+    "conv_transpose2d",
+    "interpolate",
+    "max_pool1d",
+    "max_pool2d",
+]
 
 
 def _as_tensor(x):

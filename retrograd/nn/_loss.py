@@ -11,7 +11,7 @@ from ..errors import ShapeError
 from ..ops.primitive import raw
 from ..tensor import Tensor, tensor
 
-__all__ = ["l1_loss", "smooth_l1_loss", "huber_loss", "kl_div"]
+__all__ = ["huber_loss", "kl_div", "l1_loss", "smooth_l1_loss"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -24,10 +24,7 @@ def _prep(name, input, target, reduction, extra=()):
     if reduction not in _REDUCTIONS + tuple(extra):
         raise ValueError(f"reduction must be one of {_REDUCTIONS + tuple(extra)}, got {reduction!r}")
     x = _as_tensor(input)
-    if isinstance(target, Tensor) and target.requires_grad:
-        t = target
-    else:
-        t = np.asarray(raw(target), dtype=x.dtype)
+    t = target if isinstance(target, Tensor) and target.requires_grad else np.asarray(raw(target), dtype=x.dtype)
     if np.shape(raw(t)) != x.shape:
         raise ShapeError(f"{name}: input has shape {x.shape} but target has shape {np.shape(raw(t))}; "
                          "they must be equal")

@@ -9,7 +9,7 @@ from .. import functions as _f
 from ..errors import ShapeError
 from ..tensor import Tensor, tensor
 
-__all__ = ["batch_norm", "layer_norm", "group_norm", "normalize"]
+__all__ = ["batch_norm", "group_norm", "layer_norm", "normalize"]
 
 
 def _as_tensor(x):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import functional as F
 from .modules import Module
 
-__all__ = ["GELU", "SiLU", "LeakyReLU", "ELU", "Softplus", "Mish", "Hardtanh", "ReLU6", "LogSigmoid"]
+__all__ = ["ELU", "GELU", "Hardtanh", "LeakyReLU", "LogSigmoid", "Mish", "ReLU6", "SiLU", "Softplus"]
 
 
 class GELU(Module):

@@ -22,20 +22,79 @@ from ..ops import nn as _ops
 from ..ops.primitive import raw
 from ..tensor import Tensor, tensor
 from . import _loss
-from ._act import (dropout2d, elu, embedding, gelu, hardtanh, leaky_relu, logsigmoid, mish, relu6,
-                   scaled_dot_product_attention, silu, softplus)
-from ._conv import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose2d, interpolate,
-                    max_pool1d, max_pool2d)
+from ._act import (
+    dropout2d,
+    elu,
+    embedding,
+    gelu,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    relu6,
+    scaled_dot_product_attention,
+    silu,
+    softplus,
+)
+from ._conv import (
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose2d,
+    interpolate,
+    max_pool1d,
+    max_pool2d,
+)
 from ._loss import huber_loss, kl_div, l1_loss, smooth_l1_loss
 from ._norm import batch_norm, group_norm, layer_norm, normalize
 
-__all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "one_hot",
-           "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "cross_entropy", "nll_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
-           "gelu", "silu", "leaky_relu", "elu", "softplus", "mish", "hardtanh", "relu6", "logsigmoid",
-           "dropout2d", "scaled_dot_product_attention", "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d",
-           "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "interpolate", "batch_norm", "layer_norm",
-           "group_norm", "normalize", "embedding"]
+__all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv1d",
+    "conv2d",
+    "conv_transpose2d",
+    "cross_entropy",
+    "dropout",
+    "dropout2d",
+    "elu",
+    "embedding",
+    "gelu",
+    "group_norm",
+    "hardtanh",
+    "huber_loss",
+    "interpolate",
+    "kl_div",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "logsigmoid",
+    "max_pool1d",
+    "max_pool2d",
+    "mish",
+    "mse_loss",
+    "nll_loss",
+    "normalize",
+    "one_hot",
+    "pad",
+    "relu",
+    "relu6",
+    "scaled_dot_product_attention",
+    "sigmoid",
+    "silu",
+    "smooth_l1_loss",
+    "softmax",
+    "softplus",
+    "tanh",
+]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -323,5 +382,3 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
 
 # F.pad (issue 13): the shape function rg.pad under PyTorch's import path.
 from ..functions_shape import pad  # noqa: E402
-
-__all__.append("pad")

@@ -18,13 +18,29 @@ import numpy as np
 
 from ..backend import get_default_dtype
 from ..tensor import Tensor
-from . import functional as F
-from . import init
+from . import functional as F, init
 from .modules import Dropout, Module, Parameter
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
-           "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "Embedding", "Dropout2d", "Unflatten",
-           "ModuleDict", "ParameterList", "Upsample"]
+__all__ = [
+    "AdaptiveAvgPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv1d",
+    "Conv2d",
+    "ConvTranspose2d",
+    "Dropout2d",
+    "Embedding",
+    "GroupNorm",
+    "LayerNorm",
+    "MaxPool1d",
+    "MaxPool2d",
+    "ModuleDict",
+    "ParameterList",
+    "Unflatten",
+    "Upsample",
+]
 
 
 def _tuple(v, n):

@@ -20,12 +20,23 @@ from ..backend import get_default_dtype
 from ..ops.elementwise import relu as _relu
 from ..ops.nn import linear as _linear
 from ..tensor import Tensor, _unary
-from . import _hooks
-from . import functional as F
-from . import init
+from . import _hooks, functional as F, init
 
-__all__ = ["Parameter", "Module", "Linear", "ReLU", "Sigmoid", "Tanh", "Identity", "Flatten",
-           "Softmax", "LogSoftmax", "Dropout", "Sequential", "ModuleList"]
+__all__ = [
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "Linear",
+    "LogSoftmax",
+    "Module",
+    "ModuleList",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+]
 
 
 class Parameter(Tensor):
@@ -334,7 +345,7 @@ class Module:
         return self.to(np.float64)
 
     # ----- state ----------------------------------------------------------------------
-    def state_dict(self) -> "OrderedDict[str, np.ndarray]":
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """Parameters and buffers by qualified name, as NumPy arrays (copies).
 
         Arrays save with ``np.savez`` and load without pickle.

@@ -176,4 +176,4 @@ max_pool = Primitive(
         "first maximum of each window, as PyTorch's. A primitive for speed: one np.maximum per "
         "kernel position instead of a reduction over tiny trailing axes.")
 
-__all__ = ["im2col", "col2im", "max_pool", "out_size"]
+__all__ = ["col2im", "im2col", "max_pool", "out_size"]

@@ -43,7 +43,8 @@ def _vjp(i, g, out, *xs, spec):
     others = [(ins[k], xs[k]) for k in range(len(xs)) if k != i]
     avail = set(batch + outs).union(*[set(s) for s, _ in others])
     kept = "".join(c for c in unique if c in avail)
-    res = einsum(g, *[x for _, x in others], spec=",".join([batch + outs] + [s for s, _ in others]) + "->" + batch + kept)
+    grad_spec = ",".join([batch + outs] + [s for s, _ in others]) + "->" + batch + kept
+    res = einsum(g, *[x for _, x in others], spec=grad_spec)
     sizes = dict(zip(target, raw(xs[i]).shape))
     if kept != unique:  # letters summed within operand i alone: its gradient is constant along them
         shape = raw(res).shape[:nb] + tuple(sizes[c] if c in kept else 1 for c in unique)

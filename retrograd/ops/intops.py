@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .primitive import Primitive, raw
 from .elementwise import neg, where
+from .primitive import Primitive, raw
 
 
 def _zeros_like_rule(g, out, *args, **params):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .primitive import Primitive, raw
-from .shape import getitem, reshape, transpose
-from .reduce import softmax, sum_
-from .linalg import matmul
 from .elementwise import log, maximum
+from .linalg import matmul
+from .primitive import Primitive, raw
+from .reduce import softmax, sum_
+from .shape import getitem, reshape, transpose
 
 _ndarray = np.ndarray
 
@@ -88,10 +88,7 @@ def _ce_impl(z, y, reduction="mean"):
     # log-softmax without overflow, then pick the target class of every row.
     shifted = z - z.max(axis=-1, keepdims=True)
     lse = np.log(np.exp(shifted).sum(axis=-1))
-    if z.ndim == 2:
-        losses = lse - shifted[np.arange(z.shape[0]), y]
-    else:
-        losses = lse - shifted[..., y]
+    losses = lse - shifted[np.arange(z.shape[0]), y] if z.ndim == 2 else lse - shifted[..., y]
     if reduction == "mean":
         return np.asarray(losses.mean())
     if reduction == "sum":
@@ -186,4 +183,4 @@ binary_cross_entropy = Primitive(
     doc="Elementwise -(y log p + (1 - y) log(1 - p)), logs clamped at -100 (PyTorch's rules).")
 
 
-__all__ = ["linear", "cross_entropy", "binary_cross_entropy"]
+__all__ = ["binary_cross_entropy", "cross_entropy", "linear"]

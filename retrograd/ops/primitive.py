@@ -52,8 +52,17 @@ class Primitive:
     array([2., 4.])
     """
 
-    __slots__ = ("name", "impl", "vjps", "vjp_n", "jvp", "doc", "reads_inputs", "reads_out",
-                 "_variadic_rules")
+    __slots__ = (
+        "_variadic_rules",
+        "doc",
+        "impl",
+        "jvp",
+        "name",
+        "reads_inputs",
+        "reads_out",
+        "vjp_n",
+        "vjps",
+    )
 
     def __init__(self, name, impl, vjp=None, jvp=None, vjp_n=None, doc=None,
                  reads_inputs=True, reads_out=True):

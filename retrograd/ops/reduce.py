@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .elementwise import exp
 from .primitive import Primitive, raw
 from .shape import broadcast_to, reshape
-from .elementwise import exp
 
 
 def _kept_shape(shape, axes):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .elementwise import absolute, exp, log, neg, where
 from .primitive import Primitive, raw
-from .elementwise import absolute, exp, log, where, neg
 from .reduce import _expand, sum_
 from .shape import concatenate, getitem, reshape, transpose
 

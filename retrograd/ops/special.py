@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from .primitive import Primitive, raw
 from .elementwise import exp, neg, sigmoid, sqrt, where
+from .primitive import Primitive, raw
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)

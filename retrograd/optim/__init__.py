@@ -12,11 +12,10 @@ They update ``p.data`` in place (never recorded in a graph).
 tensor([1.25], requires_grad=True)
 """
 
-from . import lr_scheduler
+from . import functional, lr_scheduler
 from .adam import Adam, AdamW
 from .optimizer import Optimizer
 from .rmsprop import Adagrad, RMSprop
 from .sgd import SGD
-from . import functional
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler", "functional"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "functional", "lr_scheduler"]

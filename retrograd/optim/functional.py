@@ -31,7 +31,8 @@ tensor([1.25])
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,7 +40,7 @@ from ..functions import sqrt
 from ..pytree import tree_flatten, tree_map, tree_unflatten
 from ..tensor import Tensor
 
-__all__ = ["GradientTransformation", "sgd", "adam"]
+__all__ = ["GradientTransformation", "adam", "sgd"]
 
 
 class GradientTransformation(NamedTuple):

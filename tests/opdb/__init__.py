@@ -8,4 +8,4 @@ FAMILIES += sorted(p.stem for p in __import__("pathlib").Path(__file__).parent.g
 for _family in FAMILIES:
     __import__(f"{__name__}.{_family}")
 
-__all__ = ["OPS", "OpInfo", "SampleInput", "register", "core"]
+__all__ = ["OPS", "OpInfo", "SampleInput", "core", "register"]

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 import retrograd as rg
+
 from .core import OPS, OpInfo, SampleInput, make, register
 
 _FIRST = len(OPS)

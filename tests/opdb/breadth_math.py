@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 import retrograd as rg
+
 from .core import OPS, OpInfo, SampleInput, binary_samples, make, register, unary_samples
 
 _FIRST = len(OPS)

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as TF
 
 import retrograd as rg
+
 from .core import OPS, OpInfo, SampleInput, make, register
 
 _FIRST = len(OPS)

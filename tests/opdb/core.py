@@ -52,8 +52,8 @@ file listed in ``FAMILIES`` in ``tests/opdb/__init__.py``)::
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch

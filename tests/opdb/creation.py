@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 import retrograd as rg
+
 from .core import OpInfo, SampleInput, make, register
 
 _TORCH_DTYPE = {np.float32: torch.float32, np.float64: torch.float64}

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 import retrograd as rg
+
 from .core import OpInfo, SampleInput, binary_samples, make, register, special, unary_samples
 
 

@@ -7,6 +7,7 @@ import operator
 import torch
 
 import retrograd as rg
+
 from .core import OpInfo, SampleInput, make, register
 
 MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),

@@ -6,9 +6,10 @@ import numpy as np
 import torch
 import torch.nn.functional as TF
 
-import retrograd as rg
 import retrograd.nn.functional as F
+
 from .core import OpInfo, SampleInput, make, register, unary_samples
+
 
 # ----- layers and activations --------------------------------------------------------------------
 def _linear_samples(dtype):

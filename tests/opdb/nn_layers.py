@@ -7,6 +7,7 @@ import numpy as np
 import torch.nn.functional as TF
 
 import retrograd.nn.functional as F
+
 from .core import OpInfo, SampleInput, make, register, unary_samples
 
 # ----- activations ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 import retrograd as rg
+
 from .core import OpInfo, SampleInput, make, register, special
 
 

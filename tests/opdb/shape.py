@@ -3,10 +3,10 @@ broadcast_to/expand, concatenate/cat, stack."""
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 import retrograd as rg
+
 from .core import OpInfo, SampleInput, make, register
 
 
