@@ -542,3 +542,28 @@ def test_layers_as_matrices_entry_by_entry(page, tmp_path):
     z1.fill("-0,7")
     assert state(z1) == "correct"
     assert page.locator("#walk").is_hidden()
+
+
+def test_layers_lesson_is_in_the_lab_menu_and_served(page, server):
+    from retrograd.learn.layers import layers_lesson
+    open_lesson(page, server)
+    names = page.locator("#lesson option").evaluate_all("os => os.map(o => o.value)")
+    assert "layers-2-3-1" in names
+    page.select_option("#lesson", "layers-2-3-1")
+    page.wait_for_selector('input[data-node="W1"][data-kind="grad"][data-entry="[2][1]"]')
+    assert "Layers as matrices" in page.locator("#lesson option:checked").inner_text()
+    assert "lesson=layers-2-3-1" in page.url
+    entry = page.locator('input[data-node="W1"][data-kind="grad"][data-entry="[2][1]"]')
+    entry.fill(f"{layers_lesson().delta['W1'][2, 1]:.4g}")
+    assert state(entry) == "correct"
+    page.on("dialog", lambda d: d.accept())
+    before = box(page, "W1", "value").first.input_value()
+    page.click("#newvals")  # new vectors and matrices of the same shapes, from the server
+    page.wait_for_function("() => !document.body.hasAttribute('data-busy')")
+    assert page.locator('input[data-node="W1"][data-kind="grad"]').count() == 6
+    assert box(page, "W1", "value").first.input_value() != before
+    assert page.locator("#program-error").is_hidden()
+    page.goto(f"{server.url}#lesson=layers-2-3-1&lang=es")  # a link straight to it, in Spanish
+    page.wait_for_selector('input[data-node="z1"][data-kind="value"][data-entry="[0]"]')
+    assert page.locator("#lesson").input_value() == "layers-2-3-1"
+    assert "Capas como matrices" in page.locator("#lesson option:checked").inner_text()

@@ -160,7 +160,52 @@ def lesson_list():
                     "data": list(_field(d, "data") or ()),
                     "notes_en": list(_field(d, "notes_en") or ()),
                     "notes_es": list(_field(d, "notes_es") or ())})
-    return out
+    return out + [_layers_lesson()]
+
+
+def _layers_lesson():
+    """The layers-as-matrices lesson (built from tensors, its values are vectors and matrices)."""
+    from .i18n import tr
+    from .layers import NAME, SOURCE, VALUES
+    return {"name": NAME, "title_en": tr("en", "layers_title"), "title_es": tr("es", "layers_title"),
+            "source": SOURCE, "values": {k: _numbers(v) for k, v in VALUES.items()}, "data": ["x", "t"],
+            "notes_en": [tr("en", "layers_note")], "notes_es": [tr("es", "layers_note")]}
+
+
+def _numbers(v):
+    """A number, or a (nested) list of numbers, checked finite."""
+    return [_numbers(x) for x in v] if isinstance(v, (list, tuple)) else _number(v)
+
+
+def _shape(v):
+    return (len(v),) + _shape(v[0]) if isinstance(v, list) and v else ()
+
+
+def _same_shape(a, b):
+    if isinstance(b, (list, tuple)):
+        return isinstance(a, list) and len(a) == len(b) and all(_same_shape(x, y) for x, y in zip(a, b))
+    return not isinstance(a, list)
+
+
+def _layers_graph(values, level):
+    from .layers import NAME, VALUES, layers_lesson
+    vals = {}
+    for k, v in values.items():
+        if k not in VALUES:
+            raise LabError(f"{NAME} has no input {_short(k)}; its inputs are {', '.join(VALUES)}")
+        v = _numbers(v)
+        if not _same_shape(v, VALUES[k]):
+            raise LabError(f"{k} must have the shape {'x'.join(map(str, _shape(VALUES[k])))} in {NAME}")
+        vals[k] = v
+    return layers_lesson(vals).graph(level).to_dict()
+
+
+def _leaves(v):
+    if isinstance(v, list):
+        for x in v:
+            yield from _leaves(x)
+    else:
+        yield v
 
 
 def _number(v):
@@ -218,6 +263,10 @@ def graph_for(source=None, values=None, level="assignment", lesson=None, data=()
     if lesson is not None:
         if not isinstance(lesson, str):
             raise LabError("lesson must be a lesson name (a string)")
+        if lesson == _layers_lesson()["name"]:
+            if values is not None and not isinstance(values, dict):
+                raise LabError("values must be an object mapping input names to numbers")
+            return _check_finite(_layers_graph(values or {}, level))
         les = _lessons().get(lesson)
         if les is None:
             raise LabError(f"no lesson named {_short(lesson)}", status=404)
@@ -301,17 +350,19 @@ def random_values(values, rng):
     >>> sorted(v), all(isinstance(x, int) and 1 <= abs(x) <= 5 for x in v.values())
     (['w', 'x'], True)
     """
-    ints = all(float(v).is_integer() for v in values.values())
-    rule, out = RANDOM_VALUES, {}
-    for k in values:
+    ints = all(float(v).is_integer() for x in values.values() for v in _leaves(x))
+    rule = RANDOM_VALUES
+
+    def draw(like):  # a vector or matrix keeps its shape
+        if isinstance(like, (list, tuple)):
+            return [draw(x) for x in like]
         if ints:
             v = 0
             while v == 0:
                 v = rng.randint(*rule["int"])
-        else:
-            v = round(rng.uniform(*rule["float"]), rule["decimals"]) or rule["zero"]
-        out[k] = v
-    return out
+            return v
+        return round(rng.uniform(*rule["float"]), rule["decimals"]) or rule["zero"]
+    return {k: draw(v) for k, v in values.items()}
 
 
 def _variants(source, values, count, lesson=None, data=(), seed=12345):

@@ -37,6 +37,14 @@
     eq(L.parse.parseValues("x = 2, w = -2,5; b = 8"), { x: 2, w: -2.5, b: 8 });
     eq(L.parse.parseValues("x = 2, w"), null);
   });
+  test("values: vectors and matrices (the layers lesson) round-trip through the values box", function () {
+    var v = { x: [0.5, -1], W1: [[0.2, -0.4], [0.7, 0.1]], b: 3 };
+    eq(L.parse.valuesToText(v, 6), "x = [0.5, -1], W1 = [[0.2, -0.4], [0.7, 0.1]], b = 3");
+    eq(L.parse.parseValues(L.parse.valuesToText(v, 17)), v);
+    eq(L.parse.parseValues("x = [0.5, \u2212\u0031]"), { x: [0.5, -1] });
+    eq([L.parse.parseValues("x = [1, \"a\"]"), L.parse.parseValues("x = []"), L.parse.parseValues("x = [1,")],
+       [null, null, null]);
+  });
   test("numbers are shown as Python shows them", function () {
     eq([fmt(0.1 + 0.2), fmt(66), fmt(-17.0605123), fmt(1e-7), fmt(-0)], ["0.3", "66", "-17.0605", "1e-7", "0"]);
   });
