@@ -429,13 +429,23 @@ def render_page(data):
     >>> page.startswith("<!DOCTYPE html>") and 'id="lab-data"' in page and "<script src" not in page
     True
     """
+    return page_template().replace("/*__LAB_DATA__*/", _script_json(data), 1)
+
+
+def page_template():
+    """The lab page with its CSS and JavaScript inlined and ``/*__LAB_DATA__*/`` where the page
+    data goes (the same for every exercise: a notebook loads it once, see ``lab_notebook``).
+
+    >>> page_template().count("/*__LAB_DATA__*/")
+    1
+    """
     js, css = "\n".join(_asset(name) for name in LAB_JS), _asset("lab.css")
     if "</script" in js.lower():
         raise RuntimeError("the lab's JavaScript must not contain '</script'")
+    if "/*__LAB_DATA__*/" in js + css:
+        raise RuntimeError("the lab's code must not contain the data marker")
     page = _asset("lab.html")
-    return (page.replace("/*__LAB_CSS__*/", css)
-                .replace("/*__LAB_DATA__*/", _script_json(data))
-                .replace("/*__LAB_JS__*/", js))
+    return page.replace("/*__LAB_CSS__*/", css).replace("/*__LAB_JS__*/", js)
 
 
 def _entry(source, values, level, graph):
@@ -823,18 +833,34 @@ def serve(host="127.0.0.1", port=8765, lang="en", lesson=None, open_browser=True
 # ----------------------------------------------------------------- Jupyter
 
 
-class LabView:
-    """The lab page for a notebook cell: ``_repr_html_`` embeds it in an iframe.
+#: Page-data fields that are the same in every notebook cell (sent once per notebook).
+_COMMON = ("strings", "tolerance", "random", "levels", "digits")
 
-    >>> v = lab("coursera-nw0", variants=0)
+
+class LabView:
+    """The lab page for a notebook cell.
+
+    ``_repr_html_`` gives an iframe built from the page's code, which the first lab of a kernel
+    defines once for the whole notebook; every cell carries only its own exercise (see
+    :mod:`retrograd.learn.lab_notebook`). With ``share_code=False`` (and in Google Colab, whose
+    outputs do not share a window) each cell embeds the whole page in an ``<iframe srcdoc>``.
+
+    >>> v = lab("coursera-nw0", variants=0, share_code=False)
     >>> v._repr_html_().startswith("<iframe")
     True
     """
 
-    def __init__(self, page, height=720):
-        self.html, self.height = page, height
+    def __init__(self, page, height=720, data=None, share_code=None):
+        self.html, self.height, self.data = page, height, data
+        self.share_code = share_code
 
     def _repr_html_(self):
+        from .lab_notebook import SHARED, outputs_share_a_window
+        share = outputs_share_a_window() if self.share_code is None else self.share_code
+        if share and self.data is not None:
+            common = {k: self.data[k] for k in _COMMON}  # the same in every cell: sent once
+            own = {k: v for k, v in self.data.items() if k not in _COMMON}
+            return SHARED.html(page_template(), _script_json(own), self.height, _script_json(common))
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
                 f'style="width:100%;height:{int(self.height)}px;border:1px solid #cbd5e1;'
                 f'border-radius:8px" sandbox="allow-scripts allow-popups"></iframe>')
@@ -846,11 +872,15 @@ class LabView:
 
 
 def lab(output_or_lesson="coursera-nw1", lang="en", level="assignment", height=720,
-        variants=OFFLINE_VARIANTS):
+        variants=OFFLINE_VARIANTS, share_code=None):
     """The web lab for a lesson name, a Program, a Graph or a Graph dict, shown inline in
     Jupyter (the same page as ``retrograd lab``, working offline).
+
+    ``share_code``: ``None`` (default) loads the page's code once per notebook where outputs
+    share a window (every Jupyter front end but Colab); ``False`` embeds it in every cell.
 
     >>> lab("coursera-nw1", lang="es", variants=0).html.count('"lesson":"coursera-nw1"') >= 1
     True
     """
-    return LabView(render_page(offline_data(output_or_lesson, lang, level, variants, only_target=True)), height)
+    data = offline_data(output_or_lesson, lang, level, variants, only_target=True)
+    return LabView(render_page(data), height, data=data, share_code=share_code)
