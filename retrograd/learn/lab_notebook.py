@@ -52,11 +52,12 @@ _CELL = """<div class="rglab-cell" data-rglab="%(id)s" style="width:100%%">\
 <script type="application/json" class="rglab-data">%(data)s</script></div>
 <script class="rglab-load">(function () {
   var A = window.__retrogradLab = window.__retrogradLab || {code: {}, waiting: {}};
-  var hash = %(hash)s, id = %(id_js)s, done = false;
+  var hash = %(hash)s, id = %(id_js)s, done = false, tries = 0;
   function host() { return document.querySelector('[data-rglab="' + id + '"]'); }
   function build() {
     var h = host();
-    if (!h || done) return;
+    if (done) return;
+    if (!h) { if (tries++ < 50) setTimeout(build, 100); return; }  // the output not in the page yet
     done = true;
     var own = h.querySelector(".rglab-data").textContent.trim(), code = A.code[hash];
     var data = code.common.slice(0, -1) + (own === "{}" ? "}" : "," + own.slice(1));  // the shared fields and its own
