@@ -618,3 +618,26 @@ def test_a_notebook_cell_whose_code_is_gone_says_what_to_do(page, monkeypatch):
     page.set_content(second)  # the first lab's output was cleared, and the notebook reopened
     page.wait_for_selector(".rglab-missing")
     assert "share_code=False" in page.inner_text(".rglab-missing") and page.locator("iframe").count() == 0
+    import retrograd as rg
+    es = rg.learn.lab("coursera-nw0", lang="es", variants=0, share_code=True)._repr_html_()
+    page.set_content(es)
+    page.wait_for_selector(".rglab-missing")
+    assert "vuelve a ejecutar esta celda" in page.inner_text(".rglab-missing")
+
+
+def test_layers_lesson_in_an_exported_file(page, tmp_path):
+    path = labmod.export_html(tmp_path / "all.html", "coursera-nw1", variants=1)
+    page.goto(path.as_uri())
+    page.wait_for_selector('input[data-kind="grad"]')
+    page.select_option("#lesson", "layers-2-3-1")
+    z1 = page.locator('input[data-node="z1"][data-kind="value"][data-entry="[1]"]')
+    z1.wait_for()
+    from retrograd.learn.layers import layers_lesson
+    z1.fill(f"{layers_lesson().forward['z1'][1]:.4g}")
+    assert state(z1) == "correct"
+    page.on("dialog", lambda d: d.accept())
+    before = box(page, "W1", "value").first.input_value()
+    page.click("#newvals")  # offline: the stored value set of the same shapes
+    page.wait_for_function("() => !document.body.hasAttribute('data-busy')")
+    assert box(page, "W1", "value").first.input_value() != before
+    assert page.locator('input[data-node="W1"][data-kind="grad"]').count() == 6

@@ -860,7 +860,8 @@ class LabView:
         if share and self.data is not None:
             common = {k: self.data[k] for k in _COMMON}  # the same in every cell: sent once
             own = {k: v for k, v in self.data.items() if k not in _COMMON}
-            return SHARED.html(page_template(), _script_json(own), self.height, _script_json(common))
+            return SHARED.html(page_template(), _script_json(own), self.height, _script_json(common),
+                               self.data.get("lang", "en"))
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
                 f'style="width:100%;height:{int(self.height)}px;border:1px solid #cbd5e1;'
                 f'border-radius:8px" sandbox="allow-scripts allow-popups"></iframe>')

@@ -12,7 +12,7 @@ A kernel restart forgets what was sent, so the first lab after it carries the co
 saved notebook keeps the first lab's output, which defines the code when the notebook is opened.
 Where outputs do not share one window (Google Colab: one frame per output), or when
 ``share_code=False``, each cell carries the whole page as before. A cell whose code is nowhere
-(the output that carried it was cleared) says so and what to do, in both languages.
+(the output that carried it was cleared) says so and what to do, in the lab's language.
 
 >>> cells = SharedCode()
 >>> first, second = cells.html("<p>PAGE</p>", "{}", 300), cells.html("<p>PAGE</p>", "{}", 300)
@@ -26,6 +26,8 @@ import hashlib
 import json
 import sys
 import uuid
+
+from .i18n import tr
 
 #: Where the page data goes in the page template (see ``static/lab.html``).
 DATA_MARK = "/*__LAB_DATA__*/"
@@ -81,11 +83,6 @@ _CELL = """<div class="rglab-cell" data-rglab="%(id)s" style="width:100%%">\
   }
 })();</script>"""
 
-_MISSING = ("The lab's code is in the first lab output of this notebook, which is not here (cleared?): "
-            "run this cell again with rg.learn.lab(..., share_code=False). / El código del laboratorio está "
-            "en la primera salida de laboratorio de este cuaderno, que no está: vuelve a ejecutar esta celda "
-            "con rg.learn.lab(..., share_code=False).")
-
 
 def outputs_share_a_window() -> bool:
     """Whether notebook outputs share one window, so that code defined by one is seen by the next
@@ -109,7 +106,8 @@ class SharedCode:
     def __init__(self):
         self.sent = set()
 
-    def html(self, template: str, data_json: str, height: int, common_json: str = '{"shared":true}') -> str:
+    def html(self, template: str, data_json: str, height: int, common_json: str = '{"shared":true}',
+             lang: str = "en") -> str:
         """A cell's HTML: the page ``template`` (with :data:`DATA_MARK` where the data goes) and
         ``common_json`` (page-data fields that are the same in every cell, a JSON object) defined
         once per kernel, then this cell's own ``data_json`` (a JSON object) and its loader."""
@@ -122,7 +120,7 @@ class SharedCode:
         cid = uuid.uuid4().hex
         return out + _CELL % {"id": cid, "id_js": json.dumps(cid), "hash": json.dumps(digest),
                               "data": data_json, "height": int(height), "mark": json.dumps(DATA_MARK),
-                              "missing": _js_string(_MISSING), "wait_ms": int(WAIT_S * 1000)}
+                              "missing": _js_string(tr(lang, "lab_code_missing")), "wait_ms": int(WAIT_S * 1000)}
 
 
 #: The kernel's record (module state: a kernel restart forgets it).
