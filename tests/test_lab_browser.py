@@ -556,6 +556,9 @@ def test_layers_lesson_is_in_the_lab_menu_and_served(page, server):
     entry = page.locator('input[data-node="W1"][data-kind="grad"][data-entry="[2][1]"]')
     entry.fill(f"{layers_lesson().delta['W1'][2, 1]:.4g}")
     assert state(entry) == "correct"
+    page.reload()  # the address keeps the matrices and the answer
+    entry.wait_for()
+    assert entry.input_value() and state(entry) == "correct" and page.locator("#program-error").is_hidden()
     page.on("dialog", lambda d: d.accept())
     before = box(page, "W1", "value").first.input_value()
     page.click("#newvals")  # new vectors and matrices of the same shapes, from the server

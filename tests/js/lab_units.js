@@ -128,6 +128,11 @@
     var st = S.readHash("#level=bogus&lang=fr&v=w%3Dnope", levels);
     eq([st.level, st.lang, st.values], [null, null, null]);
   });
+  test("URL hash: vectors and matrices (the layers lesson) survive a reload", function () {
+    var S = L.state, vals = { x: [0.5, -1], W1: [[0.2, -0.4], [0.1 + 0.2, 1e-7]], b: 3 };
+    var st = { lesson: "layers-2-3-1", values: vals, level: "assignment", lang: "en", answers: {} };
+    eq(S.readHash(S.writeHash(st, false), ["assignment", "primitive"]).values, vals);
+  });
   test("URL hash: round trip, and the shared link has no answers", function () {
     var S = L.state, st = { lesson: "coursera-nw0", src: "a = 2 + 3*w\nJ = a**2", values: { w: 0.1 }, level: "primitive",
                            lang: "es", answers: { "value:a": "2,3" }, revealed: true };
