@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from retrograd.cli import main as cli_main
@@ -51,6 +52,24 @@ def test_lesson_graph_has_the_coursera_numbers(server):
     assert grads["x"] is None and grads["y"] is None  # data, as in the lab
     local = {(e["source"], e["target"]): e["local"] for e in g["edges"]}
     assert local[("w", "c")] == 2 and local[("d", "J")] == 3
+
+
+def test_layers_lesson_is_listed_and_served_with_its_matrices(server):
+    from retrograd.learn.layers import layers_lesson
+    status, body = request(server, "GET", "/api/lessons")
+    les = next(l for l in body["lessons"] if l["name"] == "layers-2-3-1")
+    assert les["values"]["W1"] == [[0.2, -0.4], [0.7, 0.1], [-0.3, 0.6]] and les["data"] == ["x", "t"]
+    status, body = request(server, "GET", "/api/lesson/layers-2-3-1")
+    assert status == 200 and body["graph"]["output"] == "L"
+    np.testing.assert_allclose(node(body["graph"], "W1")["grad"], layers_lesson().delta["W1"], atol=1e-12)
+    new = {"W1": [[1, 2], [3, 4], [5, 6]]}
+    status, body = request(server, "POST", "/api/graph", {"lesson": "layers-2-3-1", "values": new, "source": ""})
+    assert status == 200
+    np.testing.assert_allclose(node(body["graph"], "W1")["grad"], layers_lesson(new).delta["W1"], atol=1e-12)
+    status, body = request(server, "POST", "/api/graph", {"lesson": "layers-2-3-1", "values": {"W1": [1, 2]}})
+    assert status == 400 and "W1 must have the shape 3x2" in body["error"]["msg"]
+    status, body = request(server, "POST", "/api/graph", {"lesson": "layers-2-3-1", "values": {"W1": [[1, 2], [3, "a"], [5, 6]]}})
+    assert status == 400 and "finite numbers" in body["error"]["msg"]
 
 
 def test_unknown_lesson_is_404(server):
@@ -172,7 +191,7 @@ def test_jupyter_view_for_lesson_program_and_tensor():
     import retrograd as rg
     from retrograd.learn import program
 
-    view = labmod.lab("udl-7.1", variants=0)
+    view = labmod.lab("udl-7.1", variants=0, share_code=False)
     html = view._repr_html_()
     assert html.startswith("<iframe") and "srcdoc=" in html and "<script" not in html  # escaped inside
     view = labmod.lab(program("c = w*x\nJ = c**2", w=2.0, x=3.0), variants=0)
@@ -230,3 +249,29 @@ def test_a_notebook_lab_carries_its_own_exercise_only():
     data = labmod.offline_data("coursera-nw1", only_target=True)
     assert [les["name"] for les in data["lessons"]] == ["coursera-nw1"]
     assert all(set(g["graph"]["nodes"][0]) >= {"x", "y", "w", "h", "value"} for g in data["graphs"])
+
+
+def test_notebook_labs_carry_the_page_code_once_per_kernel(monkeypatch):
+    # issue 11: the second lab of a notebook carries its exercise only (the code comes once)
+    import json
+    import re as _re
+
+    import retrograd as rg
+    from retrograd.learn import lab_notebook
+    monkeypatch.setattr(lab_notebook, "SHARED", lab_notebook.SharedCode())  # a fresh kernel
+    standalone = rg.learn.lab("coursera-nw1", share_code=False)._repr_html_()
+    first = rg.learn.lab("coursera-nw1", share_code=True)._repr_html_()
+    second = rg.learn.lab("coursera-nw1", share_code=True)._repr_html_()
+    template = lab_notebook._js_string(labmod.page_template())
+    assert template in first and template not in second
+    own = _re.search(r'class="rglab-data">(.*?)</script>', second, _re.S).group(1)
+    common = json.loads(json.loads(_re.search(r"common: (\".*?\")};", first, _re.S).group(1)))
+    data = labmod.offline_data("coursera-nw1", only_target=True)
+    assert {**common, **json.loads(own)} == json.loads(labmod._script_json(data))  # nothing lost
+    assert "strings" not in json.loads(own)  # the catalogue of strings is shared too
+    assert len(second) < len(own) + 2500  # the second cell: its exercise and a short loader
+    assert len(second) < len(standalone) / 2
+    monkeypatch.setattr(lab_notebook, "SHARED", lab_notebook.SharedCode())  # kernel restart
+    assert template in rg.learn.lab("coursera-nw0", share_code=True)._repr_html_()
+    monkeypatch.setitem(__import__("sys").modules, "google.colab", object())  # Colab: one frame per output
+    assert rg.learn.lab("coursera-nw0")._repr_html_().startswith("<iframe srcdoc=")

@@ -390,7 +390,7 @@ def test_primitive_level_boxes(page, server):
 def test_jupyter_view_renders_in_an_iframe(page):
     import retrograd as rg
 
-    page.set_content(rg.learn.lab("coursera-nw0", variants=0)._repr_html_())
+    page.set_content(rg.learn.lab("coursera-nw0", variants=0, share_code=False)._repr_html_())
     frame = page.frame_locator("iframe")
     a = frame.locator('input[data-node="a"][data-kind="value"]')
     a.fill("2 + 3*3")
@@ -473,7 +473,7 @@ def test_completion_message_when_every_box_is_right(page, server):
 
 def test_copy_link_in_a_notebook_does_not_claim_an_about_srcdoc_link(page):
     import retrograd as rg
-    page.set_content(rg.learn.lab("coursera-nw0", variants=0)._repr_html_())
+    page.set_content(rg.learn.lab("coursera-nw0", variants=0, share_code=False)._repr_html_())
     frame = page.frame_locator("iframe")
     frame.locator('input[data-node="a"][data-kind="value"]').wait_for()
     frame.locator("#share").click()
@@ -544,3 +544,105 @@ def test_layers_as_matrices_entry_by_entry(page, tmp_path):
     z1.fill("-0,7")
     assert state(z1) == "correct"
     assert page.locator("#walk").is_hidden()
+
+
+def test_layers_lesson_is_in_the_lab_menu_and_served(page, server):
+    from retrograd.learn.layers import layers_lesson
+    open_lesson(page, server)
+    names = page.locator("#lesson option").evaluate_all("os => os.map(o => o.value)")
+    assert "layers-2-3-1" in names
+    page.select_option("#lesson", "layers-2-3-1")
+    page.wait_for_selector('input[data-node="W1"][data-kind="grad"][data-entry="[2][1]"]')
+    assert "Layers as matrices" in page.locator("#lesson option:checked").inner_text()
+    assert "lesson=layers-2-3-1" in page.url
+    entry = page.locator('input[data-node="W1"][data-kind="grad"][data-entry="[2][1]"]')
+    entry.fill(f"{layers_lesson().delta['W1'][2, 1]:.4g}")
+    assert state(entry) == "correct"
+    page.reload()  # the address keeps the matrices and the answer
+    entry.wait_for()
+    assert entry.input_value() and state(entry) == "correct" and page.locator("#program-error").is_hidden()
+    page.on("dialog", lambda d: d.accept())
+    before = box(page, "W1", "value").first.input_value()
+    page.click("#newvals")  # new vectors and matrices of the same shapes, from the server
+    page.wait_for_function("() => !document.body.hasAttribute('data-busy')")
+    assert page.locator('input[data-node="W1"][data-kind="grad"]').count() == 6
+    assert box(page, "W1", "value").first.input_value() != before
+    assert page.locator("#program-error").is_hidden()
+    page.goto(f"{server.url}#lesson=layers-2-3-1&lang=es")  # a link straight to it, in Spanish
+    page.wait_for_selector('input[data-node="z1"][data-kind="value"][data-entry="[0]"]')
+    assert page.locator("#lesson").input_value() == "layers-2-3-1"
+    assert "Capas como matrices" in page.locator("#lesson option:checked").inner_text()
+
+
+# ----- issue 11: several labs in one notebook load the page's code once --------------------------------
+def notebook_cells(monkeypatch, *lessons):
+    """The outputs of a fresh kernel's lab cells, as a notebook puts them in one document."""
+    import retrograd as rg
+    from retrograd.learn import lab_notebook
+    monkeypatch.setattr(lab_notebook, "SHARED", lab_notebook.SharedCode())  # a fresh kernel
+    return [rg.learn.lab(name, variants=0, share_code=True)._repr_html_() for name in lessons]
+
+
+def test_notebook_labs_share_the_page_code_and_each_works(page, monkeypatch):
+    first, second = notebook_cells(monkeypatch, "coursera-nw0", "coursera-nw1")
+    from retrograd.learn.lab_notebook import _js_string
+    assert _js_string(labmod.page_template()) in first  # the page's code, once
+    for asset in ("lab_main.js", "lab_view.js", "lab.css"):  # the second carries no code, raw or quoted
+        text = labmod._asset(asset)[:300]
+        assert text not in second and _js_string(text)[1:-1] not in second
+    page.set_content("<h1>notebook</h1>" + first + "<p>a markdown cell</p>" + second)
+    frames = page.frame_locator("iframe")
+    assert page.locator("iframe").count() == 2
+    a = frames.nth(0).locator('input[data-node="a"][data-kind="value"]')
+    a.fill("11")
+    assert a.get_attribute("data-state") == "correct"
+    w = frames.nth(1).locator('input[data-node="w"][data-kind="grad"]')
+    w.fill("6")
+    assert w.get_attribute("data-state") == "correct"
+
+
+def test_a_notebook_cell_shown_before_the_code_waits_for_it(page, monkeypatch):
+    first, second = notebook_cells(monkeypatch, "coursera-nw0", "coursera-nw1")
+    page.set_content(second)  # outputs rendered out of order (lazy rendering)
+    assert page.locator("iframe").count() == 0
+    page.locator("body").evaluate("""(b, html) => {  // insert the first output the way a notebook does
+        const t = document.createElement('div'); t.innerHTML = html; b.prepend(t);
+        t.querySelectorAll('script').forEach(s => { const n = document.createElement('script');
+            if (s.type) n.type = s.type; n.className = s.className; n.textContent = s.textContent; s.replaceWith(n); });
+    }""", first)
+    page.wait_for_function("() => document.querySelectorAll('iframe').length === 2")
+    w = page.frame_locator('[data-rglab] iframe').nth(1).locator('input[data-node="w"][data-kind="grad"]')
+    w.fill("6")
+    assert w.get_attribute("data-state") == "correct"
+
+
+def test_a_notebook_cell_whose_code_is_gone_says_what_to_do(page, monkeypatch):
+    from retrograd.learn import lab_notebook
+    monkeypatch.setattr(lab_notebook, "WAIT_S", 0.2)
+    _, second = notebook_cells(monkeypatch, "coursera-nw0", "coursera-nw1")
+    page.set_content(second)  # the first lab's output was cleared, and the notebook reopened
+    page.wait_for_selector(".rglab-missing")
+    assert "share_code=False" in page.inner_text(".rglab-missing") and page.locator("iframe").count() == 0
+    import retrograd as rg
+    es = rg.learn.lab("coursera-nw0", lang="es", variants=0, share_code=True)._repr_html_()
+    page.set_content(es)
+    page.wait_for_selector(".rglab-missing")
+    assert "vuelve a ejecutar esta celda" in page.inner_text(".rglab-missing")
+
+
+def test_layers_lesson_in_an_exported_file(page, tmp_path):
+    path = labmod.export_html(tmp_path / "all.html", "coursera-nw1", variants=1)
+    page.goto(path.as_uri())
+    page.wait_for_selector('input[data-kind="grad"]')
+    page.select_option("#lesson", "layers-2-3-1")
+    z1 = page.locator('input[data-node="z1"][data-kind="value"][data-entry="[1]"]')
+    z1.wait_for()
+    from retrograd.learn.layers import layers_lesson
+    z1.fill(f"{layers_lesson().forward['z1'][1]:.4g}")
+    assert state(z1) == "correct"
+    page.on("dialog", lambda d: d.accept())
+    before = box(page, "W1", "value").first.input_value()
+    page.click("#newvals")  # offline: the stored value set of the same shapes
+    page.wait_for_function("() => !document.body.hasAttribute('data-busy')")
+    assert box(page, "W1", "value").first.input_value() != before
+    assert page.locator('input[data-node="W1"][data-kind="grad"]').count() == 6

@@ -121,6 +121,8 @@ TEXTS = {
         "layers_checks": "the delta rule agrees with the engine's backward pass (largest difference {e1}) and with "
                          "centred finite differences on all {n} parameters, entry by entry (ε = {eps}; largest "
                          "difference {e2})",
+        "lab_code_missing": "The lab's code comes with the first lab output of this notebook, which is not "
+                            "here (cleared?): run this cell again with rg.learn.lab(..., share_code=False).",
         "relu_step": "step(z) is 1 for z > 0 and 0 otherwise: relu'(0) = 0, the engine's convention",
         "level_primitive": "one node per primitive operation",
         "level_assignment": "one node per named value",
@@ -313,6 +315,9 @@ TEXTS = {
         "layers_checks": "la regla delta coincide con la retropropagación del motor (mayor diferencia {e1}) y con "
                          "diferencias finitas centradas en los {n} parámetros, entrada a entrada (ε = {eps}; mayor "
                          "diferencia {e2})",
+        "lab_code_missing": "El código del laboratorio viene con la primera salida de laboratorio de este "
+                            "cuaderno, que no está (¿borrada?): vuelve a ejecutar esta celda con "
+                            "rg.learn.lab(..., share_code=False).",
         "relu_step": "step(z) vale 1 si z > 0 y 0 en otro caso: relu'(0) = 0, la convención del motor",
         "level_primitive": "un nodo por operación primitiva",
         "level_assignment": "un nodo por valor con nombre",

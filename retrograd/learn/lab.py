@@ -175,7 +175,52 @@ def lesson_list():
                     "data": list(_field(d, "data") or ()),
                     "notes_en": list(_field(d, "notes_en") or ()),
                     "notes_es": list(_field(d, "notes_es") or ())})
-    return out
+    return out + [_layers_lesson()]
+
+
+def _layers_lesson():
+    """The layers-as-matrices lesson (built from tensors, its values are vectors and matrices)."""
+    from .i18n import tr
+    from .layers import NAME, SOURCE, VALUES
+    return {"name": NAME, "title_en": tr("en", "layers_title"), "title_es": tr("es", "layers_title"),
+            "source": SOURCE, "values": {k: _numbers(v) for k, v in VALUES.items()}, "data": ["x", "t"],
+            "notes_en": [tr("en", "layers_note")], "notes_es": [tr("es", "layers_note")]}
+
+
+def _numbers(v):
+    """A number, or a (nested) list of numbers, checked finite."""
+    return [_numbers(x) for x in v] if isinstance(v, (list, tuple)) else _number(v)
+
+
+def _shape(v):
+    return (len(v),) + _shape(v[0]) if isinstance(v, list) and v else ()
+
+
+def _same_shape(a, b):
+    if isinstance(b, (list, tuple)):
+        return isinstance(a, list) and len(a) == len(b) and all(_same_shape(x, y) for x, y in zip(a, b))
+    return not isinstance(a, list)
+
+
+def _layers_graph(values, level):
+    from .layers import NAME, VALUES, layers_lesson
+    vals = {}
+    for k, v in values.items():
+        if k not in VALUES:
+            raise LabError(f"{NAME} has no input {_short(k)}; its inputs are {', '.join(VALUES)}")
+        v = _numbers(v)
+        if not _same_shape(v, VALUES[k]):
+            raise LabError(f"{k} must have the shape {'x'.join(map(str, _shape(VALUES[k])))} in {NAME}")
+        vals[k] = v
+    return layers_lesson(vals).graph(level).to_dict()
+
+
+def _leaves(v):
+    if isinstance(v, list):
+        for x in v:
+            yield from _leaves(x)
+    else:
+        yield v
 
 
 def _number(v):
@@ -233,6 +278,10 @@ def graph_for(source=None, values=None, level="assignment", lesson=None, data=()
     if lesson is not None:
         if not isinstance(lesson, str):
             raise LabError("lesson must be a lesson name (a string)")
+        if lesson == _layers_lesson()["name"]:
+            if values is not None and not isinstance(values, dict):
+                raise LabError("values must be an object mapping input names to numbers")
+            return _check_finite(_layers_graph(values or {}, level))
         les = _lessons().get(lesson)
         if les is None:
             raise LabError(f"no lesson named {_short(lesson)}", status=404)
@@ -316,17 +365,19 @@ def random_values(values, rng):
     >>> sorted(v), all(isinstance(x, int) and 1 <= abs(x) <= 5 for x in v.values())
     (['w', 'x'], True)
     """
-    ints = all(float(v).is_integer() for v in values.values())
-    rule, out = RANDOM_VALUES, {}
-    for k in values:
+    ints = all(float(v).is_integer() for x in values.values() for v in _leaves(x))
+    rule = RANDOM_VALUES
+
+    def draw(like):  # a vector or matrix keeps its shape
+        if isinstance(like, (list, tuple)):
+            return [draw(x) for x in like]
         if ints:
             v = 0
             while v == 0:
                 v = rng.randint(*rule["int"])
-        else:
-            v = round(rng.uniform(*rule["float"]), rule["decimals"]) or rule["zero"]
-        out[k] = v
-    return out
+            return v
+        return round(rng.uniform(*rule["float"]), rule["decimals"]) or rule["zero"]
+    return {k: draw(v) for k, v in values.items()}
 
 
 def _variants(source, values, count, lesson=None, data=(), seed=12345):
@@ -393,13 +444,23 @@ def render_page(data):
     >>> page.startswith("<!DOCTYPE html>") and 'id="lab-data"' in page and "<script src" not in page
     True
     """
+    return page_template().replace("/*__LAB_DATA__*/", _script_json(data), 1)
+
+
+def page_template():
+    """The lab page with its CSS and JavaScript inlined and ``/*__LAB_DATA__*/`` where the page
+    data goes (the same for every exercise: a notebook loads it once, see ``lab_notebook``).
+
+    >>> page_template().count("/*__LAB_DATA__*/")
+    1
+    """
     js, css = "\n".join(_asset(name) for name in LAB_JS), _asset("lab.css")
     if "</script" in js.lower():
         raise RuntimeError("the lab's JavaScript must not contain '</script'")
+    if "/*__LAB_DATA__*/" in js + css:
+        raise RuntimeError("the lab's code must not contain the data marker")
     page = _asset("lab.html")
-    return (page.replace("/*__LAB_CSS__*/", css)
-                .replace("/*__LAB_DATA__*/", _script_json(data))
-                .replace("/*__LAB_JS__*/", js))
+    return page.replace("/*__LAB_CSS__*/", css).replace("/*__LAB_JS__*/", js)
 
 
 def _entry(source, values, level, graph):
@@ -777,18 +838,35 @@ def serve(host="127.0.0.1", port=8765, lang="en", lesson=None, open_browser=True
 # ----------------------------------------------------------------- Jupyter
 
 
-class LabView:
-    """The lab page for a notebook cell: ``_repr_html_`` embeds it in an iframe.
+#: Page-data fields that are the same in every notebook cell (sent once per notebook).
+_COMMON = ("strings", "tolerance", "random", "levels", "digits")
 
-    >>> v = lab("coursera-nw0", variants=0)
+
+class LabView:
+    """The lab page for a notebook cell.
+
+    ``_repr_html_`` gives an iframe built from the page's code, which the first lab of a kernel
+    defines once for the whole notebook; every cell carries only its own exercise (see
+    :mod:`retrograd.learn.lab_notebook`). With ``share_code=False`` (and in Google Colab, whose
+    outputs do not share a window) each cell embeds the whole page in an ``<iframe srcdoc>``.
+
+    >>> v = lab("coursera-nw0", variants=0, share_code=False)
     >>> v._repr_html_().startswith("<iframe")
     True
     """
 
-    def __init__(self, page, height=720):
-        self.html, self.height = page, height
+    def __init__(self, page, height=720, data=None, share_code=None):
+        self.html, self.height, self.data = page, height, data
+        self.share_code = share_code
 
     def _repr_html_(self):
+        from .lab_notebook import SHARED, outputs_share_a_window
+        share = outputs_share_a_window() if self.share_code is None else self.share_code
+        if share and self.data is not None:
+            common = {k: self.data[k] for k in _COMMON}  # the same in every cell: sent once
+            own = {k: v for k, v in self.data.items() if k not in _COMMON}
+            return SHARED.html(page_template(), _script_json(own), self.height, _script_json(common),
+                               self.data.get("lang", "en"))
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
                 f'style="width:100%;height:{int(self.height)}px;border:1px solid #cbd5e1;'
                 f'border-radius:8px" sandbox="allow-scripts allow-popups"></iframe>')
@@ -800,11 +878,15 @@ class LabView:
 
 
 def lab(output_or_lesson="coursera-nw1", lang="en", level="assignment", height=720,
-        variants=OFFLINE_VARIANTS):
+        variants=OFFLINE_VARIANTS, share_code=None):
     """The web lab for a lesson name, a Program, a Graph or a Graph dict, shown inline in
     Jupyter (the same page as ``retrograd lab``, working offline).
+
+    ``share_code``: ``None`` (default) loads the page's code once per notebook where outputs
+    share a window (every Jupyter front end but Colab); ``False`` embeds it in every cell.
 
     >>> lab("coursera-nw1", lang="es", variants=0).html.count('"lesson":"coursera-nw1"') >= 1
     True
     """
-    return LabView(render_page(offline_data(output_or_lesson, lang, level, variants, only_target=True)), height)
+    data = offline_data(output_or_lesson, lang, level, variants, only_target=True)
+    return LabView(render_page(data), height, data=data, share_code=share_code)

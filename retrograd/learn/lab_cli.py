@@ -34,7 +34,7 @@ def add_parser(subparsers):
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--lang", choices=("en", "es"), default="en", help="page language (default en)")
     p.add_argument("--lesson", default=None,
-                   help="lesson to start on (coursera-nw0, coursera-nw1, udl-7.1, romaintha-111)")
+                   help="lesson to start on (coursera-nw0, coursera-nw1, udl-7.1, romaintha-111, layers-2-3-1)")
     p.add_argument("--level", choices=("assignment", "primitive"), default="assignment",
                    help="one box per program line (assignment) or per operation (primitive)")
     p.add_argument("--export", metavar="FILE", default=None,

@@ -31,6 +31,10 @@ VALUES = {"x": [0.5, -1.0], "t": [1.0],
           "W2": [[0.5, -0.6, 0.3]], "b2": [0.1]}
 PARAMS = ("W1", "b1", "W2", "b2")
 NAME = "layers-2-3-1"
+#: The network as the lab shows it in its program box (the lesson is built from tensors: this
+#: text names the lesson, it is not read by the scalar program parser).
+SOURCE = ("# layers-2-3-1: built from tensors, one node per layer value\n"
+          "z1 = W1 @ x + b1\na1 = sigmoid(z1)\nz2 = W2 @ a1 + b2\ny = sigmoid(z2)\nL = sum((y - t)**2)/2")
 
 
 def _sigmoid(z):
@@ -102,7 +106,7 @@ class LayerLesson:
         loss.backward()
         return {k: p[k].grad.numpy() for k in PARAMS}
 
-    def graph(self):
+    def graph(self, level: str = "assignment"):
         """The network as a learning-layer Graph (one node per layer value), for the SVG and the lab:
         ``rg.learn.lab(layers_lesson().graph())`` lets a learner fill in the matrices entry by entry.
 
@@ -119,7 +123,7 @@ class LayerLesson:
         a1 = rg.sigmoid(z1).named("a1")
         z2 = (p["W2"] @ a1 + p["b2"]).named("z2")
         y = rg.sigmoid(z2).named("y")
-        g = build_graph((((y - t) ** 2).sum() / 2).named("L"))
+        g = build_graph((((y - t) ** 2).sum() / 2).named("L"), level)
         g.extra["title"] = NAME
         return g
 

@@ -37,6 +37,14 @@
     eq(L.parse.parseValues("x = 2, w = -2,5; b = 8"), { x: 2, w: -2.5, b: 8 });
     eq(L.parse.parseValues("x = 2, w"), null);
   });
+  test("values: vectors and matrices (the layers lesson) round-trip through the values box", function () {
+    var v = { x: [0.5, -1], W1: [[0.2, -0.4], [0.7, 0.1]], b: 3 };
+    eq(L.parse.valuesToText(v, 6), "x = [0.5, -1], W1 = [[0.2, -0.4], [0.7, 0.1]], b = 3");
+    eq(L.parse.parseValues(L.parse.valuesToText(v, 17)), v);
+    eq(L.parse.parseValues("x = [0.5, \u2212\u0031]"), { x: [0.5, -1] });
+    eq([L.parse.parseValues("x = [1, \"a\"]"), L.parse.parseValues("x = []"), L.parse.parseValues("x = [1,")],
+       [null, null, null]);
+  });
   test("numbers are shown as Python shows them", function () {
     eq([fmt(0.1 + 0.2), fmt(66), fmt(-17.0605123), fmt(1e-7), fmt(-0)], ["0.3", "66", "-17.0605", "1e-7", "0"]);
   });
@@ -119,6 +127,11 @@
     eq(S.readHash("#a=" + a, levels).answers, { "value:a": "11", "grad:w": "5", "local:w->a": "3" });
     var st = S.readHash("#level=bogus&lang=fr&v=w%3Dnope", levels);
     eq([st.level, st.lang, st.values], [null, null, null]);
+  });
+  test("URL hash: vectors and matrices (the layers lesson) survive a reload", function () {
+    var S = L.state, vals = { x: [0.5, -1], W1: [[0.2, -0.4], [0.1 + 0.2, 1e-7]], b: 3 };
+    var st = { lesson: "layers-2-3-1", values: vals, level: "assignment", lang: "en", answers: {} };
+    eq(S.readHash(S.writeHash(st, false), ["assignment", "primitive"]).values, vals);
   });
   test("URL hash: round trip, and the shared link has no answers", function () {
     var S = L.state, st = { lesson: "coursera-nw0", src: "a = 2 + 3*w\nJ = a**2", values: { w: 0.1 }, level: "primitive",

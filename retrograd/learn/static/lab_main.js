@@ -59,7 +59,8 @@
 
   function cacheKey(source, values, level) {
     var names = Object.keys(values || {}).sort();
-    return JSON.stringify([String(source).trim(), names.map(function (n) { return [n, Number(values[n])]; }), level]);
+    var num = function (v) { return Array.isArray(v) ? v.map(num) : Number(v); };  // vectors and matrices too
+    return JSON.stringify([String(source).trim(), names.map(function (n) { return [n, num(values[n])]; }), level]);
   }
   (DATA.graphs || []).forEach(function (entry) { cache[cacheKey(entry.source, entry.values, entry.level)] = entry.graph; });
 
@@ -448,9 +449,10 @@
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
   }
   function randomValues(values) {
-    var R = DATA.random, ints = Object.keys(values).every(function (k) { return Number.isInteger(values[k]); });
-    var out = {};
-    Object.keys(values).forEach(function (k) {
+    var R = DATA.random, leaves = function (v) { return Array.isArray(v) ? v.every(leaves) : Number.isInteger(v); };
+    var ints = Object.keys(values).every(function (k) { return leaves(values[k]); });
+    var draw = function (like) {  // a vector or matrix keeps its shape
+      if (Array.isArray(like)) return like.map(draw);
       var v;
       if (ints) { do { v = R.int[0] + Math.floor(rng() * (R.int[1] - R.int[0] + 1)); } while (v === 0); }
       else {
@@ -458,8 +460,10 @@
         v = Math.round((R.float[0] + rng() * (R.float[1] - R.float[0])) * p) / p;
         if (v === 0) v = R.zero;
       }
-      out[k] = v;
-    });
+      return v;
+    };
+    var out = {};
+    Object.keys(values).forEach(function (k) { out[k] = draw(values[k]); });
     return out;
   }
   function newValues() {

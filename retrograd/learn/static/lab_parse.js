@@ -92,11 +92,19 @@
       if (!p) continue;
       var m = new RegExp("^(" + NAME + ")\\s*[=:]\\s*(.+)$").exec(p);
       if (!m) return null;
-      var v = parseAnswer(m[2]);
+      var v = /^\s*\[/.test(m[2]) ? parseArray(m[2]) : parseAnswer(m[2]);
       if (v === null) return null;
       out[m[1]] = v;
     }
     return out;
+  }
+
+  // A vector or matrix of numbers written as [[0.2, -0.4], [0.7, 0.1]]; null for anything else.
+  function parseArray(text) {
+    var v;
+    try { v = JSON.parse(String(text).replace(MINUS, "-")); } catch (e) { return null; }
+    var ok = function (x) { return Array.isArray(x) ? x.length > 0 && x.every(ok) : typeof x === "number" && isFinite(x); };
+    return Array.isArray(v) && ok(v) ? v : null;
   }
 
   // A number for display, as the Python side writes it (retrograd.learn.numfmt.fmt).
@@ -117,11 +125,12 @@
   }
 
   function valuesToText(values, digits) {
-    return Object.keys(values).map(function (k) { return k + " = " + fmt(values[k], digits); }).join(", ");
+    var show = function (v) { return Array.isArray(v) ? "[" + v.map(show).join(", ") + "]" : fmt(v, digits); };
+    return Object.keys(values).map(function (k) { return k + " = " + show(values[k]); }).join(", ");
   }
 
   var api = { normalize: normalize, tokenize: tokenize, evaluate: evaluate, parseAnswer: parseAnswer,
-              parseValues: parseValues, fmt: fmt, valuesToText: valuesToText };
+              parseValues: parseValues, parseArray: parseArray, fmt: fmt, valuesToText: valuesToText };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else (root.RGLab = root.RGLab || {}).parse = api;
 })(this);

@@ -45,7 +45,8 @@
     var p = new URLSearchParams();
     if (st.lesson) p.set("lesson", st.lesson); else p.set("src", st.src || "");
     var vals = st.values || {};  // shortest exact numbers: a reload gives the same values
-    p.set("v", Object.keys(vals).map(function (k) { return k + " = " + String(vals[k]); }).join(", "));
+    var text = function (v) { return Array.isArray(v) ? JSON.stringify(v) : String(v); };  // vectors: [..]
+    p.set("v", Object.keys(vals).map(function (k) { return k + " = " + text(vals[k]); }).join(", "));
     p.set("level", st.level);
     p.set("lang", st.lang);
     if (withAnswers) {
