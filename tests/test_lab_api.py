@@ -57,7 +57,7 @@ def test_lesson_graph_has_the_coursera_numbers(server):
 def test_layers_lesson_is_listed_and_served_with_its_matrices(server):
     from retrograd.learn.layers import layers_lesson
     status, body = request(server, "GET", "/api/lessons")
-    les = next(l for l in body["lessons"] if l["name"] == "layers-2-3-1")
+    les = next(entry for entry in body["lessons"] if entry["name"] == "layers-2-3-1")
     assert les["values"]["W1"] == [[0.2, -0.4], [0.7, 0.1], [-0.3, 0.6]] and les["data"] == ["x", "t"]
     status, body = request(server, "GET", "/api/lesson/layers-2-3-1")
     assert status == 200 and body["graph"]["output"] == "L"
@@ -68,7 +68,8 @@ def test_layers_lesson_is_listed_and_served_with_its_matrices(server):
     np.testing.assert_allclose(node(body["graph"], "W1")["grad"], layers_lesson(new).delta["W1"], atol=1e-12)
     status, body = request(server, "POST", "/api/graph", {"lesson": "layers-2-3-1", "values": {"W1": [1, 2]}})
     assert status == 400 and "W1 must have the shape 3x2" in body["error"]["msg"]
-    status, body = request(server, "POST", "/api/graph", {"lesson": "layers-2-3-1", "values": {"W1": [[1, 2], [3, "a"], [5, 6]]}})
+    bad = {"lesson": "layers-2-3-1", "values": {"W1": [[1, 2], [3, "a"], [5, 6]]}}
+    status, body = request(server, "POST", "/api/graph", bad)
     assert status == 400 and "finite numbers" in body["error"]["msg"]
 
 
