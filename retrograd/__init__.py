@@ -236,6 +236,7 @@ from .pytree import tree_flatten, tree_leaves, tree_map, tree_structure, tree_un
 from .serialization import load, save
 from .tensor import Tensor, as_tensor, from_numpy, tensor
 from .tracing import TracingError
+from .version import __version__ as __version__
 from .vmap import vmap
 
 # PyTorch's dtype names (they shadow the builtins only as attributes of this package).
@@ -467,4 +468,3 @@ __all__ = [
     "zeros_like"
 ]
 
-__version__ = "0.1.0"

@@ -294,6 +294,15 @@ class Node:
         """True once a backward pass without ``retain_graph`` released this node."""
         return self.saved is None
 
+    def evaluate(self, *args):
+        """The primitive's forward on plain arrays ``args`` with this node's params, recording nothing.
+
+        >>> import retrograd as rg
+        >>> float((rg.tensor(2.0, requires_grad=True) * 3).grad_fn.evaluate(4.0, 3))
+        12.0
+        """
+        return self.prim.impl(*args, **self.params)
+
     def __repr__(self) -> str:
         return f"<{self.prim.name} backward>"
 

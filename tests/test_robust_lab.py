@@ -97,7 +97,7 @@ def test_json_in_the_page_is_valid_and_safe_in_a_script(evil):
 
 
 def test_exported_program_with_a_comment_holding_html_comment_opens():
-    page = labmod.render_page(labmod.offline_data(labmod._learn().program("J = w*2  # <!-- x", w=1.0),
+    page = labmod.render_page(labmod.offline_data(labmod.program("J = w*2  # <!-- x", w=1.0),
                                                   variants=0))
     _, data = _page_json(page)
     assert data["initial"]["source"] == "J = w*2  # <!-- x"
@@ -207,12 +207,12 @@ def test_a_slow_program_gets_its_checks_skipped_with_a_note(monkeypatch):
 
 def _primitive_runs(n, monkeypatch):
     """How many primitives building the graph of a chain of ``n`` factors evaluates (SymPy off)."""
-    from retrograd.learn import build_graph, graph, program, symbolic
+    from retrograd.learn import build_graph, extract, program, symbolic
     p = program("J = " + "*".join(["(w+1)"] * n), w=0.01)
-    order, _ = graph._walk([p.output])
+    order, _ = extract._walk([p.output])
     calls = []
     monkeypatch.setattr(symbolic, "AVAILABLE", False)
-    for prim in {t._node.prim for t in order if t._node is not None}:
+    for prim in {t.grad_fn.prim for t in order if t.grad_fn is not None}:
         real = prim.impl
         monkeypatch.setattr(prim, "impl", lambda *a, _real=real, **k: calls.append(1) or _real(*a, **k))
     g = build_graph(p, "primitive")
@@ -235,12 +235,12 @@ def test_builds_do_not_wait_for_a_slow_one(monkeypatch):
     started, release = threading.Event(), threading.Event()
     real = labmod._build
 
-    def build(learn, les, source, vals, data, level):
+    def build(les, source, vals, data, level):
         if source == "J = slow":
             started.set()
             release.wait(TIMEOUT)
             source, vals = "J = w", {"w": 1}
-        return real(learn, les, source, vals, data, level)
+        return real(les, source, vals, data, level)
 
     monkeypatch.setattr(labmod, "_build", build)
     slow = threading.Thread(target=labmod.graph_for, args=("J = slow", {}))

@@ -9,14 +9,27 @@
 >>> p = rg.learn.program("a = 2 + 3*w\\nJ = a**2", w=3.0)
 >>> p.graph().node("w")["grad"]
 66.0
+
+This package is the facade: its modules import one way (renderers ``svg``,
+``explanation`` <- the model :mod:`retrograd.graph_model` <- the extractor ``extract`` <-
+``program``, ``lessons``, ``layers`` <- ``explain``, ``lab``, ``cli``), none imports this
+package, and here the renderers are registered as the model's views (``Graph.to_svg``,
+``Graph.to_dot``, ``Graph.explain``), so that the model imports none of them.
 """
 
+from ..graph_model import Graph, GraphError, register_view
 from .explain import Explanation, explain
-from .graph import Graph, GraphError, build_graph
+from .extract import build_graph
 from .lab import lab
 from .layers import layers_lesson
 from .lessons import lesson, lessons
 from .program import FUNCTIONS, ParsedProgram, Program, ProgramError, parse_program, program
+from .svg import to_dot, to_svg
+
+register_view("svg", to_svg)
+register_view("dot", to_dot)
+register_view("explain", explain)
+del register_view, to_dot, to_svg
 
 __all__ = ["FUNCTIONS", "Explanation", "Graph", "GraphError", "ParsedProgram", "Program", "ProgramError",
            "build_graph", "explain", "lab", "layers_lesson", "lesson", "lessons", "parse_program", "program"]

@@ -115,8 +115,9 @@ def run_explain(args) -> int:
     ...     eps=None, markdown=False, svg=None, dot=None, json=None))
     2
     """
+    from ..graph_model import GraphError
     from .explain import explain
-    from .graph import GraphError, build_graph
+    from .extract import build_graph
     from .i18n import tr, translate_error
     from .lessons import lessons
     from .program import Program, ProgramError

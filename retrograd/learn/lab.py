@@ -78,6 +78,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ..version import __version__
+from .extract import build_graph
+from .i18n import lab_strings, tr
+from .layers import NAME, SOURCE, VALUES, layers_lesson
+from .lessons import lessons
+from .numfmt import DIGITS
+from .program import Program, ProgramError, program
+
 __all__ = [
     "BUILD_BUDGET",
     "LEVELS",
@@ -144,11 +152,6 @@ class LabError(ValueError):
 # ---------------------------------------------------------------- the model
 
 
-def _learn():
-    from retrograd import learn
-    return learn
-
-
 def _field(obj, name, default=None):
     if isinstance(obj, dict):
         return obj.get(name, default)
@@ -156,7 +159,7 @@ def _field(obj, name, default=None):
 
 
 def _lessons():
-    return {_field(d, "name"): d for d in _learn().lessons()}
+    return {_field(d, "name"): d for d in lessons()}
 
 
 def lesson_list():
@@ -168,7 +171,7 @@ def lesson_list():
     True
     """
     out = []
-    for d in _learn().lessons():
+    for d in lessons():
         out.append({"name": _field(d, "name"), "title_en": _field(d, "title_en"),
                     "title_es": _field(d, "title_es"), "source": _field(d, "source"),
                     "values": {k: _number(v) for k, v in dict(_field(d, "values") or {}).items()},
@@ -180,8 +183,6 @@ def lesson_list():
 
 def _layers_lesson():
     """The layers-as-matrices lesson (built from tensors, its values are vectors and matrices)."""
-    from .i18n import tr
-    from .layers import NAME, SOURCE, VALUES
     return {"name": NAME, "title_en": tr("en", "layers_title"), "title_es": tr("es", "layers_title"),
             "source": SOURCE, "values": {k: _numbers(v) for k, v in VALUES.items()}, "data": ["x", "t"],
             "notes_en": [tr("en", "layers_note")], "notes_es": [tr("es", "layers_note")]}
@@ -203,7 +204,6 @@ def _same_shape(a, b):
 
 
 def _layers_graph(values, level):
-    from .layers import NAME, VALUES, layers_lesson
     vals = {}
     for k, v in values.items():
         if k not in VALUES:
@@ -304,12 +304,11 @@ def graph_for(source=None, values=None, level="assignment", lesson=None, data=()
         if not isinstance(k, str) or not k.isidentifier():
             raise LabError(f"bad input name {_short(k)}")
         vals[k] = _number(v)
-    learn = _learn()
     if not _BUILD_SLOTS.acquire(timeout=BUILD_WAIT):
         raise LabError("the lab is busy building other graphs; try again in a moment", status=503)
     try:
-        return _check_finite(_build(learn, les, source, vals, data, level))
-    except learn.ProgramError as exc:
+        return _check_finite(_build(les, source, vals, data, level))
+    except ProgramError as exc:
         raise LabError(str(_field(exc, "msg") or exc), _field(exc, "line"), _field(exc, "col")) from None
     except (ValueError, TypeError, ArithmeticError, KeyError, NameError) as exc:
         if isinstance(exc, LabError):
@@ -319,15 +318,14 @@ def graph_for(source=None, values=None, level="assignment", lesson=None, data=()
         _BUILD_SLOTS.release()
 
 
-def _build(learn, les, source, vals, data, level):
+def _build(les, source, vals, data, level):
     if les is not None:
-        program = learn.Program(source, vals, data=data, eps=_field(les, "eps", 1e-3),
-                                name=_field(les, "name"))
+        prog = Program(source, vals, data=data, eps=_field(les, "eps", 1e-3), name=_field(les, "name"))
     elif data:
-        program = learn.Program(source, vals, data=tuple(data))
+        prog = Program(source, vals, data=tuple(data))
     else:
-        program = learn.program(source, **vals)
-    return learn.build_graph(program, level, budget=BUILD_BUDGET).to_dict()
+        prog = program(source, **vals)
+    return build_graph(prog, level, budget=BUILD_BUDGET).to_dict()
 
 
 def _graph_of(obj, level):
@@ -346,9 +344,8 @@ def _graph_of(obj, level):
     if hasattr(obj, "graph"):
         g = obj.graph(level=level).to_dict()
         return g.get("source", ""), dict(g.get("inputs") or {}), g
-    learn = _learn()
     try:
-        g = learn.build_graph(obj, level=level).to_dict()
+        g = build_graph(obj, level=level).to_dict()
     except TypeError:
         pass
     else:
@@ -408,8 +405,6 @@ def page_data(mode="offline", initial=None, lang="en", graphs=(), variants=None,
     """
     if mode not in ("server", "offline"):
         raise ValueError("mode must be 'server' or 'offline'")
-    from .i18n import lab_strings
-    from .numfmt import DIGITS
     return {"version": 1, "mode": mode, "api": api, "lang": "es" if lang == "es" else "en",
             "tolerance": dict(TOLERANCE), "random": dict(RANDOM_VALUES), "levels": list(LEVELS),
             "digits": DIGITS, "strings": lab_strings(), "lessons": lesson_list(),
@@ -689,7 +684,6 @@ class LabHandler(BaseHTTPRequestHandler):
             lesson = query.get("lesson", self.server.lesson)
             return self._send(200, self.server.page(lang, lesson), "text/html; charset=utf-8")
         if path == "/api/health":
-            from retrograd import __version__
             return self._json(200, {"ok": True, "version": __version__})
         if path == "/api/lessons":
             return self._json(200, {"lessons": lesson_list()})

@@ -22,6 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..functions import sigmoid
+from ..tensor import tensor
+from .explanation import Explanation
+from .extract import build_graph
 from .i18n import tr
 from .numfmt import fmt
 
@@ -55,7 +59,7 @@ class LayerLesson:
     """The 2-3-1 network in matrix form: values, delta-rule gradients, engine gradients, checks.
 
     ``explain(lang, digits)`` gives the explanation (text, Markdown, HTML like
-    :class:`~retrograd.learn.explain.Explanation`).
+    :class:`~retrograd.learn.explanation.Explanation`).
     """
 
     def __init__(self, values=None, eps: float = 1e-6):
@@ -97,11 +101,10 @@ class LayerLesson:
         return grad
 
     def _engine(self):
-        import retrograd as rg
-        p = {k: rg.tensor(self.values[k], requires_grad=True, name=k) for k in PARAMS}
-        x, t = rg.tensor(self.values["x"]), rg.tensor(self.values["t"])
-        a1 = rg.sigmoid(p["W1"] @ x + p["b1"])
-        y = rg.sigmoid(p["W2"] @ a1 + p["b2"])
+        p = {k: tensor(self.values[k], requires_grad=True, name=k) for k in PARAMS}
+        x, t = tensor(self.values["x"]), tensor(self.values["t"])
+        a1 = sigmoid(p["W1"] @ x + p["b1"])
+        y = sigmoid(p["W2"] @ a1 + p["b2"])
         loss = ((y - t) ** 2).sum() / 2
         loss.backward()
         return {k: p[k].grad.numpy() for k in PARAMS}
@@ -114,15 +117,12 @@ class LayerLesson:
         >>> g.node("W1")["value"][2], g.output
         ([-0.3, 0.6], 'L')
         """
-        import retrograd as rg
-
-        from .graph import build_graph
-        p = {k: rg.tensor(self.values[k], requires_grad=True, name=k) for k in PARAMS}
-        x, t = rg.tensor(self.values["x"], name="x"), rg.tensor(self.values["t"], name="t")
+        p = {k: tensor(self.values[k], requires_grad=True, name=k) for k in PARAMS}
+        x, t = tensor(self.values["x"], name="x"), tensor(self.values["t"], name="t")
         z1 = (p["W1"] @ x + p["b1"]).named("z1")
-        a1 = rg.sigmoid(z1).named("a1")
+        a1 = sigmoid(z1).named("a1")
         z2 = (p["W2"] @ a1 + p["b2"]).named("z2")
-        y = rg.sigmoid(z2).named("y")
+        y = sigmoid(z2).named("y")
         g = build_graph((((y - t) ** 2).sum() / 2).named("L"), level)
         g.extra["title"] = NAME
         return g
@@ -142,7 +142,6 @@ class LayerLesson:
         >>> "W2ᵀ" in str(layers_lesson().explain())
         True
         """
-        from .explain import Explanation
         return Explanation(None, lang, verbose=True, digits=digits, blocks=self._blocks(lang, digits))
 
     def _blocks(self, lang, digits):

@@ -23,6 +23,9 @@ import numpy as np
 
 from .. import functions as _fn
 from ..tensor import Tensor, tensor
+from .explanation import Explanation
+from .extract import GraphSource, build_graph
+from .i18n import tr
 
 #: Longest program accepted, in characters.
 MAX_CHARS = 4000
@@ -454,7 +457,7 @@ class Program:
         return dict(self._grads)
 
     def graph(self, level: str = "assignment"):
-        """The :class:`~retrograd.learn.graph.Graph` of this program, one node per assignment or per primitive.
+        """The :class:`~retrograd.graph_model.Graph` of this program, one node per assignment or per primitive.
 
         >>> from retrograd.learn import program
         >>> [n["id"] for n in program("J = (2 + 3*w)**2", w=3.0).graph("primitive").nodes]
@@ -463,9 +466,34 @@ class Program:
         if level not in ("assignment", "primitive"):
             raise ValueError(f"level must be 'assignment' or 'primitive', got {level!r}")
         if level not in self._graphs:
-            from .graph import build_graph
             self._graphs[level] = build_graph(self, level)
         return self._graphs[level]
+
+    def graph_source(self, level: str = "assignment") -> GraphSource:
+        """What :func:`~retrograd.learn.extract.build_graph` reads to draw this program: its lines'
+        tensors and text, which inputs are data, its title and notes. A one-line program is drawn
+        at the primitive level (backpropagation goes through the operations of its one formula).
+
+        >>> from retrograd.learn import program
+        >>> s = program("a = 2 + 3*w\\nJ = a**2", w=3.0).graph_source()
+        >>> s.formulas, s.level
+        ({'a': '2 + 3*w', 'J': 'a**2'}, None)
+        >>> program("J = (2 + 3*w)**2", w=3.0).graph_source().level
+        'primitive'
+        """
+        statements = self.parsed.statements
+        forced = None
+        if level == "assignment" and len(statements) == 1:
+            node = self.tensors[statements[0].target].grad_fn
+            if node is not None and any(isinstance(a, Tensor) and a.grad_fn is not None
+                                        for a in node.inputs or ()):
+                forced = "primitive"
+        return GraphSource(
+            output=self.output, roots=[self.tensors[s.target] for s in statements],
+            extra_roots=[self.tensors[n] for n in self.parsed.inputs],
+            formulas={s.target: s.text for s in statements}, data=set(self.data), consts=set(self.constants),
+            source=self.source, title=self.title, notes=list(self.notes), eps=self.eps,
+            inputs={n: _py(v) for n, v in self.inputs.items()}, level=forced)
 
     def explain(self, lang: str = "en", level: str = "assignment", eps=None, verbose: bool = False, digits=None):
         """The step-by-step explanation (see :func:`retrograd.learn.explain`).
@@ -474,8 +502,9 @@ class Program:
         >>> "66" in str(program("J = (2 + 3*w)**2", w=3.0).explain())
         True
         """
-        from .explain import explain
-        return explain(self, lang=lang, level=level, eps=eps, verbose=verbose, digits=digits)
+        tr(lang, "program")
+        g = self.graph(level) if eps is None or eps == self.eps else build_graph(self, level, eps)
+        return Explanation(g, lang, verbose=verbose, digits=digits)
 
     def _repr_svg_(self):
         return self.graph().to_svg()

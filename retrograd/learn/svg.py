@@ -1,4 +1,4 @@
-"""Pictures of a :class:`~retrograd.learn.graph.Graph`: SVG with no system dependency, and Graphviz DOT.
+"""Pictures of a :class:`~retrograd.graph_model.Graph`: SVG with no system dependency, and Graphviz DOT.
 
 The SVG uses the graph's own layout (``x``, ``y`` are box centres): forward
 values in blue, gradients d(output)/d(node) in green, local derivatives on the

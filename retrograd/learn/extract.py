@@ -1,8 +1,11 @@
-"""The one graph model every view reads: nodes, edges, values, gradients, local derivatives, layout.
+"""The extractor: the :class:`~retrograd.graph_model.Graph` of a Program or of an output Tensor.
 
-:func:`build_graph` extracts it from a :class:`~retrograd.learn.program.Program`
-or from any scalar Tensor (before its backward, or after one with
-``retain_graph=True``). Two zoom levels:
+:func:`build_graph` extracts the one graph model every view reads from a
+:class:`~retrograd.learn.program.Program` (or anything with a ``graph_source(level)``
+method returning a :class:`GraphSource`) or from any scalar Tensor (before its backward,
+or after one with ``retain_graph=True``). It reads only the engine's public graph:
+``t.grad_fn`` and the node's ``inputs``, ``params``, ``name``, ``freed``, ``evaluate``.
+Two zoom levels:
 
 * ``"assignment"``: one node per named value (an input, a line of a program,
   a tensor given a name with ``.named()``), as the course diagrams draw them;
@@ -26,16 +29,18 @@ read :meth:`Graph.to_dict`.
 
 from __future__ import annotations
 
-import json
 import math
+import re
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import autograd
+from ..graph_model import Graph, GraphError
 from ..tensor import Tensor, tensor
 from . import symbolic
-from .layout import NODE_H, NODE_W  # noqa: F401  (the layout's smallest boxes, for every view)
+from .layout import MAX_TOP_DOWN_NODES, layout as _layout, layout_top_down
 
 #: Symbolic d(output)/d(node) formulas bigger than this (SymPy operation count) are not kept.
 MAX_SYMBOLIC_OPS = 300
@@ -129,142 +134,38 @@ def _const_arg(v):
     return np.array2string(a, separator=", ", threshold=6), 5
 
 
-class GraphError(RuntimeError):
-    """The graph cannot be extracted (freed by backward, not scalar where needed, ...)."""
-
-
-class Graph:
-    """A computation graph as plain data: see the module docstring and :meth:`to_dict`.
-
-    >>> from retrograd.learn import program, Graph
-    >>> g = program("J = (2 + 3*w)**2", w=3.0).graph()
-    >>> Graph.from_dict(g.to_dict()).to_dict() == g.to_dict()
-    True
-    >>> g.node("w")["grad"]
-    66.0
-    """
-
-    def __init__(self, output, level, source, inputs, nodes, edges, width=0.0, height=0.0, **extra):
-        self.output = output
-        self.level = level
-        self.source = source
-        self.inputs = inputs
-        self.nodes = nodes
-        self.edges = edges
-        self.width = width
-        self.height = height
-        self.extra = extra
-
-    def to_dict(self) -> dict:
-        """The JSON-ready dictionary (keys: output, level, source, inputs, nodes, edges, width, height, ...).
-
-        >>> from retrograd.learn import program
-        >>> sorted(program("J = w**2", w=1.0).graph().to_dict())[:4]
-        ['auto_notes', 'edges', 'eps', 'height']
-        """
-        d = {"output": self.output, "level": self.level, "source": self.source, "inputs": dict(self.inputs),
-             "nodes": [dict(n) for n in self.nodes], "edges": [dict(e) for e in self.edges],
-             "width": self.width, "height": self.height}
-        d.update(self.extra)
-        return json.loads(json.dumps(_finite(d)))
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Graph:
-        """Rebuild a Graph from :meth:`to_dict` output (or its JSON).
-
-        >>> from retrograd.learn import program, Graph
-        >>> Graph.from_dict(program("J = w**2", w=1.0).graph().to_dict()).output
-        'J'
-        """
-        d = dict(d)
-        keys = ("output", "level", "source", "inputs", "nodes", "edges", "width", "height")
-        base = {k: d.pop(k) for k in keys if k in d}
-        base.setdefault("source", None)
-        base.setdefault("inputs", {})
-        return cls(**base, **d)
-
-    def to_json(self, **kw) -> str:
-        """:meth:`to_dict` as a JSON string.
-
-        >>> from retrograd.learn import program
-        >>> '"output": "J"' in program("J = w**2", w=1.0).graph().to_json()
-        True
-        """
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
-
-    def node(self, node_id: str) -> dict:
-        """The node with this id.
-
-        >>> from retrograd.learn import program
-        >>> program("J = w**2", w=3.0).graph().node("J")["value"]
-        9.0
-        """
-        for n in self.nodes:
-            if n["id"] == node_id:
-                return n
-        raise KeyError(f"no node {node_id!r} in the graph; nodes: {[n['id'] for n in self.nodes]}")
-
-    def edge(self, source: str, target: str) -> dict:
-        """The edge from ``source`` to ``target``.
-
-        >>> from retrograd.learn import program
-        >>> program("J = w**2", w=3.0).graph().edge("w", "J")["local_formula"] in ("2*w", None)
-        True
-        """
-        for e in self.edges:
-            if e["source"] == source and e["target"] == target:
-                return e
-        raise KeyError(f"no edge {source!r} -> {target!r}")
-
-    def to_svg(self, lang: str = "en") -> str:
-        """The picture as an SVG document (see :mod:`retrograd.learn.svg`).
-
-        >>> from retrograd.learn import program
-        >>> program("J = w**2", w=3.0).graph().to_svg().startswith("<svg")
-        True
-        """
-        from .svg import to_svg
-        return to_svg(self, lang=lang)
-
-    def to_dot(self) -> str:
-        """The graph in Graphviz DOT (for large graphs: ``dot -Tsvg``).
-
-        >>> from retrograd.learn import program
-        >>> program("J = w**2", w=3.0).graph().to_dot().startswith("digraph")
-        True
-        """
-        from .svg import to_dot
-        return to_dot(self)
-
-    def explain(self, lang: str = "en"):
-        """The explanation of this graph (see :func:`retrograd.learn.explain`).
-
-        >>> from retrograd.learn import program
-        >>> "121" in str(program("J = (2 + 3*w)**2", w=3.0).graph().explain())
-        True
-        """
-        from .explain import explain
-        return explain(self, lang=lang)
-
-    def _repr_svg_(self):
-        return self.to_svg()
-
-    def __repr__(self):
-        return f"<Graph {self.level} output={self.output!r}: {len(self.nodes)} nodes, {len(self.edges)} edges>"
-
-
-def _finite(x):
-    """A copy with non-finite floats replaced by None (JSON has no inf or NaN; the notes say which)."""
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, dict):
-        return {k: _finite(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_finite(v) for v in x]
-    return x
-
-
 # ----- extraction ---------------------------------------------------------------------------
+@dataclass
+class GraphSource:
+    """What the extractor reads besides the tensors themselves: a Program describes itself so.
+
+    ``roots`` are the tensors drawn whatever their names (a program's lines), walked after
+    ``extra_roots`` (its inputs, so that they come first); ``formulas`` are the lines' text by
+    name; ``data`` and ``consts`` name the inputs drawn without a gradient and the constants;
+    ``eps`` is the default finite-difference step; ``level`` forces a zoom level (a one-line
+    program draws its primitives), with the note ``one_line``.
+
+    >>> import retrograd as rg
+    >>> w = rg.tensor(3.0, requires_grad=True, name="w")
+    >>> J = (w * w).named("J")
+    >>> g = build_graph(GraphSource(J, [J], extra_roots=[w], source="J = w*w", formulas={"J": "w*w"}))
+    >>> g.source, g.node("J")["formula"], g.node("w")["grad"]
+    ('J = w*w', 'w*w', 6.0)
+    """
+    output: Tensor
+    roots: list
+    extra_roots: list = field(default_factory=list)
+    formulas: dict = field(default_factory=dict)
+    data: set = field(default_factory=set)
+    consts: set = field(default_factory=set)
+    source: str | None = None
+    title: str | None = None
+    notes: list = field(default_factory=list)
+    eps: float = 1e-3
+    inputs: dict | None = None
+    level: str | None = None
+
+
 def _walk(roots):
     """Tensors reachable from ``roots``, inputs before the tensors computed from them."""
     order, seen, consumers = [], set(), {}
@@ -281,10 +182,10 @@ def _walk(roots):
                 continue
             seen.add(id(t))
             stack.append((t, True))
-            node = t._node
+            node = t.grad_fn
             if node is None:
                 continue
-            if node.inputs is None or _freed(node):
+            if node.inputs is None or node.freed:
                 raise GraphError("this graph was freed by a backward pass (graphs of more than "
                                  f"{autograd.KEEP_STRUCTURE_NODES} nodes keep no structure): explain it "
                                  "before calling backward(), or call backward(retain_graph=True)")
@@ -296,8 +197,9 @@ def _walk(roots):
     return order, consumers
 
 
-def _freed(node) -> bool:
-    return node is not None and any(isinstance(a, autograd.FreedInput) for a in node.inputs or ())
+def _replayable(node) -> bool:
+    """A node a backward pass freed but whose structure it kept (a small graph)."""
+    return node is not None and node.freed and bool(node.inputs)
 
 
 def _replay(output):
@@ -306,11 +208,11 @@ def _replay(output):
     Freed = autograd.FreedInput
 
     def as_freed(a):
-        if isinstance(a, Tensor) and _freed(a._node):
-            return Freed(a._node, a.name, None)
+        if isinstance(a, Tensor) and _replayable(a.grad_fn):
+            return Freed(a.grad_fn, a.name, None)
         return a
-    order, seen, stack = [], set(), [(output._node, False)]
-    names = {id(output._node): output.name}
+    order, seen, stack = [], set(), [(output.grad_fn, False)]
+    names = {id(output.grad_fn): output.name}
     while stack:  # post-order without recursion (deep graphs)
         node, done = stack.pop()
         if done:
@@ -342,12 +244,14 @@ def _replay(output):
         for node in order:
             t = node.prim(*[arg(a) for a in node.inputs], **node.params)
             made[id(node)] = t.named(names[id(node)]) if names.get(id(node)) else t
-    return made[id(output._node)]
+    return made[id(output.grad_fn)]
 
 
 def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
-    """Extract the :class:`Graph` of a Program or of an output Tensor.
+    """Extract the :class:`~retrograd.graph_model.Graph` of a Program or of an output Tensor.
 
+    ``obj`` is a Tensor, or anything with a ``graph_source(level)`` method returning a
+    :class:`GraphSource` (a :class:`~retrograd.learn.program.Program` has one), or a GraphSource.
     ``budget`` (seconds, default no limit) bounds the optional checks: past it, SymPy formulas
     and checks are skipped and the graph's notes say so (the engine's values and gradients are
     always there). Finite-difference checks are always bounded linearly in the graph's size.
@@ -358,54 +262,37 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
     >>> [n["op"] for n in g.nodes]
     [None, 'sin', 'mul']
     """
-    from .program import Program
     if level not in ("assignment", "primitive"):
         raise ValueError(f"level must be 'assignment' or 'primitive', got {level!r}")
-    one_line = replayed_note = False
-    if isinstance(obj, Program):
-        prog = obj
-        # One line is one formula: backpropagation goes through its operations, so draw those.
-        if level == "assignment" and len(prog.parsed.statements) == 1:
-            stmt = prog.parsed.statements[0]
-            out_t = prog.tensors[stmt.target]
-            if out_t._node is not None and any(isinstance(a, Tensor) and a._node is not None
-                                               for a in out_t._node.inputs or ()):
-                level, one_line = "primitive", True
-        roots = [prog.tensors[s.target] for s in prog.parsed.statements]
-        output = prog.output
-        formulas = {s.target: s.text for s in prog.parsed.statements}
-        data = set(prog.data)
-        consts = set(prog.constants)
-        source, title, notes = prog.source, prog.title, list(prog.notes)
-        eps = prog.eps if eps is None else eps
-        inputs = {n: _py(v) for n, v in prog.inputs.items()}
-        extra_roots = [prog.tensors[n] for n in prog.parsed.inputs]
-    elif isinstance(obj, Tensor):
-        replayed = None
-        if _freed(obj._node):  # after backward(): the structure is kept, the values are recomputed
+    replayed_note = False
+    if isinstance(obj, Tensor):
+        if _replayable(obj.grad_fn):  # after backward(): the structure is kept, the values are recomputed
             replayed = _replay(obj)
             if not np.allclose(replayed.data, obj.data, equal_nan=True):
                 replayed_note = True
             obj = replayed
-        prog, output, roots = None, obj, [obj]
-        formulas, data, consts = {}, set(), set()
-        source, title, notes = None, None, []
-        eps = 1e-3 if eps is None else eps
-        inputs = None
-        extra_roots = []
-    else:
-        raise TypeError(f"build_graph() takes a Program or a Tensor, got {type(obj).__name__}")
+        obj = GraphSource(obj, [obj])
+    elif not isinstance(obj, GraphSource):
+        if not callable(getattr(obj, "graph_source", None)):
+            raise TypeError(f"build_graph() takes a Program or a Tensor, got {type(obj).__name__}")
+        obj = obj.graph_source(level)
+    one_line = obj.level is not None and obj.level != level
+    level = obj.level or level
+    roots, output, extra_roots = obj.roots, obj.output, obj.extra_roots
+    formulas, data, consts = obj.formulas, set(obj.data), set(obj.consts)
+    source, title, notes, inputs = obj.source, obj.title, list(obj.notes), obj.inputs
+    eps = obj.eps if eps is None else eps
 
     clock = _Budget(budget)
     order, consumers = _walk(extra_roots + roots)
     root_ids = {id(t) for t in roots}
-    ops = [t for t in order if t._node is not None]
+    ops = [t for t in order if t.grad_fn is not None]
 
     # Which tensors are drawn as nodes, and their names.
     if level == "primitive":
         visible = [t for t in order]
     else:
-        visible = [t for t in order if t._node is None or t.name is not None or id(t) in root_ids
+        visible = [t for t in order if t.grad_fn is None or t.name is not None or id(t) in root_ids
                    or len(consumers.get(id(t), ())) != 1]
     vis_ids = {id(t) for t in visible}
     names, used = {}, set()
@@ -420,7 +307,7 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
     for t in visible:
         if id(t) in names:
             continue
-        if t._node is not None:
+        if t.grad_fn is not None:
             names[id(t)] = _fresh_counter("t", counters, used)
         elif t.requires_grad:
             names[id(t)] = _fresh_counter("x", counters, used)
@@ -452,7 +339,7 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
     sym_of = {}  # node id -> SymPy expression of its value in terms of its sources
     for t in visible:
         nid = names[id(t)]
-        if t._node is None:
+        if t.grad_fn is None:
             kind = "const" if (not t.requires_grad or nid in consts) else "input"
             nodes.append(_node(nid, kind, None, None, values[nid],
                                t.requires_grad and nid not in data and nid not in consts,
@@ -465,7 +352,7 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
         sources = []  # (name, tensor) in order of first use
         for m in mem:
             args_t, args_s = [], []
-            for a in m._node.inputs:
+            for a in m.grad_fn.inputs:
                 if isinstance(a, Tensor) and id(a) in mem_ids:
                     args_t.append(text[id(a)])
                     args_s.append(sym[id(a)])
@@ -489,12 +376,12 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
                 else:
                     args_t.append(_const_arg(a))
                     args_s.append(symbolic.number(a) if np.asarray(a).size == 1 else None)
-            text[id(m)] = _render(m._node.prim.name, args_t)
+            text[id(m)] = _render(m.grad_fn.name, args_t)
             sym[id(m)] = (None if any(s is None for s in args_s) or not clock.symbolic()
-                          else symbolic.from_primitive(m._node.prim.name, args_s, m._node.params))
+                          else symbolic.from_primitive(m.grad_fn.name, args_s, m.grad_fn.params))
         formula = formulas.get(nid) if level == "assignment" else None
         formula = formula or text[id(t)][0]
-        op = "assign" if level == "assignment" else t._node.prim.name
+        op = "assign" if level == "assignment" else t.grad_fn.name
         kind = "const" if nid in consts else "op"
         nodes.append(_node(nid, kind, op, formula, values[nid], t.requires_grad and nid not in consts,
                            grads.get(id(t))))
@@ -535,8 +422,7 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
         e["local_formula_value"] = symbolic.value(sym_local, values) if scalar and clock.symbolic() else None
     if clock.symbolic_skipped:
         auto_notes.append(["budget_symbolic", {"s": f"{clock.seconds:g}"}])
-    width, height = layout(nodes, edges, out_id)
-    from .layout import MAX_TOP_DOWN_NODES, layout_top_down
+    width, height = _layout(nodes, edges, out=out_id)
     extra_layout = ({"layout_tb": layout_top_down(nodes, edges, out=out_id)}
                     if len(nodes) <= MAX_TOP_DOWN_NODES else {})
     extra = {"eps": eps, "scalar": scalar, "symbolic": symbolic.AVAILABLE, "title": title, "notes": notes,
@@ -548,7 +434,6 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
 
 def _position(formula, name):
     """Where ``name`` first appears as a whole word in ``formula`` (large if it does not)."""
-    import re
     m = re.search(r"(?<![\w.])" + re.escape(name) + r"(?![\w.])", formula or "")
     return m.start() if m else 1 << 30
 
@@ -625,8 +510,8 @@ def _local_grads_run(t, mem, sources, seed):
     with autograd.enable_grad(), np.errstate(all="ignore"):
         for m in mem:
             args = [leaves[id(a)] if isinstance(a, Tensor) and id(a) in leaves else
-                    vals[id(a)] if isinstance(a, Tensor) else a for a in m._node.inputs]
-            vals[id(m)] = m._node.prim(*args, **m._node.params)
+                    vals[id(a)] if isinstance(a, Tensor) else a for a in m.grad_fn.inputs]
+            vals[id(m)] = m.grad_fn.prim(*args, **m.grad_fn.params)
         out = vals[id(t)]
         gs = autograd.grad(out, list(leaves.values()), grad_outputs=_seed(out) if seed is None else seed,
                            allow_unused=True)
@@ -665,13 +550,13 @@ def _fill_checks(nodes, edges, order, visible, names, group, members, output, ou
         with np.errstate(all="ignore"):
             for t in (order[pos[id(src)] + 1:] if restrict is None else restrict):
                 steps[0] += 1
-                if t._node is None:
+                if t.grad_fn is None:
                     continue
-                ins = t._node.inputs
+                ins = t.grad_fn.inputs
                 if not any(isinstance(a, Tensor) and id(a) in changed for a in ins):
                     continue
                 args = [vals[id(a)] if isinstance(a, Tensor) else a for a in ins]
-                vals[id(t)] = np.asarray(t._node.prim.impl(*args, **t._node.params), dtype=np.float64)
+                vals[id(t)] = np.asarray(t.grad_fn.evaluate(*args), dtype=np.float64)
                 changed.add(id(t))
         return vals
 
@@ -755,16 +640,3 @@ def _symbolic_chain(nodes, edges, out_id, values, notes, clock=None):
             continue
         n["grad_formula"] = symbolic.text(g)
         n["grad_formula_value"] = symbolic.value(g, values) if values is not None else None
-
-
-# ----- layout -------------------------------------------------------------------------------
-def layout(nodes, edges, out=""):
-    """Place the nodes and route the edges (see :mod:`retrograd.learn.layout`); returns (width, height).
-
-    >>> nodes = [{"id": "w", "kind": "input", "name": "w"}, {"id": "a", "kind": "op", "name": "a"}]
-    >>> w, h = layout(nodes, [{"source": "w", "target": "a", "local": 3.0, "label": "∂a/∂w"}])
-    >>> nodes[0]["x"] < nodes[1]["x"] and nodes[0]["y"] == nodes[1]["y"]
-    True
-    """
-    from .layout import layout as _layout
-    return _layout(nodes, edges, out=out)
