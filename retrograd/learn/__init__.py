@@ -10,15 +10,16 @@
 >>> p.graph().node("w")["grad"]
 66.0
 
-This package is the facade: its modules import one way (renderers ``svg``,
-``explanation`` <- the model :mod:`retrograd.graph_model` <- the extractor ``extract`` <-
-``program``, ``lessons``, ``layers`` <- ``explain``, ``lab``, ``cli``), none imports this
-package, and here the renderers are registered as the model's views (``Graph.to_svg``,
-``Graph.to_dot``, ``Graph.explain``), so that the model imports none of them.
+This package is the facade; none of its modules imports it, and their imports point one way:
+``explain_any``, ``lab``, ``cli`` -> ``program``, ``lessons``, ``layers`` -> the extractor ``extract``
+-> the model :mod:`retrograd.graph_model`; the renderers (``svg``, ``explain``) read only the model.
+The model imports none of its renderers: they are registered here as its views
+(``Graph.to_svg``, ``Graph.to_dot``, ``Graph.explain``).
 """
 
 from ..graph_model import Graph, GraphError, register_view
-from .explain import Explanation, explain
+from .explain import Explanation
+from .explain_any import explain
 from .extract import build_graph
 from .lab import lab
 from .layers import layers_lesson

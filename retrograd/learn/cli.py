@@ -116,7 +116,7 @@ def run_explain(args) -> int:
     2
     """
     from ..graph_model import GraphError
-    from .explain import explain
+    from .explain_any import explain
     from .extract import build_graph
     from .i18n import tr, translate_error
     from .lessons import lessons

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..functions import sigmoid
 from ..tensor import tensor
-from .explanation import Explanation
+from .explain import Explanation
 from .extract import build_graph
 from .i18n import tr
 from .numfmt import fmt
@@ -59,7 +59,7 @@ class LayerLesson:
     """The 2-3-1 network in matrix form: values, delta-rule gradients, engine gradients, checks.
 
     ``explain(lang, digits)`` gives the explanation (text, Markdown, HTML like
-    :class:`~retrograd.learn.explanation.Explanation`).
+    :class:`~retrograd.learn.explain.Explanation`).
     """
 
     def __init__(self, values=None, eps: float = 1e-6):

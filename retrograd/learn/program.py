@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import functions as _fn
 from ..tensor import Tensor, tensor
-from .explanation import Explanation
+from .explain import Explanation
 from .extract import GraphSource, build_graph
 from .i18n import tr
 
