@@ -240,6 +240,13 @@ TEXTS = {
         "lab.walkPause": "Pause",
         "lab.walkAgain": "Start again",
         "lab.walkDone": "The backward pass is complete: every gradient is known.",
+        "lab.tabGraph": "Graph", "lab.tabCode": "Code",
+        "lab.codeNote": "The forward and backward pass of this program as the Python code rg.jit generates: one "
+                        "line per operation, a comment above the lines of each backward rule, then the call with "
+                        "the values above and what it returns. It runs on its own: copy it into Python.",
+        "lab.codeCopy": "Copy code", "lab.codeCopied": "Code copied.",
+        "lab.codeCopyManual": "The code is selected: press Ctrl+C (or ⌘C) to copy it.",
+        "lab.codeNone": "No code for this graph ({why}).",
     },
     "es": {
         "program": "Programa",
@@ -435,6 +442,14 @@ TEXTS = {
         "lab.walkPause": "Pausa",
         "lab.walkAgain": "Empezar de nuevo",
         "lab.walkDone": "La retropropagación ha terminado: se conocen todos los gradientes.",
+        "lab.tabGraph": "Grafo", "lab.tabCode": "Código",
+        "lab.codeNote": "La pasada hacia delante y hacia atrás de este programa como el código Python que genera "
+                        "rg.jit: una línea por operación, un comentario encima de las líneas de cada regla hacia "
+                        "atrás y, al final, la llamada con los valores de arriba y lo que devuelve. Funciona por sí "
+                        "solo: cópialo en Python.",
+        "lab.codeCopy": "Copiar el código", "lab.codeCopied": "Código copiado.",
+        "lab.codeCopyManual": "El código está seleccionado: pulsa Ctrl+C (o ⌘C) para copiarlo.",
+        "lab.codeNone": "No hay código para este grafo ({why}).",
     },
 }
 

@@ -212,7 +212,8 @@ def _layers_graph(values, level):
         if not _same_shape(v, VALUES[k]):
             raise LabError(f"{k} must have the shape {'x'.join(map(str, _shape(VALUES[k])))} in {NAME}")
         vals[k] = v
-    return layers_lesson(vals).graph(level).to_dict()
+    les = layers_lesson(vals)
+    return _with_code(les.graph(level).to_dict(), les.code)
 
 
 def _leaves(v):
@@ -327,7 +328,19 @@ def _build(learn, les, source, vals, data, level):
         program = learn.Program(source, vals, data=tuple(data))
     else:
         program = learn.program(source, **vals)
-    return learn.build_graph(program, level, budget=BUILD_BUDGET).to_dict()
+    from .code import lab_code
+    return _with_code(learn.build_graph(program, level, budget=BUILD_BUDGET).to_dict(), lambda: lab_code(program))
+
+
+def _with_code(graph, make):
+    """The graph dict with ``code``: the program's forward and backward pass as the Python code
+    ``rg.jit`` generates, and the call with its values (the page's "code" tab). A program the
+    tracer cannot compile keeps its graph, with ``code`` None and ``code_error`` saying why."""
+    try:
+        graph["code"] = make()
+    except Exception as exc:  # noqa: BLE001 - the graph is the exercise; the code view is extra
+        graph["code"], graph["code_error"] = None, f"{type(exc).__name__}: {exc}"[:300]
+    return graph
 
 
 def _graph_of(obj, level):
@@ -341,6 +354,11 @@ def _graph_of(obj, level):
     if isinstance(obj, dict) and "nodes" in obj:
         return obj.get("source", ""), dict(obj.get("inputs") or {}), obj
     if hasattr(obj, "to_dict") and hasattr(obj, "nodes"):
+        if getattr(obj, "level", None) == "traced":  # rg.jit(f).lower(): its source is the code
+            from .layout import ensure_layout
+            g = ensure_layout(obj).to_dict()
+            g["code"], g["source"] = g.get("source"), ""
+            return "", dict(g.get("inputs") or {}), g
         g = obj.to_dict()
         return g.get("source", ""), dict(g.get("inputs") or {}), g
     if hasattr(obj, "graph"):

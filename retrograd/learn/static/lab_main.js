@@ -267,8 +267,12 @@
   }
 
   // ------------------------------------------------------------- drawing
+  function graphWidth() {  // the graph's box, or the code panel in its place while that tab is shown
+    var w = $("graph-wrap");
+    return (w.hidden ? $("code-panel") : w).clientWidth - 2;
+  }
   function render() {
-    var g = state.graph, avail = $("graph-wrap").clientWidth - 2;
+    var g = state.graph, avail = graphWidth();
     state.topDown = V.wantsTopDown(g, avail);
     if (state.topDown) g = V.topDown(g);
     state.geo = g;
@@ -295,11 +299,12 @@
     $("walk").hidden = g.scalar === false;  // the step-through speaks numbers, not arrays
     progress();
     showHint(null);
+    renderCode();
     fit();
   }
   function fit() {
-    if (!state.graph) return;
-    if (V.wantsTopDown(state.graph, $("graph-wrap").clientWidth - 2) !== state.topDown) {
+    if (!state.graph || $("graph-wrap").hidden) return;
+    if (V.wantsTopDown(state.graph, graphWidth()) !== state.topDown) {
       var focusKey = state.focus && state.focus.key;
       render();
       var b = state.boxes.filter(function (x) { return x.key === focusKey; })[0];
@@ -307,6 +312,45 @@
       return;
     }
     V.fit($("graph-wrap"), $("graph"), state.geo);
+  }
+
+  // ------------------------------------------------------------- the "code" tab
+  // The program's forward and backward pass as the Python code rg.jit generates (graph.code,
+  // made by Python): comments in green, the call with the lab's values in blue, copyable.
+  function renderCode() {
+    var pre = $("code-text"), g = state.graph, code = g && g.code;
+    pre.textContent = "";
+    $("code-status").textContent = "";
+    $("code-copy").hidden = !code;
+    if (!code) {
+      pre.appendChild(el("span", { "class": "code-line code-none" }, t("codeNone", { why: (g && g.code_error) || "–" })));
+      return;
+    }
+    var lines = String(code).replace(/\n$/, "").split("\n"), call = lines.lastIndexOf("");
+    lines.forEach(function (line, i) {
+      var cls = "code-line" + (/^\s*#/.test(line) ? " code-comment" : "") + (call >= 0 && i > call ? " code-call" : "");
+      pre.appendChild(el("span", { "class": cls }, line + "\n"));
+    });
+  }
+  function showTab(name) {
+    var code = name === "code";
+    state.tab = code ? "code" : "graph";
+    $("tab-graph").setAttribute("aria-selected", String(!code));
+    $("tab-code").setAttribute("aria-selected", String(code));
+    $("graph-wrap").hidden = code;
+    $("code-panel").hidden = !code;
+    if (!code) fit();
+  }
+  function copyCode() {
+    var pre = $("code-text"), text = (state.graph && state.graph.code) || "";
+    var manual = function () {  // no clipboard (an embedded page, an old browser): select it for Ctrl+C
+      var range = document.createRange(), sel = window.getSelection();
+      range.selectNodeContents(pre); sel.removeAllRanges(); sel.addRange(range);
+      $("code-status").textContent = t("codeCopyManual");
+    };
+    try {
+      navigator.clipboard.writeText(text).then(function () { $("code-status").textContent = t("codeCopied"); }, manual);
+    } catch (e) { manual(); }
   }
 
   // ------------------------------------------------------------- step through the backward pass
@@ -610,6 +654,9 @@
     $("share").addEventListener("click", share);
     $("walk-step").addEventListener("click", function () { walkStop(); walkNext(); });
     $("walk-play").addEventListener("click", walkPlay);
+    $("tab-graph").addEventListener("click", function () { showTab("graph"); });
+    $("tab-code").addEventListener("click", function () { showTab("code"); });
+    $("code-copy").addEventListener("click", copyCode);
     $("hint-button").addEventListener("click", nextHint);
     $("hint-button").addEventListener("mousedown", function (ev) { ev.preventDefault(); });
     $("fd-button").addEventListener("click", function () {
