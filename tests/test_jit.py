@@ -271,7 +271,7 @@ def test_common_subexpressions_are_merged_and_constants_folded():
 
     src = rg.jit(f).source(np.ones(3))
     assert src.count("np.sin(") == 1 and "np.exp(" not in src
-    assert [n for n in rg.jit(f).lower(np.ones(3)).nodes if n["kind"] == "op"][0]["op"] == "sin"
+    assert next(n for n in rg.jit(f).lower(np.ones(3)).nodes if n["kind"] == "op")["op"] == "sin"
 
 
 def test_names_given_with_named_appear_in_the_source():

@@ -86,9 +86,9 @@ def test_the_lowered_graph_draws_without_collisions(make):
     import xml.etree.ElementTree as ET
 
     import numpy as np
+    from test_learn_layout import check_geometry
 
     import retrograd as rg
-    from test_learn_layout import check_geometry
     if make == "coursera":
         g = _coursera_lowered()[0]
     elif make == "sin_exp_cos":
