@@ -646,3 +646,82 @@ def test_layers_lesson_in_an_exported_file(page, tmp_path):
     page.wait_for_function("() => !document.body.hasAttribute('data-busy')")
     assert box(page, "W1", "value").first.input_value() != before
     assert page.locator('input[data-node="W1"][data-kind="grad"]').count() == 6
+
+
+# ----- issue 12: the "code" tab: the program's forward and backward pass as the code rg.jit generates -----
+def code_lines(pg):
+    return pg.locator("#code-text").evaluate("e => e.textContent").splitlines()
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
+def test_code_tab_shows_the_backward_pass_and_follows_edits(browser, server, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    pg = ctx.new_page()
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        open_lesson(pg, server, "coursera-nw1")
+        assert pg.locator("#code-panel").is_hidden()
+        pg.click("#tab-code")
+        assert pg.locator("#graph-wrap").is_hidden() and not pg.locator("#code-panel").is_hidden()
+        assert pg.get_attribute("#tab-code", "aria-selected") == "true"
+        # the text is Python's (principle 9): the code rg.jit generates, then the call with the lab's values
+        expected = labmod.graph_for(lesson="coursera-nw1")["code"]
+        assert pg.locator("#code-text").evaluate("e => e.textContent") == expected
+        lines = [x.strip() for x in code_lines(pg)]
+        assert "dJ_dd = d" in lines and "dJ_dw = dJ_dd * x" in lines and "dJ_db = dJ_dd" in lines
+        assert lines[-1] == "# J = 4.5, dJ_dw = 6, dJ_db = 3"
+        comment = pg.locator(".code-comment", has_text="# d c / d w: mul rule")
+        assert comment.count() == 1 and comment.evaluate("e => getComputedStyle(e).color") == GREEN
+        # readable at this width: the page never scrolls sideways, the code scrolls inside its box
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        b = pg.locator("#code-text").bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= width + 0.5
+        # copyable: the button puts exactly that text on the clipboard
+        pg.click("#code-copy")
+        pg.wait_for_function("() => document.querySelector('#code-status').textContent !== ''")
+        assert pg.evaluate("navigator.clipboard.readText()") == expected
+        assert "copied" in pg.inner_text("#code-status")
+        # an edit of the program rebuilds the code, while the tab stays open
+        pg.click("#custom summary")
+        pg.fill("#source", "a = w*x\nJ = (a - y)**2")
+        pg.fill("#values", "w = 2, x = 3, y = 1")
+        pg.click("#build")
+        pg.wait_for_function("() => document.querySelector('#code-text').textContent.includes('dJ_dy')")
+        lines = [x.strip() for x in code_lines(pg)]
+        assert "a = w * x" in lines and "dJ_dw = dJ_dsub1 * x" in lines and "# d a / d w: mul rule, g * y" in lines
+        assert lines[-2] == "J, dJ_dw, dJ_dx, dJ_dy = forward_backward(w=2.0, x=3.0, y=1.0)"
+        pg.fill("#values", "w = 5, x = 3, y = 1")  # new values: the call and its results follow
+        pg.click("#build")
+        pg.wait_for_function("() => document.querySelector('#code-text').textContent.includes('w=5.0')")
+        assert code_lines(pg)[-1] == "# J = 196, dJ_dw = 84, dJ_dx = 140, dJ_dy = -28"
+        assert not pg.locator("#code-panel").is_hidden()
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        pg.click("#tab-graph")  # and back: the graph, fitted to the width, still answers
+        assert pg.locator("#code-panel").is_hidden()
+        assert state(answer(pg, "J", "value", "196")) == "correct"
+        for r in pg.evaluate(RECTS):
+            assert r["x"] >= 0 and r["x"] + r["w"] <= width + 0.5, r
+    finally:
+        ctx.close()
+    assert not errors, errors
+
+
+def test_code_tab_in_spanish_for_the_layers_lesson_and_in_a_notebook(page):
+    import retrograd as rg
+    page.set_content(rg.learn.lab("layers-2-3-1", lang="es", variants=0, share_code=False)._repr_html_())
+    frame = page.frame_locator("iframe")
+    frame.locator('input[data-node="W1"][data-kind="grad"]').first.wait_for()
+    assert frame.locator("#tab-code").inner_text() == "Código"
+    frame.locator("#tab-code").click()
+    text = frame.locator("#code-text").evaluate("e => e.textContent")
+    assert "def forward_backward(W1, b1, W2, b2, x, t):" in text and "dL_dW1 = " in text
+    assert "def sigmoid(x):" in text  # the helper it calls is defined: the text runs on its own
+    ns = {}
+    exec(compile(text, "<lab code>", "exec"), ns)
+    assert ns["L"] == pytest.approx(rg.learn.layers_lesson().forward["L"])
+    frame.locator("#code-copy").click()  # an embedded page has no clipboard: the code is selected instead
+    frame.locator("#code-status:not(:empty)").wait_for()
+    status = frame.locator("#code-status").inner_text()
+    assert status in ("Código copiado.", "El código está seleccionado: pulsa Ctrl+C (o ⌘C) para copiarlo.")

@@ -104,6 +104,9 @@ RANDOM_VALUES = {"int": [-5, 5], "float": [-3.0, 3.0], "decimals": 1, "zero": 0.
 #: The page's JavaScript modules, in load order (parse, grade, diagnose, state, walk, view, main).
 LAB_JS = ("lab_parse.js", "lab_grade.js", "lab_diagnose.js", "lab_state.js", "lab_walk.js", "lab_view.js",
           "lab_main.js")
+#: Smallest scale the page draws a graph of vectors and matrices at: below it (a phone) the graph's box
+#: scrolls sideways instead, so the entries stay readable (numbers graphs always fit the width).
+MIN_ARRAY_SCALE = 0.75
 #: Largest request body the server reads, in bytes.
 MAX_BODY = 64 * 1024
 #: Longest program the server accepts, in characters.
@@ -430,7 +433,8 @@ def page_data(mode="offline", initial=None, lang="en", graphs=(), variants=None,
     from .numfmt import DIGITS
     return {"version": 1, "mode": mode, "api": api, "lang": "es" if lang == "es" else "en",
             "tolerance": dict(TOLERANCE), "random": dict(RANDOM_VALUES), "levels": list(LEVELS),
-            "digits": DIGITS, "strings": lab_strings(), "lessons": lesson_list(),
+            "digits": DIGITS, "min_scale_arrays": MIN_ARRAY_SCALE, "strings": lab_strings(),
+            "lessons": lesson_list(),
             "initial": dict(initial or {}), "graphs": list(graphs),
             "variants": dict(variants or {})}
 
@@ -857,7 +861,7 @@ def serve(host="127.0.0.1", port=8765, lang="en", lesson=None, open_browser=True
 
 
 #: Page-data fields that are the same in every notebook cell (sent once per notebook).
-_COMMON = ("strings", "tolerance", "random", "levels", "digits")
+_COMMON = ("strings", "tolerance", "random", "levels", "digits", "min_scale_arrays")
 
 
 class LabView:

@@ -21,8 +21,9 @@
   };
   var cache = {};
 
-  function t(key, vars) {
+  function t(key, vars) {  // {out} is the current graph's output (J, L, ...) unless given
     var s = (STR[state.lang] && STR[state.lang][key]) || STR.en[key] || key;
+    vars = Object.assign({ out: (state.graph && state.graph.output) || "J" }, vars || {});
     if (vars) s = s.replace(/\{(\w+)\}/g, function (m, k) { return vars[k] === undefined ? m : String(vars[k]); });
     return s;
   }
@@ -214,14 +215,47 @@
     $("fd-button").hidden = !(box && chk && D.isNum(chk.central) && (r.state === "correct" || r.state === "wrong"));
     if (!bubble) return;
     if (!box || !text) { bubble.hidden = true; return; }
-    var a = box.anchor, canvas = $("graph");
     bubble.textContent = text;
     bubble.setAttribute("data-state", r.state);
     bubble.hidden = false;
-    var left = a.offsetLeft, top = a.offsetTop + a.offsetHeight + 4;
-    bubble.style.left = Math.max(0, Math.min(left, state.geo.width - 260)) + "px";
-    bubble.style.top = top + "px";
-    if (top + bubble.offsetHeight > canvas.offsetHeight) bubble.style.top = Math.max(0, a.offsetTop - bubble.offsetHeight - 4) + "px";
+    placeBubble(bubble, box.anchor);
+  }
+  // Next to its box (below, above, right, left), where it covers no other box: on a phone the
+  // top-down graph has an edge's box right under each node. With no such place nearby, the free
+  // place nearest to the box; in a graph with none at all, below the box.
+  function placeBubble(bubble, a) {
+    var W = state.geo.width, H = state.geo.height, bw, bh, gap = 4;
+    var rects = Array.prototype.map.call(document.querySelectorAll("#graph [data-node-box], #graph .edge-box"), function (x) {
+      return { l: x.offsetLeft, t: x.offsetTop, r: x.offsetLeft + x.offsetWidth, b: x.offsetTop + x.offsetHeight };
+    });
+    var al = a.offsetLeft, at = a.offsetTop, ar = al + a.offsetWidth, ab = at + a.offsetHeight;
+    var cx = function (x) { return Math.max(0, Math.min(x, W - bw)); }, cy = function (y) { return Math.max(0, Math.min(y, H - bh)); };
+    var free = function (p) {
+      if (p[0] < 0 || p[1] < 0 || p[0] + bw > W || p[1] + bh > H) return false;
+      return rects.every(function (q) { return p[0] + bw <= q.l || q.r <= p[0] || p[1] + bh <= q.t || q.b <= p[1]; });
+    };
+    var spot = null;
+    [0, 190, 140].some(function (width) {  // its own width first, then narrower (and taller)
+      bubble.style.width = width ? width + "px" : "";
+      bw = bubble.offsetWidth; bh = bubble.offsetHeight;
+      spot = [[cx(al), ab + gap], [cx(al), at - bh - gap], [ar + gap, cy(at)], [al - bw - gap, cy(at)],
+              [cx(ar - bw), ab + gap], [cx(ar - bw), at - bh - gap]].filter(free)[0];
+      return spot;
+    });
+    if (!spot) {
+      bubble.style.width = "";
+      bw = bubble.offsetWidth; bh = bubble.offsetHeight;
+      var best = Infinity;
+      for (var y = 0; y + bh <= H; y += 8) {
+        for (var x = 0; x + bw <= W; x += 8) {
+          var d = Math.pow(Math.max(al - x - bw, x - ar, 0), 2) + Math.pow(Math.max(at - y - bh, y - ab, 0), 2);
+          if (d < best && free([x, y])) { best = d; spot = [x, y]; }
+        }
+      }
+    }
+    spot = spot || [cx(al), Math.min(ab + gap, Math.max(0, at - bh - gap))];
+    bubble.style.left = spot[0] + "px";
+    bubble.style.top = spot[1] + "px";
   }
 
   // ------------------------------------------------------------- boxes and keyboard
@@ -288,6 +322,7 @@
     (state.graph.auto_notes || []).forEach(function (kv) {
       if (STR[state.lang]["note." + kv[0]]) notes.push(t("note." + kv[0], kv[1]) + ".");
     });
+    $("subtitle").textContent = t("subtitle");  // names this graph's output: dL/dx for the layers lesson
     $("notes").textContent = notes.join(" ");
     $("notes").hidden = !notes.length;
     state.boxes.forEach(function (b) {
@@ -311,7 +346,7 @@
       if (b) b.input.focus();
       return;
     }
-    V.fit($("graph-wrap"), $("graph"), state.geo);
+    V.fit($("graph-wrap"), $("graph"), state.geo, state.graph.scalar === false ? DATA.min_scale_arrays : 0);
   }
 
   // ------------------------------------------------------------- the "code" tab
