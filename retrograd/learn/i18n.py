@@ -356,8 +356,8 @@ TEXTS = {
         "err_at_syntax": "--at espera NOMBRE=VALOR, no {v}",
         "lab.title": "laboratorio retrograd",
         "lab.subtitle": "Rellena el grafo de cálculo: valores hacia delante de izquierda a derecha (azul), luego "
-                        "derivadas de derecha a izquierda (verde). ∂f/∂x en una arista es una derivada local; d{out}/dx "
-                        "en un nodo es el gradiente de la salida {out}.",
+                        "derivadas de derecha a izquierda (verde). ∂f/∂x en una arista es una derivada local; "
+                        "d{out}/dx en un nodo es el gradiente de la salida {out}.",
         "lab.lesson": "Lección", "lab.custom": "Tu propio programa", "lab.level": "Casillas",
         "lab.assignment": "una por línea", "lab.primitive": "una por operación",
         "lab.program": "Programa (una asignación por línea)", "lab.values": "Valores de entrada",
