@@ -725,3 +725,57 @@ def test_code_tab_in_spanish_for_the_layers_lesson_and_in_a_notebook(page):
     frame.locator("#code-status:not(:empty)").wait_for()
     status = frame.locator("#code-status").inner_text()
     assert status in ("Código copiado.", "El código está seleccionado: pulsa Ctrl+C (o ⌘C) para copiarlo.")
+
+
+# ----- polish: the bubble beside its box, the layers lesson on a phone -----------------------------------
+@pytest.mark.parametrize("width,height", [(390, 844), (1280, 800)])
+def test_the_feedback_bubble_covers_no_box(browser, server, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    pg = ctx.new_page()
+    try:
+        open_lesson(pg, server, "coursera-nw1")
+        for node, kind, edge in (("c", "value", None), ("a", "value", None), ("w", "grad", None),
+                                 (None, "local", "w->c"), ("d", "grad", None), ("J", "value", None)):
+            answer(pg, node, kind, "123", edge=edge)
+            bubble = pg.locator("#bubble")
+            assert bubble.is_visible() and "Not" in bubble.inner_text()
+            b = bubble.bounding_box()
+            for r in pg.evaluate(RECTS):  # no node box and no edge box under it (its own box included)
+                assert (b["x"] + b["width"] <= r["x"] + 0.5 or r["x"] + r["w"] <= b["x"] + 0.5 or
+                        b["y"] + b["height"] <= r["y"] + 0.5 or r["y"] + r["h"] <= b["y"] + 0.5), (node, kind, r, b)
+            assert b["x"] >= 0 and b["x"] + b["width"] <= width + 0.5
+    finally:
+        ctx.close()
+
+
+def test_layers_lesson_is_readable_on_a_phone(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = ctx.new_page()
+    try:
+        open_lesson(pg, server, "layers-2-3-1")
+        scale = float(pg.get_attribute("#graph", "data-scale"))
+        assert scale >= labmod.MIN_ARRAY_SCALE  # not shrunk to fit: the entries stay readable
+        cell = pg.locator('input[data-node="W1"][data-kind="grad"]').first
+        assert cell.bounding_box()["height"] >= labmod.MIN_ARRAY_SCALE * cell.evaluate("e => e.offsetHeight") - 0.5
+        # the graph's box scrolls sideways, never the page
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        wrap = pg.evaluate("(() => { const w = document.querySelector('#graph-wrap'); "
+                           "return [w.scrollWidth, w.clientWidth]; })()")
+        drawn = pg.evaluate("window.retrogradLab.state.geo.width") * scale
+        assert wrap[1] < wrap[0] <= drawn + 2  # as far as the picture goes, no further
+        out = pg.locator('input[data-node="L"][data-kind="value"]')
+        out.scroll_into_view_if_needed()
+        b = out.bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 390
+        from retrograd.learn.layers import layers_lesson
+        out.fill(f"{layers_lesson().forward['L']:.4g}")
+        assert state(out) == "correct"
+        # the intro and the formulas speak of this graph's output L, and its loss is sum((y - t)**2)/2
+        subtitle = pg.inner_text("#subtitle")
+        assert "dL/dx" in subtitle and "dJ/dx" not in subtitle
+        assert "sum((y - t)**2)/2" in pg.inner_text('[data-node-box="L"]') and "(-1,)" not in pg.inner_text("#graph")
+        pg.goto(f"{server.url}#lesson=coursera-nw1")  # and a lesson whose output is J says dJ/dx
+        pg.wait_for_selector('input[data-node="c"]')
+        assert "dJ/dx" in pg.inner_text("#subtitle")
+    finally:
+        ctx.close()

@@ -225,6 +225,7 @@
   // place nearest to the box; in a graph with none at all, below the box.
   function placeBubble(bubble, a) {
     var W = state.geo.width, H = state.geo.height, bw, bh, gap = 4;
+    bubble.style.left = "0px"; bubble.style.top = "0px";  // measured where nothing narrows it
     var rects = Array.prototype.map.call(document.querySelectorAll("#graph [data-node-box], #graph .edge-box"), function (x) {
       return { l: x.offsetLeft, t: x.offsetTop, r: x.offsetLeft + x.offsetWidth, b: x.offsetTop + x.offsetHeight };
     });
