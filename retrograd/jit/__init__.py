@@ -326,7 +326,9 @@ class Jitted:
         :data:`LOWER_VALUE_SIZE` elements). ``graph.source`` is the generated code,
         ``graph.inputs`` maps the argument names to their traced values, and
         ``graph.extra["outputs"]`` lists the returned names (``graph.output`` is the first).
-        The layout is computed by the first view that draws the graph.
+        The layout is computed by the first view that draws the graph. (Long float programs,
+        whose code writes a value used once into the line that uses it, keep one node per
+        operation here.)
 
         >>> import retrograd as rg
         >>> g = rg.jit(lambda x: rg.tanh(x) * 2).lower(rg.tensor([1.0]))
