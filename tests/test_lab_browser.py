@@ -779,3 +779,12 @@ def test_layers_lesson_is_readable_on_a_phone(browser, server):
         assert "dJ/dx" in pg.inner_text("#subtitle")
     finally:
         ctx.close()
+
+
+def test_code_tab_in_notebook_cells_that_share_the_page_code(page, monkeypatch):
+    first, second = notebook_cells(monkeypatch, "coursera-nw0", "coursera-nw1")
+    page.set_content(first + second)
+    frame = page.frame_locator("iframe").nth(1)
+    frame.locator('input[data-node="w"][data-kind="grad"]').wait_for()
+    frame.locator("#tab-code").click()
+    assert frame.locator("#code-text").evaluate("e => e.textContent") == labmod.graph_for(lesson="coursera-nw1")["code"]
