@@ -45,3 +45,77 @@ def test_explain_code_on_the_command_line():
     res = subprocess.run([sys.executable, "-m", "retrograd", "explain", "--lesson", "coursera-nw1", "--code"],
                          capture_output=True, text=True)
     assert res.returncode == 0 and res.stdout == GOLDEN.read_text()
+
+
+# ----- rg.jit(f).lower(*args): the traced forward + backward graph as the learning layer's Graph ----------
+def _coursera_lowered():
+    from retrograd.functional import value_and_grad
+    from retrograd.learn.code import _as_function, _named_jit
+    prog = lesson("coursera-nw1")
+    names = prog.parsed.inputs
+    params = tuple(i for i, n in enumerate(names) if n not in prog.data)
+    fn = _named_jit(value_and_grad(_as_function(prog.parsed), argnums=params), names)
+    return fn.lower(*[prog.inputs[n] for n in names]), prog
+
+
+def _sin_exp_cos(x):
+    import retrograd as rg
+    return rg.cos(rg.exp(rg.sin(x)))
+
+
+def test_lower_gives_a_graph_with_the_code_lines_as_nodes():
+    from retrograd.learn import Graph
+    g, prog = _coursera_lowered()
+    assert isinstance(g, Graph) and g.level == "traced" and g.output == "J"
+    assert g.source == program_code(prog)                     # the same code as the golden file
+    assert list(g.inputs) == ["w", "x", "b", "y"] and g.extra["outputs"] == ["J", "dJ_dw", "dJ_db"]
+    lines = {n["id"]: n["formula"] for n in g.nodes if n["kind"] == "op"}
+    for name, formula in lines.items():                      # every node is a line of the code
+        assert f"    {name} = {formula}\n" in g.source, name
+    assert lines["dJ_dd"] == "d" and lines["dJ_dw"] == "dJ_dd * x"
+    phase = {n["id"]: n["phase"] for n in g.nodes}
+    assert phase["w"] == "input" and phase["J"] == "forward" and phase["dJ_dw"] == "backward"
+    assert g.node("dJ_dw")["comment"] == "# d c / d w: mul rule, g * y"
+    assert g.node("J")["value"] == 4.5 and g.node("dJ_dw")["value"] == float(prog.grads()["w"])
+    assert {(e["source"], e["target"]) for e in g.edges} >= {("dJ_dd", "dJ_dw"), ("x", "dJ_dw"), ("w", "c")}
+    assert Graph.from_dict(g.to_dict()).to_dict() == g.to_dict()
+
+
+@pytest.mark.parametrize("make", ["coursera", "sin_exp_cos", "arrays"])
+def test_the_lowered_graph_draws_without_collisions(make):
+    import xml.etree.ElementTree as ET
+
+    import numpy as np
+    from test_learn_layout import check_geometry
+
+    import retrograd as rg
+    if make == "coursera":
+        g = _coursera_lowered()[0]
+    elif make == "sin_exp_cos":
+        g = rg.jit(rg.value_and_grad(_sin_exp_cos)).lower(0.5)
+    else:
+        g = rg.jit(rg.value_and_grad(lambda w, x: (rg.tanh(x @ w) ** 2).sum())).lower(np.ones((5, 4)),
+                                                                                     np.ones((6, 5)))
+        assert g.node("w")["value"] is None and g.node("w")["shape"] == [5, 4]  # big arrays: no values
+    assert g.width == 0  # the model comes without a layout; the first view lays it out
+    root = ET.fromstring(g.to_svg())
+    assert g.width > 0 and float(root.get("width")) == g.width
+    check_geometry(g)  # no box over another, no edge through a box, in both orientations
+    drawn = {el.get("id") for el in root.iter() if el.get("id", "").startswith("node-")}
+    assert drawn == {f"node-{n['id']}" for n in g.nodes}
+    dot = g.to_dot()
+    assert all(f'"{e["source"]}" -> "{e["target"]}"' in dot for e in g.edges)
+
+
+def test_the_sin_exp_cos_chain_reads_backward_through_the_rules():
+    import math
+
+    import retrograd as rg
+    g = rg.jit(rg.grad(_sin_exp_cos)).lower(0.5)
+    ops = [(n["id"], n["formula"]) for n in g.nodes if n["phase"] == "backward"]
+    assert ops[-1] == ("dout_dx", "dout_dsin1 * g2")
+    assert g.node("dout_dx")["value"] == pytest.approx(-math.sin(math.exp(math.sin(0.5))) * math.exp(
+        math.sin(0.5)) * math.cos(0.5))
+    assert [n["comment"] for n in g.nodes if n.get("comment")] == [
+        "# d cos / d exp1: cos rule, -g * sin(x)", "# d exp1 / d sin1: exp rule, g * out",
+        "# d sin1 / d x: sin rule, g * cos(x)"]

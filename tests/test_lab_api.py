@@ -276,3 +276,39 @@ def test_notebook_labs_carry_the_page_code_once_per_kernel(monkeypatch):
     assert template in rg.learn.lab("coursera-nw0", share_code=True)._repr_html_()
     monkeypatch.setitem(__import__("sys").modules, "google.colab", object())  # Colab: one frame per output
     assert rg.learn.lab("coursera-nw0")._repr_html_().startswith("<iframe srcdoc=")
+
+
+# ----- issue 12: every graph the page gets carries its generated code ------------------------------------
+def test_graphs_carry_the_code_rg_jit_generates(server):
+    from retrograd.learn import lesson
+    from retrograd.learn.code import program_code
+    status, body = request(server, "GET", "/api/lesson/coursera-nw1")
+    code = body["graph"]["code"]
+    assert status == 200 and code.startswith(program_code(lesson("coursera-nw1")))
+    assert code.endswith("J, dJ_dw, dJ_db = forward_backward(w=-2.0, x=2.0, b=8.0, y=1.0)\n"
+                         "# J = 4.5, dJ_dw = 6, dJ_db = 3\n")
+    status, body = request(server, "POST", "/api/graph", {"source": "J = sin(w)*x", "values": {"w": 0.5, "x": 2}})
+    ns = {}
+    exec(compile(body["graph"]["code"], "<lab>", "exec"), ns)  # runs on its own, with the lab's values
+    assert ns["J"] == pytest.approx(np.sin(0.5) * 2) and ns["dJ_dw"] == pytest.approx(np.cos(0.5) * 2)
+    status, body = request(server, "GET", "/api/lesson/layers-2-3-1")
+    g = body["graph"]
+    assert "dL_dW1 = " in g["code"] and "def sigmoid(x):" in g["code"]
+    loss = next(n for n in g["nodes"] if n["id"] == "L")
+    assert loss["formula"] == "sum((y - t)**2)/2"  # was sum((y - t)**2, (-1,))/2
+
+
+def test_a_program_the_tracer_cannot_compile_keeps_its_graph(monkeypatch):
+    monkeypatch.setattr(labmod, "lab_code", lambda prog: 1 / 0)
+    g = labmod.graph_for("J = w**2", {"w": 3})
+    assert g["code"] is None and g["code_error"].startswith("ZeroDivisionError")
+    assert [n["value"] for n in g["nodes"] if n["id"] == "J"] == [9.0]
+
+
+def test_a_lowered_jit_graph_opens_in_the_lab_with_its_code():
+    import retrograd as rg
+    g = rg.jit(rg.grad(lambda x: rg.cos(rg.exp(rg.sin(x))))).lower(0.5)
+    data = labmod.offline_data(g, variants=0)
+    shown = data["graphs"][0]["graph"]
+    assert shown["code"] == g.source and shown["source"] == "" and shown["width"] > 0
+    assert {n["id"] for n in shown["nodes"]} >= {"x", "sin1", "dout_dx"}

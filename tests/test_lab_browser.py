@@ -646,3 +646,145 @@ def test_layers_lesson_in_an_exported_file(page, tmp_path):
     page.wait_for_function("() => !document.body.hasAttribute('data-busy')")
     assert box(page, "W1", "value").first.input_value() != before
     assert page.locator('input[data-node="W1"][data-kind="grad"]').count() == 6
+
+
+# ----- issue 12: the "code" tab: the program's forward and backward pass as the code rg.jit generates -----
+def code_lines(pg):
+    return pg.locator("#code-text").evaluate("e => e.textContent").splitlines()
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
+def test_code_tab_shows_the_backward_pass_and_follows_edits(browser, server, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    pg = ctx.new_page()
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        open_lesson(pg, server, "coursera-nw1")
+        assert pg.locator("#code-panel").is_hidden()
+        pg.click("#tab-code")
+        assert pg.locator("#graph-wrap").is_hidden() and not pg.locator("#code-panel").is_hidden()
+        assert pg.get_attribute("#tab-code", "aria-selected") == "true"
+        # the text is Python's (principle 9): the code rg.jit generates, then the call with the lab's values
+        expected = labmod.graph_for(lesson="coursera-nw1")["code"]
+        assert pg.locator("#code-text").evaluate("e => e.textContent") == expected
+        lines = [x.strip() for x in code_lines(pg)]
+        assert "dJ_dd = d" in lines and "dJ_dw = dJ_dd * x" in lines and "dJ_db = dJ_dd" in lines
+        assert lines[-1] == "# J = 4.5, dJ_dw = 6, dJ_db = 3"
+        comment = pg.locator(".code-comment", has_text="# d c / d w: mul rule")
+        assert comment.count() == 1 and comment.evaluate("e => getComputedStyle(e).color") == GREEN
+        # readable at this width: the page never scrolls sideways, the code scrolls inside its box
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        b = pg.locator("#code-text").bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= width + 0.5
+        # copyable: the button puts exactly that text on the clipboard
+        pg.click("#code-copy")
+        pg.wait_for_function("() => document.querySelector('#code-status').textContent !== ''")
+        assert pg.evaluate("navigator.clipboard.readText()") == expected
+        assert "copied" in pg.inner_text("#code-status")
+        # an edit of the program rebuilds the code, while the tab stays open
+        pg.click("#custom summary")
+        pg.fill("#source", "a = w*x\nJ = (a - y)**2")
+        pg.fill("#values", "w = 2, x = 3, y = 1")
+        pg.click("#build")
+        pg.wait_for_function("() => document.querySelector('#code-text').textContent.includes('dJ_dy')")
+        lines = [x.strip() for x in code_lines(pg)]
+        assert "a = w * x" in lines and "dJ_dw = dJ_dsub1 * x" in lines and "# d a / d w: mul rule, g * y" in lines
+        assert lines[-2] == "J, dJ_dw, dJ_dx, dJ_dy = forward_backward(w=2.0, x=3.0, y=1.0)"
+        pg.fill("#values", "w = 5, x = 3, y = 1")  # new values: the call and its results follow
+        pg.click("#build")
+        pg.wait_for_function("() => document.querySelector('#code-text').textContent.includes('w=5.0')")
+        assert code_lines(pg)[-1] == "# J = 196, dJ_dw = 84, dJ_dx = 140, dJ_dy = -28"
+        assert not pg.locator("#code-panel").is_hidden()
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        pg.click("#tab-graph")  # and back: the graph, fitted to the width, still answers
+        assert pg.locator("#code-panel").is_hidden()
+        assert state(answer(pg, "J", "value", "196")) == "correct"
+        for r in pg.evaluate(RECTS):
+            assert r["x"] >= 0 and r["x"] + r["w"] <= width + 0.5, r
+    finally:
+        ctx.close()
+    assert not errors, errors
+
+
+def test_code_tab_in_spanish_for_the_layers_lesson_and_in_a_notebook(page):
+    import retrograd as rg
+    page.set_content(rg.learn.lab("layers-2-3-1", lang="es", variants=0, share_code=False)._repr_html_())
+    frame = page.frame_locator("iframe")
+    frame.locator('input[data-node="W1"][data-kind="grad"]').first.wait_for()
+    assert frame.locator("#tab-code").inner_text() == "Código"
+    frame.locator("#tab-code").click()
+    text = frame.locator("#code-text").evaluate("e => e.textContent")
+    assert "def forward_backward(W1, b1, W2, b2, x, t):" in text and "dL_dW1 = " in text
+    assert "def sigmoid(x):" in text  # the helper it calls is defined: the text runs on its own
+    ns = {}
+    exec(compile(text, "<lab code>", "exec"), ns)
+    assert ns["L"] == pytest.approx(rg.learn.layers_lesson().forward["L"])
+    frame.locator("#code-copy").click()  # an embedded page has no clipboard: the code is selected instead
+    frame.locator("#code-status:not(:empty)").wait_for()
+    status = frame.locator("#code-status").inner_text()
+    assert status in ("Código copiado.", "El código está seleccionado: pulsa Ctrl+C (o ⌘C) para copiarlo.")
+
+
+# ----- polish: the bubble beside its box, the layers lesson on a phone -----------------------------------
+@pytest.mark.parametrize("width,height", [(390, 844), (1280, 800)])
+def test_the_feedback_bubble_covers_no_box(browser, server, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    pg = ctx.new_page()
+    try:
+        open_lesson(pg, server, "coursera-nw1")
+        for node, kind, edge in (("c", "value", None), ("a", "value", None), ("w", "grad", None),
+                                 (None, "local", "w->c"), ("d", "grad", None), ("J", "value", None)):
+            answer(pg, node, kind, "123", edge=edge)
+            bubble = pg.locator("#bubble")
+            assert bubble.is_visible() and "Not" in bubble.inner_text()
+            b = bubble.bounding_box()
+            for r in pg.evaluate(RECTS):  # no node box and no edge box under it (its own box included)
+                assert (b["x"] + b["width"] <= r["x"] + 0.5 or r["x"] + r["w"] <= b["x"] + 0.5 or
+                        b["y"] + b["height"] <= r["y"] + 0.5 or r["y"] + r["h"] <= b["y"] + 0.5), (node, kind, r, b)
+            assert b["x"] >= 0 and b["x"] + b["width"] <= width + 0.5
+    finally:
+        ctx.close()
+
+
+def test_layers_lesson_is_readable_on_a_phone(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = ctx.new_page()
+    try:
+        open_lesson(pg, server, "layers-2-3-1")
+        scale = float(pg.get_attribute("#graph", "data-scale"))
+        assert scale >= labmod.MIN_ARRAY_SCALE  # not shrunk to fit: the entries stay readable
+        cell = pg.locator('input[data-node="W1"][data-kind="grad"]').first
+        assert cell.bounding_box()["height"] >= labmod.MIN_ARRAY_SCALE * cell.evaluate("e => e.offsetHeight") - 0.5
+        # the graph's box scrolls sideways, never the page
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        wrap = pg.evaluate("(() => { const w = document.querySelector('#graph-wrap'); "
+                           "return [w.scrollWidth, w.clientWidth]; })()")
+        drawn = pg.evaluate("window.retrogradLab.state.geo.width") * scale
+        assert wrap[1] < wrap[0] <= drawn + 2  # as far as the picture goes, no further
+        out = pg.locator('input[data-node="L"][data-kind="value"]')
+        out.scroll_into_view_if_needed()
+        b = out.bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 390
+        from retrograd.learn.layers import layers_lesson
+        out.fill(f"{layers_lesson().forward['L']:.4g}")
+        assert state(out) == "correct"
+        # the intro and the formulas speak of this graph's output L, and its loss is sum((y - t)**2)/2
+        subtitle = pg.inner_text("#subtitle")
+        assert "dL/dx" in subtitle and "dJ/dx" not in subtitle
+        assert "sum((y - t)**2)/2" in pg.inner_text('[data-node-box="L"]') and "(-1,)" not in pg.inner_text("#graph")
+        pg.goto(f"{server.url}#lesson=coursera-nw1")  # and a lesson whose output is J says dJ/dx
+        pg.wait_for_selector('input[data-node="c"]')
+        assert "dJ/dx" in pg.inner_text("#subtitle")
+    finally:
+        ctx.close()
+
+
+def test_code_tab_in_notebook_cells_that_share_the_page_code(page, monkeypatch):
+    first, second = notebook_cells(monkeypatch, "coursera-nw0", "coursera-nw1")
+    page.set_content(first + second)
+    frame = page.frame_locator("iframe").nth(1)
+    frame.locator('input[data-node="w"][data-kind="grad"]').wait_for()
+    frame.locator("#tab-code").click()
+    assert frame.locator("#code-text").evaluate("e => e.textContent") == labmod.graph_for(lesson="coursera-nw1")["code"]

@@ -68,8 +68,16 @@ def test_udl_explanation_mentions_the_slip_and_has_the_right_value():
 def test_markdown_and_html():
     e = explain(lesson("coursera-nw1"))
     md = e.to_markdown()
-    assert "| node | formula | value |" in md and "| c | w*x | -4 |" in md and "**Node J = d\\*\\*2/2**" not in md
-    assert "**Node J = d**2/2: upstream gradient dJ/dJ = 1**" in md
+    assert "| node | formula | value |" in md and "| c | w\\*x | -4 |" in md
+    assert "**Node J = d\\*\\*2/2: upstream gradient dJ/dJ = 1**" in md
+    # Markdown specials in formulas are escaped: a renderer shows d**2/2, not d<em>2/2 (regression)
+    markdown = pytest.importorskip("markdown")
+    page = markdown.markdown(md, extensions=["tables"])
+    assert "<strong>Node J = d**2/2: upstream gradient dJ/dJ = 1</strong>" in page
+    assert "<td>w*x</td>" in page and "<em>" not in page
+    names = markdown.markdown(explain(program("dJ_dw = w_1*w_2", w_1=2.0, w_2=3.0)).to_markdown(),
+                              extensions=["tables"])
+    assert "<td>w_1*w_2</td>" in names and "<em>" not in names
     html = e._repr_html_()
     assert html.startswith('<div class="retrograd-explain">') and "<svg" in html and "<table>" in html
     # the HTML fragment is well-formed XML

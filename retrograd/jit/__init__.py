@@ -35,12 +35,13 @@ import numpy as np
 
 from ..autograd import is_grad_enabled
 from ..backend import get_default_dtype
+from ..graph_model import Graph
 from ..pytree import tree_flatten, tree_unflatten
 from ..tensor import Tensor, _wrap
 from ..tracing import Trace, Tracer, TracingError, active_trace
-from .codegen import _Emitter, _helper_names, _ident, assign_names, generate, simplify
+from .codegen import _describe, _Emitter, _helper_names, _ident, assign_names, generate, simplify
 
-__all__ = ["Jitted", "Lowered", "TracingError", "jit"]
+__all__ = ["Jitted", "TracingError", "jit"]
 
 
 _ndarray = np.ndarray
@@ -91,27 +92,6 @@ def _paths(x, prefix, out):
             _paths(x[k], f"{prefix}_{k}", out)
     else:
         out.append(x.name if isinstance(x, Tensor) and x.name else prefix)
-
-
-class Lowered:
-    """The traced graph of a jitted function for some arguments (``rg.jit(f).lower(*args)``).
-
-    ``nodes`` lists one dict per kept operation, in execution order: ``id`` (the variable
-    name of the generated code), ``op``, ``inputs`` (variable names or constant texts),
-    ``shape``, ``dtype`` and ``phase`` (``"forward"`` or ``"backward"``); ``inputs`` and
-    ``outputs`` are variable names; ``source`` is the generated code. ``to_dict()`` gives
-    all of it as plain JSON-ready data.
-    """
-
-    def __init__(self, inputs, outputs, nodes, source):
-        self.inputs, self.outputs, self.nodes, self.source = inputs, outputs, nodes, source
-
-    def to_dict(self) -> dict:
-        return {"inputs": list(self.inputs), "outputs": list(self.outputs), "nodes": list(self.nodes),
-                "source": self.source}
-
-    def __repr__(self):
-        return f"<Lowered: {len(self.inputs)} inputs, {len(self.nodes)} operations, {len(self.outputs)} outputs>"
 
 
 class _Entry:
@@ -334,31 +314,82 @@ class Jitted:
         """
         return self._entry(args, kwargs)[0].source
 
-    def lower(self, *args, **kwargs) -> Lowered:
-        """The traced graph for these arguments: a :class:`Lowered` (nodes, inputs, outputs, source).
+    def lower(self, *args, **kwargs):
+        """The traced graph for these arguments, forward and backward, as the learning layer's
+        ``Graph`` model (so ``.to_svg()``, ``.to_dot()`` and ``rg.learn.lab`` draw it).
+
+        One node per input (``phase`` ``"input"``; closed-over Tensors ``"param"``) and per
+        line of the generated code (``phase`` ``"forward"`` or ``"backward"``): ``id`` and
+        ``name`` are the code's variable names, ``op`` the primitive, ``formula`` the line's
+        right-hand side, ``inputs`` its arguments (names or constant texts), ``shape``,
+        ``dtype``, ``comment`` (the code's comment above the first line of a backward rule),
+        and ``value`` (the traced value, for numbers and arrays of at most
+        :data:`LOWER_VALUE_SIZE` elements). ``graph.source`` is the generated code,
+        ``graph.inputs`` maps the argument names to their traced values, and
+        ``graph.extra["outputs"]`` lists the returned names (``graph.output`` is the first).
+        The layout is computed by the first view that draws the graph. (Long float programs,
+        whose code writes a value used once into the line that uses it, keep one node per
+        operation here.)
 
         >>> import retrograd as rg
-        >>> low = rg.jit(lambda x: rg.tanh(x) * 2).lower(rg.tensor([1.0]))
-        >>> [n["op"] for n in low.nodes], low.inputs, low.outputs
-        (['tanh', 'mul'], ['x'], ['mul1'])
+        >>> g = rg.jit(lambda x: rg.tanh(x) * 2).lower(rg.tensor([1.0]))
+        >>> [(n["id"], n["op"], n["phase"]) for n in g.nodes]
+        [('x', None, 'input'), ('tanh1', 'tanh', 'forward'), ('mul1', 'mul', 'forward')]
+        >>> list(g.inputs), g.extra["outputs"], g.node("mul1")["formula"]
+        (['x'], ['mul1'], 'tanh1 * 2')
         """
+
         entry = self._entry(args, kwargs)[0]
         traced_outs = [o if isinstance(o, Tracer) else _const_leaf(o) for o in entry.out_leaves]
         steps, outs, rep = simplify(entry.trace, traced_outs)
-        of, _ = assign_names(steps, entry.tracers, entry.names, list(entry.trace.captured.values()), outs,
-                             rep, _helper_names() | {"np", "math"})
-        em = _Emitter(of, False, set(of.values()))
-        nodes = []
+        captured = list(entry.trace.captured.values())
+        of, name_of = assign_names(steps, entry.tracers, entry.names, captured, outs, rep,
+                                   _helper_names() | {"np", "math"})
+        em = _Emitter(of, entry.scalar, set(of.values()))
+        helpers: dict = {}
+        nodes, edges, backward, ctx = [], [], False, None
+        leaves = [(t, "input") for t in entry.tracers] + [(t, "param") for _, t in captured]
+        for t, phase in leaves:
+            nodes.append(_lowered_node(of[id(t)], "input", None, None, t.val, phase, []))
+        known = {n["id"] for n in nodes}
         for st in steps:
-            nodes.append({"id": of[id(st.out)], "op": st.eqn.name,
-                          "inputs": [em.arg(a) for a in st.args],
-                          "shape": list(st.out.val.shape), "dtype": str(st.out.val.dtype),
-                          "phase": "forward" if st.eqn.ctx is None else "backward"})
-        return Lowered([of[id(t)] for t in entry.tracers],
-                       [of[id(o)] if isinstance(o, Tracer) else repr(o) for o in outs], nodes, entry.source)
+            name = of[id(st.out)]
+            backward = backward or st.eqn.ctx is not None or st.out.grad_of is not None  # as in the code
+            nodes.append(_lowered_node(name, "op", st.eqn.name, em.expr(st, helpers), st.out.val,
+                                       "backward" if backward else "forward", [em.arg(a) for a in st.args]))
+            if st.eqn.ctx is not None and st.eqn.ctx != ctx:  # the code's comment above this rule's lines
+                nodes[-1]["comment"] = _describe(st, name_of)
+            ctx = st.eqn.ctx
+            for src in dict.fromkeys(of[id(t)] for t in st.tracers):  # one edge per source, in order
+                if src in known:
+                    edges.append({"source": src, "target": name, "local": None, "local_formula": None,
+                                  "label": ""})
+            known.add(name)
+        out_names = [of[id(o)] if isinstance(o, Tracer) else repr(o) for o in outs]
+        scalar = all(n["shape"] == [] for n in nodes)
+        return Graph(out_names[0] if out_names else None, "traced", entry.source,
+                     {of[id(t)]: _lowered_value(t.val) for t in entry.tracers}, nodes, edges,
+                     outputs=out_names, scalar=scalar, title=entry.fname, notes=[], auto_notes=[])
 
     def __repr__(self):
         return f"<jitted {getattr(self.f, '__name__', 'function')}: {len(self._cache)} compiled signature(s)>"
+
+
+#: ``lower()`` keeps the traced value of a node when it has at most this many elements.
+LOWER_VALUE_SIZE = 12
+
+
+def _lowered_value(v):
+    a = np.asarray(v)
+    if a.dtype.kind not in "fiub" or a.size > LOWER_VALUE_SIZE or a.ndim > 2:
+        return None
+    return a.item() if a.ndim == 0 else a.tolist()
+
+
+def _lowered_node(name, kind, op, formula, val, phase, inputs):
+    return {"id": name, "name": name, "kind": kind, "op": op, "formula": formula, "value": _lowered_value(val),
+            "grad": None, "requires_grad": False, "layer": 0, "x": 0.0, "y": 0.0, "phase": phase,
+            "inputs": inputs, "shape": list(np.shape(val)), "dtype": str(np.asarray(val).dtype)}
 
 
 def jit(f=None, static_argnums=()):

@@ -5,6 +5,8 @@ inputs, takes ``rg.value_and_grad`` with respect to its parameters (the inputs t
 data), and returns the straight-line source ``rg.jit`` emits: the forward pass with the
 program's own names, then the backward pass, one line per chain-rule step (``dJ_dw = ...``),
 a comment above the lines of each rule. It is what ``retrograd explain ... --code`` prints.
+:func:`lab_code` adds the call with the program's values and what it returns: the text of the
+web lab's "code" tab.
 
 >>> from retrograd.learn import program
 >>> print(program_code(program("c = w*x\\nJ = c**2", w=2.0, x=3.0)), end="")
@@ -24,12 +26,18 @@ def forward_backward(w, x):
 
 from __future__ import annotations
 
+import ast
+
+import numpy as np
+
 from ..functional import value_and_grad
 from ..jit import jit
+from ..pytree import tree_flatten
 from ..tensor import Tensor
+from .numfmt import fmt
 from .program import evaluate
 
-__all__ = ["program_code"]
+__all__ = ["lab_code", "program_code", "with_call"]
 
 
 def _as_function(parsed):
@@ -46,14 +54,69 @@ def _as_function(parsed):
     return forward_backward
 
 
-def program_code(prog) -> str:
-    """The generated source of ``prog``'s value and gradients with respect to its parameters."""
+def _program_jit(prog):
     parsed = prog.parsed
     f = _as_function(parsed)
     params = tuple(i for i, n in enumerate(parsed.inputs) if n not in prog.data) or (0,)
     vg = value_and_grad(f, argnums=params)
-    args = [prog.inputs[n] for n in parsed.inputs]
-    return _named_jit(vg, parsed.inputs).source(*args)
+    return _named_jit(vg, parsed.inputs), list(parsed.inputs), [prog.inputs[n] for n in parsed.inputs]
+
+
+def program_code(prog) -> str:
+    """The generated source of ``prog``'s value and gradients with respect to its parameters."""
+    fn, _, args = _program_jit(prog)
+    return fn.source(*args)
+
+
+def lab_code(prog) -> str:
+    """:func:`program_code`, then the call with the program's values and, as a comment, what it
+    returns (the lab's "code" tab).
+
+    >>> from retrograd.learn import program
+    >>> print(lab_code(program("J = w*x", w=2.0, x=3.0)).splitlines()[-2:])
+    ['J, dJ_dw, dJ_dx = forward_backward(w=2.0, x=3.0)', '# J = 6, dJ_dw = 3, dJ_dx = 2']
+    """
+    fn, names, args = _program_jit(prog)
+    return with_call(fn, names, args)
+
+
+def with_call(fn, names, args) -> str:
+    """``fn.source(*args)`` (``fn`` a jitted function) followed by the call ``outs = f(name=value,
+    ...)`` and a comment with the values it returns; helpers the code calls are defined in it, so
+    the text runs on its own.
+
+    >>> import retrograd as rg
+    >>> print(with_call(rg.jit(lambda x: x * 2), ["x"], [1.5]).splitlines()[-2:])
+    ['mul1 = f(x=1.5)', '# mul1 = 3']
+    """
+    src = _standalone(fn.source(*args))
+    func = ast.parse(src).body[-1]
+    ret = func.body[-1].value if func.body and isinstance(func.body[-1], ast.Return) else None
+    elts = ret.elts if isinstance(ret, ast.Tuple) else []
+    outs = [e.id if isinstance(e, ast.Name) else f"out{i + 1}" for i, e in enumerate(elts)]
+    res = tree_flatten(fn(*args))[0]  # (value, (grads...)) -> the code's flat return tuple
+    if len(outs) != len(res):
+        outs = [f"out{i + 1}" for i in range(len(res))]
+    call = ", ".join(f"{n}={_literal(a)}" for n, a in zip(names, args))
+    got = ", ".join(f"{o} = {fmt(np.asarray(getattr(v, 'data', v)).tolist())}" for o, v in zip(outs, res))
+    return f"{src}\n{', '.join(outs)} = {func.name}({call})\n# {got}\n"
+
+
+def _literal(v):
+    a = np.asarray(getattr(v, "data", v), dtype=np.float64)
+    return repr(float(a)) if a.ndim == 0 else f"np.array({a.tolist()!r})"
+
+
+_SIGMOID_NP = "def sigmoid(x):\n    return 1.0 / (1.0 + np.exp(-x))\n"
+
+
+def _standalone(src):
+    """Array code calls ``sigmoid`` without defining it (the jitted function gets it from its
+    namespace); define it after the imports so the text runs on its own."""
+    if "sigmoid(" not in src or "def sigmoid" in src:
+        return src
+    head, sep, rest = src.partition("\ndef ")
+    return f"{head}\n{_SIGMOID_NP}{sep.lstrip()}{rest}" if sep else src
 
 
 def _named_jit(fn, names):

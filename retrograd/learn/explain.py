@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from . import symbolic
@@ -316,8 +317,19 @@ def _to_text(blocks, gap=True):
     return "\n".join(out)
 
 
-def _md_cell(s):
-    return str(s).replace("|", "\\|")
+_MD_SPECIALS = re.compile(r"([\\`*_\[\]<>|~#])")
+
+
+def _md(s):
+    r"""Text as Markdown shows it literally: ``d**2`` stays ``d**2``, ``dJ_dw`` is not emphasis.
+
+    >>> print(_md("J = d**2/2, dJ_dw | [x]"))
+    J = d\*\*2/2, dJ\_dw \| \[x\]
+    """
+    return _MD_SPECIALS.sub(r"\\\1", str(s))
+
+
+_md_cell = _md
 
 
 def _to_markdown(blocks):
@@ -325,13 +337,13 @@ def _to_markdown(blocks):
     for b in blocks:
         kind = b[0]
         if kind == "title":
-            out += [f"## {b[1]}", ""]
+            out += [f"## {_md(b[1])}", ""]
         elif kind == "heading":
-            out += [f"### {b[1]}", ""]
+            out += [f"### {_md(b[1])}", ""]
         elif kind == "code":
             out += ["```python", b[1], "```", ""]
         elif kind == "list":
-            out += ["  " * ind + "- " + text for ind, text in b[1]] + [""]
+            out += ["  " * ind + "- " + _md(text) for ind, text in b[1]] + [""]
         elif kind == "table":
             header, rows = b[1], b[2]
             out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
@@ -339,10 +351,10 @@ def _to_markdown(blocks):
             out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
             out.append("")
         elif kind == "step":
-            out += [f"**{b[1]}**", ""]
-            out += ["  " * ind + "- " + text for ind, text in b[2]] + [""]
+            out += [f"**{_md(b[1])}**", ""]
+            out += ["  " * ind + "- " + _md(text) for ind, text in b[2]] + [""]
         elif kind == "para":
-            out += [b[1], ""]
+            out += [_md(b[1]), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -126,6 +126,19 @@ def _is_number(a) -> bool:
     return isinstance(a, np.ndarray) and a.dtype.kind in "iuf"
 
 
+def _all_axes(op, first, axes) -> bool:
+    """Whether ``axes`` names every axis of ``first`` in a sum (the formula then omits them).
+
+    >>> import numpy as np
+    >>> _all_axes("sum", np.ones(3), (-1,)), _all_axes("sum", np.ones((2, 3)), (-1,))
+    (True, False)
+    """
+    if op != "sum" or not isinstance(axes, tuple) or not all(isinstance(a, int) for a in axes):
+        return False
+    n = np.ndim(first.data if isinstance(first, Tensor) else first)
+    return n > 0 and sorted(a % n for a in axes) == list(range(n))
+
+
 def _const_arg(v):
     a = np.asarray(v)
     if a.size == 1:
@@ -363,8 +376,10 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
                     args_t.append((nm, 5))
                     args_s.append(symbolic.symbol(nm))
                 elif not _is_number(a):
-                    # a structural argument (axes, shapes): part of the operation, not a value
-                    args_t.append((repr(a), 5))
+                    # a structural argument (axes, shapes): part of the operation, not a value;
+                    # the axes of a sum over every axis are left out: sum(x), not sum(x, (-1,))
+                    if not _all_axes(m.grad_fn.name, m.grad_fn.inputs[0], a):
+                        args_t.append((repr(a), 5))
                     args_s.append(None)
                 elif level == "primitive":
                     cid = _fresh_counter("k", counters, used)

@@ -157,8 +157,8 @@ TEXTS = {
         # --- the web lab (shipped to the page as data.strings[lang])
         "lab.title": "retrograd lab",
         "lab.subtitle": "Fill in the computation graph: forward values left to right (blue), then derivatives "
-                        "right to left (green). ∂f/∂x on an edge is a local derivative; dJ/dx in a node is the "
-                        "gradient of the output.",
+                        "right to left (green). ∂f/∂x on an edge is a local derivative; d{out}/dx in a node is the "
+                        "gradient of the output {out}.",
         "lab.lesson": "Lesson", "lab.custom": "Your own program", "lab.level": "Boxes",
         "lab.assignment": "one per line", "lab.primitive": "one per operation",
         "lab.program": "Program (one assignment per line)", "lab.values": "Input values", "lab.build": "Build graph",
@@ -185,7 +185,7 @@ TEXTS = {
         "lab.gradHintOut": "{d}: the derivative of the output with respect to itself is 1.",
         "lab.gradHint": "Chain rule: {d} = {terms}",
         "lab.hintRule": "Which rule: the forward value comes from the node's formula; a local derivative "
-                        "from differentiating one node; a gradient dJ/dx from the chain rule.",
+                        "from differentiating one node; a gradient d{out}/dx from the chain rule.",
         "lab.hintButton": "Hint",
         "lab.hintMore": "More help",
         "lab.hintNumbers": "With the numbers: {v}",
@@ -240,6 +240,13 @@ TEXTS = {
         "lab.walkPause": "Pause",
         "lab.walkAgain": "Start again",
         "lab.walkDone": "The backward pass is complete: every gradient is known.",
+        "lab.tabGraph": "Graph", "lab.tabCode": "Code",
+        "lab.codeNote": "The forward and backward pass of this program as the Python code rg.jit generates: one "
+                        "line per operation, a comment above the lines of each backward rule, then the call with "
+                        "the values above and what it returns. It runs on its own: copy it into Python.",
+        "lab.codeCopy": "Copy code", "lab.codeCopied": "Code copied.",
+        "lab.codeCopyManual": "The code is selected: press Ctrl+C (or ⌘C) to copy it.",
+        "lab.codeNone": "No code for this graph ({why}).",
     },
     "es": {
         "program": "Programa",
@@ -349,8 +356,8 @@ TEXTS = {
         "err_at_syntax": "--at espera NOMBRE=VALOR, no {v}",
         "lab.title": "laboratorio retrograd",
         "lab.subtitle": "Rellena el grafo de cálculo: valores hacia delante de izquierda a derecha (azul), luego "
-                        "derivadas de derecha a izquierda (verde). ∂f/∂x en una arista es una derivada local; dJ/dx "
-                        "en un nodo es el gradiente de la salida.",
+                        "derivadas de derecha a izquierda (verde). ∂f/∂x en una arista es una derivada local; "
+                        "d{out}/dx en un nodo es el gradiente de la salida {out}.",
         "lab.lesson": "Lección", "lab.custom": "Tu propio programa", "lab.level": "Casillas",
         "lab.assignment": "una por línea", "lab.primitive": "una por operación",
         "lab.program": "Programa (una asignación por línea)", "lab.values": "Valores de entrada",
@@ -379,7 +386,7 @@ TEXTS = {
         "lab.gradHintOut": "{d}: la derivada de la salida respecto a sí misma es 1.",
         "lab.gradHint": "Regla de la cadena: {d} = {terms}",
         "lab.hintRule": "Qué regla: el valor hacia delante sale de la fórmula del nodo; una derivada local, de "
-                        "derivar un solo nodo; un gradiente dJ/dx, de la regla de la cadena.",
+                        "derivar un solo nodo; un gradiente d{out}/dx, de la regla de la cadena.",
         "lab.hintButton": "Pista",
         "lab.hintMore": "Más ayuda",
         "lab.hintNumbers": "Con los números: {v}",
@@ -435,6 +442,14 @@ TEXTS = {
         "lab.walkPause": "Pausa",
         "lab.walkAgain": "Empezar de nuevo",
         "lab.walkDone": "La retropropagación ha terminado: se conocen todos los gradientes.",
+        "lab.tabGraph": "Grafo", "lab.tabCode": "Código",
+        "lab.codeNote": "La pasada hacia delante y hacia atrás de este programa como el código Python que genera "
+                        "rg.jit: una línea por operación, un comentario encima de las líneas de cada regla hacia "
+                        "atrás y, al final, la llamada con los valores de arriba y lo que devuelve. Funciona por sí "
+                        "solo: cópialo en Python.",
+        "lab.codeCopy": "Copiar el código", "lab.codeCopied": "Código copiado.",
+        "lab.codeCopyManual": "El código está seleccionado: pulsa Ctrl+C (o ⌘C) para copiarlo.",
+        "lab.codeNone": "No hay código para este grafo ({why}).",
     },
 }
 

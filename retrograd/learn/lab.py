@@ -79,9 +79,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..version import __version__
+from .code import lab_code
 from .extract import build_graph
 from .i18n import lab_strings, tr
 from .layers import NAME, SOURCE, VALUES, layers_lesson
+from .layout import ensure_layout
 from .lessons import lessons
 from .numfmt import DIGITS
 from .program import Program, ProgramError, program
@@ -112,6 +114,9 @@ RANDOM_VALUES = {"int": [-5, 5], "float": [-3.0, 3.0], "decimals": 1, "zero": 0.
 #: The page's JavaScript modules, in load order (parse, grade, diagnose, state, walk, view, main).
 LAB_JS = ("lab_parse.js", "lab_grade.js", "lab_diagnose.js", "lab_state.js", "lab_walk.js", "lab_view.js",
           "lab_main.js")
+#: Smallest scale the page draws a graph of vectors and matrices at: below it (a phone) the graph's box
+#: scrolls sideways instead, so the entries stay readable (numbers graphs always fit the width).
+MIN_ARRAY_SCALE = 0.75
 #: Largest request body the server reads, in bytes.
 MAX_BODY = 64 * 1024
 #: Longest program the server accepts, in characters.
@@ -212,7 +217,8 @@ def _layers_graph(values, level):
         if not _same_shape(v, VALUES[k]):
             raise LabError(f"{k} must have the shape {'x'.join(map(str, _shape(VALUES[k])))} in {NAME}")
         vals[k] = v
-    return layers_lesson(vals).graph(level).to_dict()
+    les = layers_lesson(vals)
+    return _with_code(les.graph(level).to_dict(), les.code)
 
 
 def _leaves(v):
@@ -325,7 +331,18 @@ def _build(les, source, vals, data, level):
         prog = Program(source, vals, data=tuple(data))
     else:
         prog = program(source, **vals)
-    return build_graph(prog, level, budget=BUILD_BUDGET).to_dict()
+    return _with_code(build_graph(prog, level, budget=BUILD_BUDGET).to_dict(), lambda: lab_code(prog))
+
+
+def _with_code(graph, make):
+    """The graph dict with ``code``: the program's forward and backward pass as the Python code
+    ``rg.jit`` generates, and the call with its values (the page's "code" tab). A program the
+    tracer cannot compile keeps its graph, with ``code`` None and ``code_error`` saying why."""
+    try:
+        graph["code"] = make()
+    except Exception as exc:  # noqa: BLE001 - the graph is the exercise; the code view is extra
+        graph["code"], graph["code_error"] = None, f"{type(exc).__name__}: {exc}"[:300]
+    return graph
 
 
 def _graph_of(obj, level):
@@ -339,6 +356,10 @@ def _graph_of(obj, level):
     if isinstance(obj, dict) and "nodes" in obj:
         return obj.get("source", ""), dict(obj.get("inputs") or {}), obj
     if hasattr(obj, "to_dict") and hasattr(obj, "nodes"):
+        if getattr(obj, "level", None) == "traced":  # rg.jit(f).lower(): its source is the code
+            g = ensure_layout(obj).to_dict()
+            g["code"], g["source"] = g.get("source"), ""
+            return "", dict(g.get("inputs") or {}), g
         g = obj.to_dict()
         return g.get("source", ""), dict(g.get("inputs") or {}), g
     if hasattr(obj, "graph"):
@@ -407,7 +428,8 @@ def page_data(mode="offline", initial=None, lang="en", graphs=(), variants=None,
         raise ValueError("mode must be 'server' or 'offline'")
     return {"version": 1, "mode": mode, "api": api, "lang": "es" if lang == "es" else "en",
             "tolerance": dict(TOLERANCE), "random": dict(RANDOM_VALUES), "levels": list(LEVELS),
-            "digits": DIGITS, "strings": lab_strings(), "lessons": lesson_list(),
+            "digits": DIGITS, "min_scale_arrays": MIN_ARRAY_SCALE, "strings": lab_strings(),
+            "lessons": lesson_list(),
             "initial": dict(initial or {}), "graphs": list(graphs),
             "variants": dict(variants or {})}
 
@@ -833,7 +855,7 @@ def serve(host="127.0.0.1", port=8765, lang="en", lesson=None, open_browser=True
 
 
 #: Page-data fields that are the same in every notebook cell (sent once per notebook).
-_COMMON = ("strings", "tolerance", "random", "levels", "digits")
+_COMMON = ("strings", "tolerance", "random", "levels", "digits", "min_scale_arrays")
 
 
 class LabView:

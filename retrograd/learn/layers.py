@@ -55,6 +55,16 @@ def _m(a, digits):
     return "[" + ", ".join(_m(row, digits) for row in a) + "]"
 
 
+def _network(W1, b1, W2, b2, x, t):
+    """The loss of the network, written with retrograd's functions (for ``rg.jit``)."""
+    import retrograd as rg
+    z1 = (W1 @ x + b1).named("z1")
+    a1 = rg.sigmoid(z1).named("a1")
+    z2 = (W2 @ a1 + b2).named("z2")
+    y = rg.sigmoid(z2).named("y")
+    return (((y - t) ** 2).sum() / 2).named("L")
+
+
 class LayerLesson:
     """The 2-3-1 network in matrix form: values, delta-rule gradients, engine gradients, checks.
 
@@ -126,6 +136,20 @@ class LayerLesson:
         g = build_graph((((y - t) ** 2).sum() / 2).named("L"), level)
         g.extra["title"] = NAME
         return g
+
+    def code(self) -> str:
+        """The forward and backward pass as the NumPy code ``rg.jit`` generates for this network,
+        then the call with the lesson's values (the lab's "code" tab).
+
+        >>> text = layers_lesson().code()
+        >>> "dL_dW1 = " in text and "def forward_backward(W1, b1, W2, b2, x, t):" in text
+        True
+        """
+        from ..functional import value_and_grad
+        from .code import _named_jit, with_call
+        names = [*PARAMS, "x", "t"]
+        fn = _named_jit(value_and_grad(_network, argnums=tuple(range(len(PARAMS)))), names)
+        return with_call(fn, names, [self.values[k] for k in names])
 
     def max_error(self) -> float:
         """Largest difference between the delta rule, the engine and the finite differences.

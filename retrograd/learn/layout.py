@@ -374,3 +374,23 @@ def _place(col, verts, want, y, gap):
         placed[k] = max(placed[k], need)
     for v, p in zip(col, placed):
         y[v] = p
+
+
+def ensure_layout(graph):
+    """Lay out a Graph that came without a layout (``rg.jit(f).lower()``), in place; returns it.
+
+    Extractors below the learning layer build the model only; the first view that draws it
+    computes the same layered layout as every other graph (left to right, and top to bottom
+    for narrow screens). A graph that has its layout is returned as it is.
+
+    >>> import retrograd as rg
+    >>> g = ensure_layout(rg.jit(lambda x: rg.sin(x) * x).lower(1.0))
+    >>> g.width > 0 and all(n["w"] >= NODE_W for n in g.nodes) and "layout_tb" in g.extra
+    True
+    """
+    if graph.width and graph.nodes and "w" in graph.nodes[0]:
+        return graph
+    graph.width, graph.height = layout(graph.nodes, graph.edges, out=graph.output or "")
+    if len(graph.nodes) <= MAX_TOP_DOWN_NODES:
+        graph.extra["layout_tb"] = layout_top_down(graph.nodes, graph.edges, out=graph.output or "")
+    return graph

@@ -15,7 +15,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from .i18n import grad_d, tr
-from .layout import NODE_H, NODE_W, grid_rows, label_text, node_lines, node_title
+from .layout import NODE_H, NODE_W, ensure_layout, grid_rows, label_text, node_lines, node_title
 from .numfmt import fmt
 
 BLUE = "#1f5fbf"
@@ -35,6 +35,7 @@ def to_svg(graph, lang: str = "en") -> str:
     True
     """
     lang = lang if lang in ("en", "es") else "en"
+    ensure_layout(graph)  # a graph from rg.jit(f).lower() is laid out when first drawn
     words = {k: tr(lang, "svg_" + k) for k in ("input", "const", "data")}
     out = graph.output
     w, h = graph.width, graph.height

@@ -21,8 +21,9 @@
   };
   var cache = {};
 
-  function t(key, vars) {
+  function t(key, vars) {  // {out} is the current graph's output (J, L, ...) unless given
     var s = (STR[state.lang] && STR[state.lang][key]) || STR.en[key] || key;
+    vars = Object.assign({ out: (state.graph && state.graph.output) || "J" }, vars || {});
     if (vars) s = s.replace(/\{(\w+)\}/g, function (m, k) { return vars[k] === undefined ? m : String(vars[k]); });
     return s;
   }
@@ -214,14 +215,48 @@
     $("fd-button").hidden = !(box && chk && D.isNum(chk.central) && (r.state === "correct" || r.state === "wrong"));
     if (!bubble) return;
     if (!box || !text) { bubble.hidden = true; return; }
-    var a = box.anchor, canvas = $("graph");
     bubble.textContent = text;
     bubble.setAttribute("data-state", r.state);
     bubble.hidden = false;
-    var left = a.offsetLeft, top = a.offsetTop + a.offsetHeight + 4;
-    bubble.style.left = Math.max(0, Math.min(left, state.geo.width - 260)) + "px";
-    bubble.style.top = top + "px";
-    if (top + bubble.offsetHeight > canvas.offsetHeight) bubble.style.top = Math.max(0, a.offsetTop - bubble.offsetHeight - 4) + "px";
+    placeBubble(bubble, box.anchor);
+  }
+  // Next to its box (below, above, right, left), where it covers no other box: on a phone the
+  // top-down graph has an edge's box right under each node. With no such place nearby, the free
+  // place nearest to the box; in a graph with none at all, below the box.
+  function placeBubble(bubble, a) {
+    var W = state.geo.width, H = state.geo.height, bw, bh, gap = 4;
+    bubble.style.left = "0px"; bubble.style.top = "0px";  // measured where nothing narrows it
+    var rects = Array.prototype.map.call(document.querySelectorAll("#graph [data-node-box], #graph .edge-box"), function (x) {
+      return { l: x.offsetLeft, t: x.offsetTop, r: x.offsetLeft + x.offsetWidth, b: x.offsetTop + x.offsetHeight };
+    });
+    var al = a.offsetLeft, at = a.offsetTop, ar = al + a.offsetWidth, ab = at + a.offsetHeight;
+    var cx = function (x) { return Math.max(0, Math.min(x, W - bw)); }, cy = function (y) { return Math.max(0, Math.min(y, H - bh)); };
+    var free = function (p) {
+      if (p[0] < 0 || p[1] < 0 || p[0] + bw > W || p[1] + bh > H) return false;
+      return rects.every(function (q) { return p[0] + bw <= q.l || q.r <= p[0] || p[1] + bh <= q.t || q.b <= p[1]; });
+    };
+    var spot = null;
+    [0, 190, 140].some(function (width) {  // its own width first, then narrower (and taller)
+      bubble.style.width = width ? width + "px" : "";
+      bw = bubble.offsetWidth; bh = bubble.offsetHeight;
+      spot = [[cx(al), ab + gap], [cx(al), at - bh - gap], [ar + gap, cy(at)], [al - bw - gap, cy(at)],
+              [cx(ar - bw), ab + gap], [cx(ar - bw), at - bh - gap]].filter(free)[0];
+      return spot;
+    });
+    if (!spot) {
+      bubble.style.width = "";
+      bw = bubble.offsetWidth; bh = bubble.offsetHeight;
+      var best = Infinity;
+      for (var y = 0; y + bh <= H; y += 8) {
+        for (var x = 0; x + bw <= W; x += 8) {
+          var d = Math.pow(Math.max(al - x - bw, x - ar, 0), 2) + Math.pow(Math.max(at - y - bh, y - ab, 0), 2);
+          if (d < best && free([x, y])) { best = d; spot = [x, y]; }
+        }
+      }
+    }
+    spot = spot || [cx(al), Math.min(ab + gap, Math.max(0, at - bh - gap))];
+    bubble.style.left = spot[0] + "px";
+    bubble.style.top = spot[1] + "px";
   }
 
   // ------------------------------------------------------------- boxes and keyboard
@@ -267,8 +302,12 @@
   }
 
   // ------------------------------------------------------------- drawing
+  function graphWidth() {  // the graph's box, or the code panel in its place while that tab is shown
+    var w = $("graph-wrap");
+    return (w.hidden ? $("code-panel") : w).clientWidth - 2;
+  }
   function render() {
-    var g = state.graph, avail = $("graph-wrap").clientWidth - 2;
+    var g = state.graph, avail = graphWidth();
     state.topDown = V.wantsTopDown(g, avail);
     if (state.topDown) g = V.topDown(g);
     state.geo = g;
@@ -284,6 +323,7 @@
     (state.graph.auto_notes || []).forEach(function (kv) {
       if (STR[state.lang]["note." + kv[0]]) notes.push(t("note." + kv[0], kv[1]) + ".");
     });
+    $("subtitle").textContent = t("subtitle");  // names this graph's output: dL/dx for the layers lesson
     $("notes").textContent = notes.join(" ");
     $("notes").hidden = !notes.length;
     state.boxes.forEach(function (b) {
@@ -295,18 +335,58 @@
     $("walk").hidden = g.scalar === false;  // the step-through speaks numbers, not arrays
     progress();
     showHint(null);
+    renderCode();
     fit();
   }
   function fit() {
-    if (!state.graph) return;
-    if (V.wantsTopDown(state.graph, $("graph-wrap").clientWidth - 2) !== state.topDown) {
+    if (!state.graph || $("graph-wrap").hidden) return;
+    if (V.wantsTopDown(state.graph, graphWidth()) !== state.topDown) {
       var focusKey = state.focus && state.focus.key;
       render();
       var b = state.boxes.filter(function (x) { return x.key === focusKey; })[0];
       if (b) b.input.focus();
       return;
     }
-    V.fit($("graph-wrap"), $("graph"), state.geo);
+    V.fit($("graph-wrap"), $("graph"), state.geo, state.graph.scalar === false ? DATA.min_scale_arrays : 0);
+  }
+
+  // ------------------------------------------------------------- the "code" tab
+  // The program's forward and backward pass as the Python code rg.jit generates (graph.code,
+  // made by Python): comments in green, the call with the lab's values in blue, copyable.
+  function renderCode() {
+    var pre = $("code-text"), g = state.graph, code = g && g.code;
+    pre.textContent = "";
+    $("code-status").textContent = "";
+    $("code-copy").hidden = !code;
+    if (!code) {
+      pre.appendChild(el("span", { "class": "code-line code-none" }, t("codeNone", { why: (g && g.code_error) || "–" })));
+      return;
+    }
+    var lines = String(code).replace(/\n$/, "").split("\n"), call = lines.lastIndexOf("");
+    lines.forEach(function (line, i) {
+      var cls = "code-line" + (/^\s*#/.test(line) ? " code-comment" : "") + (call >= 0 && i > call ? " code-call" : "");
+      pre.appendChild(el("span", { "class": cls }, line + "\n"));
+    });
+  }
+  function showTab(name) {
+    var code = name === "code";
+    state.tab = code ? "code" : "graph";
+    $("tab-graph").setAttribute("aria-selected", String(!code));
+    $("tab-code").setAttribute("aria-selected", String(code));
+    $("graph-wrap").hidden = code;
+    $("code-panel").hidden = !code;
+    if (!code) fit();
+  }
+  function copyCode() {
+    var pre = $("code-text"), text = (state.graph && state.graph.code) || "";
+    var manual = function () {  // no clipboard (an embedded page, an old browser): select it for Ctrl+C
+      var range = document.createRange(), sel = window.getSelection();
+      range.selectNodeContents(pre); sel.removeAllRanges(); sel.addRange(range);
+      $("code-status").textContent = t("codeCopyManual");
+    };
+    try {
+      navigator.clipboard.writeText(text).then(function () { $("code-status").textContent = t("codeCopied"); }, manual);
+    } catch (e) { manual(); }
   }
 
   // ------------------------------------------------------------- step through the backward pass
@@ -610,6 +690,9 @@
     $("share").addEventListener("click", share);
     $("walk-step").addEventListener("click", function () { walkStop(); walkNext(); });
     $("walk-play").addEventListener("click", walkPlay);
+    $("tab-graph").addEventListener("click", function () { showTab("graph"); });
+    $("tab-code").addEventListener("click", function () { showTab("code"); });
+    $("code-copy").addEventListener("click", copyCode);
     $("hint-button").addEventListener("click", nextHint);
     $("hint-button").addEventListener("mousedown", function (ev) { ev.preventDefault(); });
     $("fd-button").addEventListener("click", function () {

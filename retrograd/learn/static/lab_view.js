@@ -183,13 +183,21 @@
     return !!g.layout_tb && avail < 0.6 * g.width && g.layout_tb.width < g.width;
   }
 
-  // Scale the picture down to the width of its container (never up).
-  function fit(wrap, canvas, g) {
+  // Scale the picture down to the width of its container (never up), but not below ``min``
+  // (vectors and matrices stay readable): past that the container scrolls sideways, never the page.
+  function fit(wrap, canvas, g, min) {
     var avail = wrap.clientWidth - 2, s = Math.min(1, avail / g.width);
     if (!(s > 0)) s = 1;
+    if (min && s < min) s = min;
+    var scroll = g.width * s > avail + 0.5;
+    wrap.style.overflowX = scroll ? "auto" : "";
     canvas.style.transform = s < 1 ? "scale(" + s + ")" : "";
     canvas.style.transformOrigin = "0 0";
-    wrap.style.height = (g.height * s + 4) + "px";
+    if (canvas.parentNode !== wrap) {  // a box of the scaled size: the scrolling stops where the picture does
+      canvas.parentNode.style.width = g.width * s + "px";
+      canvas.parentNode.style.height = g.height * s + "px";
+    }
+    wrap.style.height = (g.height * s + 4 + (scroll ? wrap.offsetHeight - wrap.clientHeight : 0)) + "px";
     canvas.setAttribute("data-scale", String(s));
     return s;
   }
