@@ -198,8 +198,7 @@ def lesson_pages() -> dict[str, tuple[str, str]]:
     rows = ["| lesson | title | from |", "| --- | --- | --- |"]
     for lesson in rg.learn.lessons():
         program = lesson.program()
-        # The terminal text, in a code block: Explanation.to_markdown() leaves the `*` of
-        # formulas such as d**2/2 unescaped, which Markdown reads as emphasis.
+        # The terminal text, in a code block: the page shows exactly what `retrograd explain` prints.
         text_lines = str(program.explain()).split("\n")
         explanation = "\n".join(text_lines[2:] if text_lines[1].startswith("===") else text_lines)
         text = [
