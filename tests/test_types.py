@@ -100,7 +100,20 @@ def test_mypy_is_clean():
     except ImportError:
         raise AssertionError("mypy is not installed: pip install -e '.[dev]'") from None
     proc = subprocess.run([sys.executable, "-m", "mypy", "retrograd"], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, "mypy found problems (config in pyproject.toml [tool.mypy]):\n" + proc.stdout + proc.stderr
+    assert proc.returncode == 0, (
+        "mypy found problems (its settings are in pyproject.toml, [tool.mypy]):\n" + proc.stdout + proc.stderr)
+
+
+# ----- bugs the type checker found --------------------------------------------------------
+
+
+def test_randint_with_only_high_and_a_size_keyword():
+    import retrograd as rg
+    import torch
+
+    t = rg.randint(10, size=(50,))  # PyTorch's randint(high, size=...): low is 0
+    assert t.shape == tuple(torch.randint(10, size=(50,)).shape) == (50,)
+    assert t.dtype == rg.int64 and 0 <= int(t.min()) and int(t.max()) < 10
 
 
 if __name__ == "__main__":

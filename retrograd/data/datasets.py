@@ -11,11 +11,13 @@ import gzip
 import os
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from ..creation import generator
+from ..hints import DTypeLike
 
 __all__ = [
     "DATASETS_2D",
@@ -113,7 +115,7 @@ def load_digits(dtype=np.float64):
 
 
 # ----- IDX files (MNIST, Fashion-MNIST) ---------------------------------------------------
-_IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+_IDX_TYPES: dict[int, DTypeLike] = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
 def read_idx(path) -> np.ndarray:
@@ -220,4 +222,5 @@ def train_test_split(X, y, test_fraction: float = 0.2, seed=None):
     return X[tr], X[te], y[tr], y[te]
 
 
-DATASETS_2D = {"circles": make_circles, "xor": make_xor, "moons": make_moons}
+DATASETS_2D: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
+    "circles": make_circles, "xor": make_xor, "moons": make_moons}

@@ -251,7 +251,7 @@ class AdaptiveAvgPool2d(Module):
 
 
 class _BatchNorm(Module):
-    _dims = (2, 3)
+    _dims: tuple[int, ...] = (2, 3)
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
                  dtype=None):

@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 import math
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
+from typing import NamedTuple
 
 import numpy as np
 
@@ -62,7 +63,14 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` did not match (PyTorch's ``_IncompatibleKeys``)."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+_IncompatibleKeys = IncompatibleKeys
 
 
 class Module:

@@ -418,7 +418,7 @@ class ReduceLROnPlateau(LRScheduler):
             return a < best * (1.0 - self.threshold) if self.threshold_mode == "rel" else a < best - self.threshold
         return a > best * (self.threshold + 1.0) if self.threshold_mode == "rel" else a > best + self.threshold
 
-    def step(self, metrics) -> None:
+    def step(self, metrics: float) -> None:  # type: ignore[override]  # PyTorch's: the metric is required
         """Record this epoch's metric (e.g. the validation loss); lower the rate on a plateau."""
         current = float(metrics)
         self.last_epoch += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import numpy as np
 
@@ -112,10 +113,11 @@ class Optimizer:
         large short-lived allocations are what makes NumPy code slow (the allocator hands the
         memory back to the system and every new array page-faults again).
         """
-        bufs = self.__dict__.setdefault("_scratch_bufs", {}).get(p)
+        cache = self.__dict__.setdefault("_scratch_bufs", {})
+        bufs = cache.get(p)
         data = p.data
         if bufs is None or bufs[0].shape != data.shape or bufs[0].dtype != data.dtype:
-            bufs = self._scratch_bufs[p] = [np.empty_like(data), np.empty_like(data)]
+            bufs = cache[p] = [np.empty_like(data), np.empty_like(data)]
         return bufs[k]
 
     # ----- state dicts --------------------------------------------------------------
@@ -127,7 +129,7 @@ class Optimizer:
         >>> rg.optim.Adam([w]).state_dict()["param_groups"][0]["params"]
         [0]
         """
-        index = {}
+        index: dict[int, int] = {}
         groups = []
         for g in self.param_groups:
             entry = {k: v for k, v in g.items() if k != "params"}
@@ -151,7 +153,7 @@ class Optimizer:
         if len(groups) != len(self.param_groups):
             raise ValueError(f"load_state_dict: {len(groups)} parameter groups saved, "
                              f"this optimizer has {len(self.param_groups)}")
-        params = []
+        params: list[Any] = []
         for saved, own in zip(groups, self.param_groups):
             if len(saved["params"]) != len(own["params"]):
                 raise ValueError("load_state_dict: a parameter group has a different number of parameters")
