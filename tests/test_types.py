@@ -108,12 +108,13 @@ def test_mypy_is_clean():
 
 
 def test_randint_with_only_high_and_a_size_keyword():
-    import retrograd as rg
     import torch
+
+    import retrograd as rg
 
     t = rg.randint(10, size=(50,))  # PyTorch's randint(high, size=...): low is 0
     assert t.shape == tuple(torch.randint(10, size=(50,)).shape) == (50,)
-    assert t.dtype == rg.int64 and 0 <= int(t.min()) and int(t.max()) < 10
+    assert t.dtype == rg.int64 and int(t.min()) >= 0 and int(t.max()) < 10
 
 
 if __name__ == "__main__":
