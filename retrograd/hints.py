@@ -11,7 +11,7 @@ from retrograd at run time and any layer may import it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 import numpy as np
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # for the type checker only: at run time this module sits bel
     from .backend import device
     from .tensor import Tensor
 
-__all__ = ["ArrayLike", "Axis", "DTypeLike", "DeviceLike", "Number", "Shape"]
+__all__ = ["ArrayLike", "Axis", "DTypeLike", "DeviceLike", "Number", "Params", "Shape"]
 
 #: A Python number (``bool`` is an ``int`` to the type checker, and is accepted where ``int`` is).
 Number: TypeAlias = int | float | complex
@@ -34,6 +34,9 @@ DTypeLike: TypeAlias = Union["np.dtype[Any]", type, str, None]
 
 #: A device: only the CPU exists (``"cpu"``, ``rg.device("cpu")`` or None).
 DeviceLike: TypeAlias = Union[str, "device", None]
+
+#: What an optimizer takes (PyTorch's ``ParamsT``): Tensors, or parameter groups (dicts with "params").
+Params: TypeAlias = Iterable["Tensor"] | Iterable[dict[str, Any]]
 
 #: A shape: a tuple (or any sequence) of ints.
 Shape: TypeAlias = Sequence[int]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..autograd import bump_version, no_grad
+from ..hints import Params
 from ..tensor import Tensor
 
 
@@ -26,14 +28,14 @@ class Optimizer:
     tensor([0.8], requires_grad=True)
     """
 
-    def __init__(self, params, defaults: dict):
+    def __init__(self, params: Params, defaults: dict) -> None:
         self.defaults = dict(defaults)
         self.param_groups: list[dict] = []
         self.state: dict = {}
         if isinstance(params, Tensor):
             raise TypeError("params must be an iterable of Tensors (e.g. model.parameters()), "
                             "not a single Tensor; wrap it in a list")
-        groups = list(params)
+        groups: list[Any] = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(groups[0], dict):
@@ -81,7 +83,7 @@ class Optimizer:
                 else:
                     p.grad = Tensor(np.zeros_like(p.data))
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         loss = None
         if closure is not None:
