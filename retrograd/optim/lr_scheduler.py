@@ -22,6 +22,7 @@ import math
 import types
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from .optimizer import Optimizer
 
