@@ -117,6 +117,16 @@ def test_randint_with_only_high_and_a_size_keyword():
     assert t.dtype == rg.int64 and int(t.min()) >= 0 and int(t.max()) < 10
 
 
+def test_module_dict_update_takes_any_mapping():
+    import types
+
+    import retrograd as rg
+
+    d = rg.nn.ModuleDict()
+    d.update(types.MappingProxyType({"act": rg.nn.ReLU()}))  # a Mapping that is not a dict, as PyTorch takes
+    assert list(d.keys()) == ["act"] and isinstance(d["act"], rg.nn.ReLU)
+
+
 if __name__ == "__main__":
     total, bad = annotation_report()
     print("\n".join(bad))
