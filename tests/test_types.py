@@ -104,6 +104,42 @@ def test_mypy_is_clean():
         "mypy found problems (its settings are in pyproject.toml, [tool.mypy]):\n" + proc.stdout + proc.stderr)
 
 
+STRICT_MODULES = ["errors", "dims", "backend", "pytree", "hints"]
+
+
+def test_bottom_modules_are_strict_clean():
+    # Independent of the per-module flags in pyproject.toml: plain `mypy --strict` on the files.
+    files = [f"retrograd/{m}.py" for m in STRICT_MODULES]
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", *files],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_transforms_keep_the_signature_of_the_function_they_wrap(tmp_path):
+    # What an editor shows for rg.grad(f): f's parameters, not `(*args)`.
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import retrograd as rg\n"
+        "def f(x: float, y: int) -> float:\n"
+        "    return x * y\n"
+        "reveal_type(rg.grad(f))\n"
+        "reveal_type(rg.value_and_grad(f, argnums=(0, 1)))\n"
+        "reveal_type(rg.vmap(f))\n"
+        "reveal_type(rg.jit(f))\n"
+        "reveal_type(rg.exp(rg.tensor(1.0)))\n"
+        "rg.grad(f)(1.0, 'two')\n")  # a wrong argument type: the checker must see it
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--follow-imports=silent", str(probe)],
+                          cwd=ROOT, capture_output=True, text=True)
+    revealed = [line.split("Revealed type is ")[1].strip('"') for line in proc.stdout.splitlines()
+                if "Revealed type is" in line]
+    assert revealed == ["def (x: float, y: int) -> Any",
+                        "def (x: float, y: int) -> tuple[Any, Any]",
+                        "def (x: float, y: int) -> Any",
+                        "retrograd.jit.Jitted",
+                        "retrograd.tensor.Tensor"], proc.stdout
+    assert 'Argument 2 has incompatible type "str"; expected "int"' in proc.stdout, proc.stdout
+
+
 # ----- bugs the type checker found --------------------------------------------------------
 
 

@@ -154,8 +154,9 @@ class ConvTranspose2d(_ConvNd):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                                  self.groups, self.dilation)
+        return F.conv_transpose2d(x, self.weight, self.bias, self.stride,
+                                  self.padding,  # type: ignore[arg-type]  # never a string here (__init__ takes none)
+                                  self.output_padding, self.groups, self.dilation)
 
 
 class _Pool(Module):
