@@ -20,26 +20,27 @@ if TYPE_CHECKING:  # for the type checker only: at run time this module sits bel
     from .backend import device
     from .tensor import Tensor
 
-__all__ = ["ArrayLike", "Axis", "DTypeLike", "DeviceLike", "Number", "Params", "Shape"]
+__all__ = ["ArrayLike", "Axis", "DTypeLike", "DeviceLike", "Params", "Shape"]
 
-#: A Python number (``bool`` is an ``int`` to the type checker, and is accepted where ``int`` is).
-Number: TypeAlias = int | float | complex
-
-#: What the array functions take: a Tensor, a NumPy array or a Python number (``np.float64`` is a float).
-#: The functions also run on nested lists and other NumPy scalars; the type names the common cases.
 ArrayLike: TypeAlias = Union["Tensor", "np.ndarray[Any, Any]", float, int]
+"""What the array functions take: a Tensor, a NumPy array or a Python number (``np.float64`` is a float).
 
-#: A dtype: retrograd's (``rg.float32``, which are NumPy's), a NumPy dtype or type, or a name ("float32").
+They also run on nested lists and other NumPy scalars; the type names the common cases. Given a Tensor
+they return a Tensor (the return types say ``Tensor``); given only NumPy arrays they return arrays (the
+plain-NumPy path the vjp rules use), which the return types do not spell out.
+"""
+
 DTypeLike: TypeAlias = Union["np.dtype[Any]", type, str, None]
+"""A dtype: retrograd's (``rg.float32``, which are NumPy's), a NumPy dtype or type, or a name ("float32")."""
 
-#: A device: only the CPU exists (``"cpu"``, ``rg.device("cpu")`` or None).
 DeviceLike: TypeAlias = Union[str, "device", None]
+"""A device: only the CPU exists (``"cpu"``, ``rg.device("cpu")`` or None)."""
 
-#: What an optimizer takes (PyTorch's ``ParamsT``): Tensors, or parameter groups (dicts with "params").
 Params: TypeAlias = Iterable["Tensor"] | Iterable[dict[str, Any]]
+"""What an optimizer takes (PyTorch's ``ParamsT``): Tensors, or parameter groups (dicts with "params")."""
 
-#: A shape: a tuple (or any sequence) of ints.
 Shape: TypeAlias = Sequence[int]
+"""A shape: a tuple (or any sequence) of ints."""
 
-#: An axis (PyTorch's ``dim``) argument: one int, several, or None for all of them.
 Axis: TypeAlias = int | Sequence[int] | None
+"""An axis (PyTorch's ``dim``) argument: one int, several, or None for all of them."""
