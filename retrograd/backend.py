@@ -12,11 +12,9 @@ one place.
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, TypeAlias, Union
 
 import numpy as np
-
-from .hints import DTypeLike
 
 xp = np
 
@@ -28,6 +26,12 @@ int32 = np.int32
 bool_ = np.bool_
 
 _default_dtype = np.dtype(np.float64)
+
+DTypeLike: TypeAlias = Union["np.dtype[Any]", type, str, None]
+"""A dtype: retrograd's (``rg.float32``, which are NumPy's), a NumPy dtype or type, or a name ("float32")."""
+
+DeviceLike: TypeAlias = Union[str, "device", None]
+"""A device: only the CPU exists (``"cpu"``, ``rg.device("cpu")`` or None)."""
 
 
 def set_default_dtype(dtype: DTypeLike) -> None:
@@ -168,7 +172,7 @@ class device:
 CPU = device("cpu")
 
 
-def check_device(dev: str | device | None) -> None:
+def check_device(dev: DeviceLike) -> None:
     """Accept ``None``, ``"cpu"`` or ``device("cpu")``; anything else raises a clear error.
 
     >>> check_device("cpu")

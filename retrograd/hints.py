@@ -5,8 +5,9 @@
 ...     return x * 2
 
 The aliases are for annotations only (``from __future__ import annotations`` keeps them unevaluated);
-``Tensor`` and NumPy's generic types are named as forward references, so this module imports nothing
-from retrograd at run time and any layer may import it.
+``Tensor`` is named as a forward reference, so at run time this module imports only ``backend`` (which
+defines ``DTypeLike`` and ``DeviceLike``, next to the dtypes and ``device``), and any layer above the
+backend may import it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 import numpy as np
 
+from .backend import DeviceLike, DTypeLike
+
 if TYPE_CHECKING:  # for the type checker only: at run time this module sits below the core
-    from .backend import device
     from .tensor import Tensor
 
 __all__ = ["ArrayLike", "Axis", "DTypeLike", "DeviceLike", "Params", "Shape"]
@@ -29,12 +31,6 @@ They also run on nested lists and other NumPy scalars; the type names the common
 they return a Tensor (the return types say ``Tensor``); given only NumPy arrays they return arrays (the
 plain-NumPy path the vjp rules use), which the return types do not spell out.
 """
-
-DTypeLike: TypeAlias = Union["np.dtype[Any]", type, str, None]
-"""A dtype: retrograd's (``rg.float32``, which are NumPy's), a NumPy dtype or type, or a name ("float32")."""
-
-DeviceLike: TypeAlias = Union[str, "device", None]
-"""A device: only the CPU exists (``"cpu"``, ``rg.device("cpu")`` or None)."""
 
 Params: TypeAlias = Iterable["Tensor"] | Iterable[dict[str, Any]]
 """What an optimizer takes (PyTorch's ``ParamsT``): Tensors, or parameter groups (dicts with "params")."""
