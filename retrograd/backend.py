@@ -12,6 +12,7 @@ one place.
 from __future__ import annotations
 
 import numbers
+from typing import Any, TypeAlias, Union
 
 import numpy as np
 
@@ -26,8 +27,14 @@ bool_ = np.bool_
 
 _default_dtype = np.dtype(np.float64)
 
+DTypeLike: TypeAlias = Union["np.dtype[Any]", type, str, None]
+"""A dtype: retrograd's (``rg.float32``, which are NumPy's), a NumPy dtype or type, or a name ("float32")."""
 
-def set_default_dtype(dtype) -> None:
+DeviceLike: TypeAlias = Union[str, "device", None]
+"""A device: only the CPU exists (``"cpu"``, ``rg.device("cpu")`` or None)."""
+
+
+def set_default_dtype(dtype: DTypeLike) -> None:
     """Set the dtype given to Python numbers and lists by ``rg.tensor``.
 
     >>> import retrograd as rg
@@ -42,7 +49,7 @@ def set_default_dtype(dtype) -> None:
     _default_dtype = dt
 
 
-def get_default_dtype() -> np.dtype:
+def get_default_dtype() -> np.dtype[Any]:
     """The dtype ``rg.tensor`` gives Python numbers (float64 unless changed).
 
     >>> import retrograd as rg
@@ -52,7 +59,7 @@ def get_default_dtype() -> np.dtype:
     return _default_dtype
 
 
-def _check_kind(arr: np.ndarray, what: str) -> np.ndarray:
+def _check_kind(arr: np.ndarray[Any, Any], what: str) -> np.ndarray[Any, Any]:
     if arr.dtype.kind not in "fiub":
         raise TypeError(
             f"{what}: expected numbers (float, int or bool), got an array of dtype "
@@ -61,12 +68,12 @@ def _check_kind(arr: np.ndarray, what: str) -> np.ndarray:
     return arr
 
 
-def _kind_name(dt: np.dtype) -> str:
+def _kind_name(dt: np.dtype[Any]) -> str:
     return {"U": "strings", "S": "bytes", "O": "Python objects", "c": "complex numbers",
             "M": "datetimes", "m": "timedeltas"}.get(dt.kind, dt.kind)
 
 
-def to_array(data, dtype=None, what: str = "tensor") -> np.ndarray:
+def to_array(data: Any, dtype: DTypeLike = None, what: str = "tensor") -> np.ndarray[Any, Any]:
     """Turn numbers, lists or arrays into a numeric ndarray, with clear errors.
 
     Python floats (and lists holding one) get the default float dtype, Python
@@ -108,7 +115,7 @@ def to_array(data, dtype=None, what: str = "tensor") -> np.ndarray:
     return arr
 
 
-def _holds_arrays(data) -> bool:
+def _holds_arrays(data: Any) -> bool:
     """True for a list whose first leaf is a NumPy array or scalar (their dtype wins)."""
     while isinstance(data, (list, tuple)) and data:
         data = data[0]
@@ -127,10 +134,13 @@ class device:
     """
 
     __slots__ = ("index", "type")
+    type: str
+    index: int | None
 
-    def __init__(self, type="cpu", index=None):
+    def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:
         if isinstance(type, device):
-            type, index = type.type, type.index
+            index = type.index  # before `type` is rebound to the name
+            type = type.type
         name = str(type)
         if ":" in name:
             name, _, idx = name.partition(":")
@@ -141,7 +151,7 @@ class device:
                                "(NumPy) only; use device='cpu' or leave device= out")
         self.type, self.index = name, index
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             try:
                 other = device(other)
@@ -149,20 +159,20 @@ class device:
                 return False
         return isinstance(other, device) and other.type == self.type
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self.type)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"device(type={self.type!r})"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.type
 
 
 CPU = device("cpu")
 
 
-def check_device(dev) -> None:
+def check_device(dev: DeviceLike) -> None:
     """Accept ``None``, ``"cpu"`` or ``device("cpu")``; anything else raises a clear error.
 
     >>> check_device("cpu")

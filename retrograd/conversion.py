@@ -6,10 +6,13 @@ integer or boolean dtypes give tensors that do not require grad, as in PyTorch.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import ops
 from .backend import check_device, device as _device
+from .hints import ArrayLike, DeviceLike, DTypeLike
 from .ops.primitive import raw
 from .tensor import Tensor, _wrap
 
@@ -17,7 +20,7 @@ _DTYPE_NAMES = {"float": np.float32, "double": np.float64, "half": np.float16, "
                 "int": np.int32, "bool": np.bool_, "short": np.int16}
 
 
-def as_dtype(dtype) -> np.dtype:
+def as_dtype(dtype: DTypeLike) -> np.dtype:
     """A NumPy dtype from a dtype, a NumPy type or a name (``"float32"``, ``"float"``, ``"long"``).
 
     >>> as_dtype("long"), as_dtype(np.float32)
@@ -32,7 +35,7 @@ def as_dtype(dtype) -> np.dtype:
         raise TypeError(f"not a dtype: {dtype!r}; use e.g. rg.float32, rg.int64 or 'float64'") from None
 
 
-def to_dtype(x, dtype, copy=False):
+def to_dtype(x: ArrayLike, dtype: DTypeLike, copy: bool = False) -> Any:
     """``x`` as ``dtype``: the same tensor if nothing changes (unless ``copy``), differentiable
     between float dtypes, a tensor without gradient history otherwise.
 
@@ -52,7 +55,8 @@ def to_dtype(x, dtype, copy=False):
     return _wrap(np.array(x.data, dtype=dt, copy=True), None)
 
 
-def to(x, *args, dtype=None, device=None, copy=False, non_blocking=False):
+def to(x: ArrayLike, *args: Any, dtype: DTypeLike = None, device: DeviceLike = None, copy: bool = False,
+       non_blocking: bool = False) -> Any:
     """PyTorch's ``Tensor.to``: ``to(dtype)``, ``to("cpu")``, ``to(other_tensor)`` or
     ``to("cpu", dtype)``; any device other than the CPU is a clear error.
 
@@ -77,7 +81,7 @@ def _looks_like_device(s: str) -> bool:
     return s.split(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "tpu")
 
 
-def clone(x):
+def clone(x: ArrayLike) -> Any:
     """A copy with its own memory; gradients flow back to ``x`` (PyTorch's ``clone``).
 
     >>> import retrograd as rg
@@ -92,7 +96,7 @@ def clone(x):
     return np.array(x, copy=True)
 
 
-def contiguous(x):
+def contiguous(x: ArrayLike) -> Any:
     """``x`` itself when its data is C-contiguous, else a contiguous copy (differentiable).
 
     >>> import retrograd as rg
@@ -105,7 +109,7 @@ def contiguous(x):
     return clone(x)
 
 
-def type_as(x, other):
+def type_as(x: ArrayLike, other: ArrayLike) -> Any:
     """``x`` converted to the dtype of ``other``.
 
     >>> import retrograd as rg

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .backend import check_device, get_default_dtype
+from .hints import ArrayLike, DeviceLike, DTypeLike, Shape
 from .tensor import Tensor
 
 _rng = np.random.default_rng()
@@ -38,7 +39,8 @@ def _make(arr, dtype, requires_grad, device=None):
     return Tensor(arr.astype(dtype or get_default_dtype(), copy=False), requires_grad=requires_grad)
 
 
-def zeros(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
+def zeros(*shape: int | Shape, dtype: DTypeLike = None, device: DeviceLike = None,
+          requires_grad: bool = False) -> Tensor:
     """A tensor of zeros.
 
     >>> import retrograd as rg
@@ -48,7 +50,8 @@ def zeros(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _make(np.zeros(_shape(shape)), dtype, requires_grad, device)
 
 
-def ones(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
+def ones(*shape: int | Shape, dtype: DTypeLike = None, device: DeviceLike = None,
+         requires_grad: bool = False) -> Tensor:
     """A tensor of ones.
 
     >>> import retrograd as rg
@@ -58,7 +61,8 @@ def ones(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _make(np.ones(_shape(shape)), dtype, requires_grad, device)
 
 
-def full(shape, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+def full(shape: int | Shape, fill_value: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+         requires_grad: bool = False) -> Tensor:
     """A tensor filled with one value; its dtype follows the value as in PyTorch (a Python int
     gives int64, a bool bool, a float the default dtype) unless ``dtype`` is given.
 
@@ -74,7 +78,8 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False) -> Ten
                  dtype, requires_grad, device)
 
 
-def zeros_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
+def zeros_like(t: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+               requires_grad: bool = False) -> Tensor:
     """Zeros with the shape (and dtype) of ``t``.
 
     >>> import retrograd as rg
@@ -86,7 +91,8 @@ def zeros_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
     return Tensor(np.zeros(data.shape, dtype or data.dtype), requires_grad=requires_grad)
 
 
-def ones_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
+def ones_like(t: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+              requires_grad: bool = False) -> Tensor:
     """Ones with the shape (and dtype) of ``t``.
 
     >>> import retrograd as rg
@@ -98,7 +104,8 @@ def ones_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
     return Tensor(np.ones(data.shape, dtype or data.dtype), requires_grad=requires_grad)
 
 
-def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
+def arange(start: float, stop: float | None = None, step: float = 1, dtype: DTypeLike = None,
+           device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     """Evenly spaced values in ``[start, stop)``; integer dtype for integer arguments.
 
     >>> import retrograd as rg
@@ -110,7 +117,8 @@ def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=Fals
     return Tensor(arr if dtype is None else arr.astype(dtype), requires_grad=requires_grad)
 
 
-def linspace(start, stop, num=50, dtype=None, device=None, requires_grad=False) -> Tensor:
+def linspace(start: float, stop: float, num: int = 50, dtype: DTypeLike = None, device: DeviceLike = None,
+             requires_grad: bool = False) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop`` inclusive.
 
     >>> import retrograd as rg
@@ -120,7 +128,8 @@ def linspace(start, stop, num=50, dtype=None, device=None, requires_grad=False) 
     return _make(np.linspace(start, stop, num), dtype, requires_grad, device)
 
 
-def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: DTypeLike = None, device: DeviceLike = None,
+        requires_grad: bool = False) -> Tensor:
     """The identity matrix.
 
     >>> import retrograd as rg
@@ -131,7 +140,8 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _make(np.eye(n, m), dtype, requires_grad, device)
 
 
-def randn(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn(*shape: int | Shape, dtype: DTypeLike = None, device: DeviceLike = None,
+          requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the seeded generator.
 
     >>> import retrograd as rg
@@ -141,7 +151,8 @@ def randn(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _make(_rng.standard_normal(_shape(shape)), dtype, requires_grad, device)
 
 
-def rand(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand(*shape: int | Shape, dtype: DTypeLike = None, device: DeviceLike = None,
+         requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator.
 
     >>> import retrograd as rg
@@ -156,7 +167,8 @@ def _like_data(t):
     return np.asarray(t.data if isinstance(t, Tensor) else t)
 
 
-def empty(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
+def empty(*shape: int | Shape, dtype: DTypeLike = None, device: DeviceLike = None,
+          requires_grad: bool = False) -> Tensor:
     """An uninitialised tensor (here: zeros, so results never depend on stale memory).
 
     >>> import retrograd as rg
@@ -167,7 +179,8 @@ def empty(*shape, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _make(np.zeros(_shape(shape)), dtype, requires_grad, device)
 
 
-def empty_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
+def empty_like(t: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+               requires_grad: bool = False) -> Tensor:
     """An uninitialised tensor with the shape (and dtype) of ``t`` (zeros here).
 
     >>> import retrograd as rg
@@ -177,7 +190,8 @@ def empty_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
     return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full_like(t, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+def full_like(t: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+              requires_grad: bool = False) -> Tensor:
     """``fill_value`` everywhere, with the shape (and dtype) of ``t``.
 
     >>> import retrograd as rg
@@ -189,7 +203,8 @@ def full_like(t, fill_value, dtype=None, device=None, requires_grad=False) -> Te
     return Tensor(np.full(data.shape, fill_value, dtype=dtype or data.dtype), requires_grad=requires_grad)
 
 
-def rand_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand_like(t: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+              requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) with the shape (and float dtype) of ``t``.
 
     >>> import retrograd as rg
@@ -201,7 +216,8 @@ def rand_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
     return Tensor(_rng.random(data.shape).astype(dtype or _float_dtype(data)), requires_grad=requires_grad)
 
 
-def randn_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn_like(t: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+               requires_grad: bool = False) -> Tensor:
     """Standard normal samples with the shape (and float dtype) of ``t``.
 
     >>> import retrograd as rg
@@ -220,7 +236,8 @@ def _float_dtype(data):
     return data.dtype
 
 
-def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randint(low: int, high: int | None = None, size: int | Shape | None = None, *, dtype: DTypeLike = None,
+            device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     """Random integers in ``[low, high)`` (int64); ``rg.randint(high, size)`` starts at 0.
 
     >>> import retrograd as rg
@@ -232,13 +249,16 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad
         if high is None:
             raise TypeError("randint: give the size, e.g. rg.randint(0, 10, (3,))")
         low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=...), as PyTorch
+        low, high = 0, low
     size = (size,) if isinstance(size, (int, np.integer)) else tuple(size)
     if high <= low:
         raise ValueError(f"randint: expected low < high, got low={low}, high={high}")
     return Tensor(_rng.integers(low, high, size).astype(dtype or np.int64), requires_grad=requires_grad)
 
 
-def randperm(n, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randperm(n: int, *, dtype: DTypeLike = None, device: DeviceLike = None,
+             requires_grad: bool = False) -> Tensor:
     """A random permutation of ``0 .. n-1`` (int64).
 
     >>> import retrograd as rg
@@ -249,7 +269,8 @@ def randperm(n, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     return Tensor(_rng.permutation(int(n)).astype(dtype or np.int64), requires_grad=requires_grad)
 
 
-def normal(mean=0.0, std=1.0, size=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+def normal(mean: ArrayLike = 0.0, std: ArrayLike = 1.0, size: int | Shape | None = None, *,
+           dtype: DTypeLike = None, device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     """Normal samples with the given ``mean`` and ``std`` (numbers or tensors, broadcast).
 
     >>> import retrograd as rg

@@ -9,13 +9,14 @@ are checked: out of range raises ``AxisError``, an IndexError as PyTorch's).
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 
 import numpy as np
 
 from .functions import _axis
 
 
-def norm_dim(ndim: int, dim, op: str) -> int:
+def norm_dim(ndim: int, dim: int, op: str) -> int:
     """``dim`` as a non-negative axis of a tensor with ``ndim`` dims (0-d accepts 0 and -1).
 
     >>> norm_dim(2, 5, "narrow")
@@ -26,7 +27,7 @@ def norm_dim(ndim: int, dim, op: str) -> int:
     return _axis(dim, ndim, op) + builtins.max(ndim, 1)
 
 
-def norm_dims(ndim: int, dims, op: str) -> tuple:
+def norm_dims(ndim: int, dims: int | Sequence[int], op: str) -> tuple[int, ...]:
     """A tuple of distinct non-negative axes from an int or a sequence of ints.
 
     >>> norm_dims(3, (0, -1), "flip")

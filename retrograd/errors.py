@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
 
 
@@ -25,7 +28,7 @@ _BROADCAST_RULE = ("broadcasting compares shapes from the last dimension backwar
                    "each pair of sizes must be equal or one of them must be 1")
 
 
-def shape_error(op: str, arrays, params, exc: Exception) -> Exception:
+def shape_error(op: str, arrays: Sequence[Any], params: Mapping[str, Any], exc: Exception) -> Exception:
     """Turn a NumPy error inside primitive ``op`` into an error that names the op and the shapes."""
     shapes = [np.shape(a) for a in arrays if isinstance(a, (np.ndarray, np.generic))]
     shown = " and ".join(str(s) for s in shapes)

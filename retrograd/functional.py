@@ -31,6 +31,8 @@ tensor(12.)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -39,6 +41,7 @@ from .autograd import enable_grad, is_grad_enabled, no_grad, run_backward
 from .backend import get_default_dtype, to_array
 from .errors import ShapeError
 from .forward import key_of, push_forward
+from .hints import ArrayLike
 from .ops.primitive import Primitive
 from .pytree import tree_flatten, tree_map, tree_unflatten
 from .tensor import Tensor, _wrap
@@ -57,6 +60,9 @@ __all__ = [
     "value_and_grad",
     "vjp",
 ]
+
+P = ParamSpec("P")  # a transform keeps the arguments of the function it wraps (what an IDE shows)
+T = TypeVar("T")
 
 
 # ----- checking what the user gave us -------------------------------------------------
@@ -385,7 +391,8 @@ def _unit_seed(shape, dtype, structured=False):
 
 
 # ----- reverse mode ---------------------------------------------------------------------
-def value_and_grad(f, argnums=0, has_aux=False):
+def value_and_grad(f: Callable[P, Any], argnums: int | Sequence[int] = 0,
+                   has_aux: bool = False) -> Callable[P, tuple[Any, Any]]:
     """A function returning ``(f(*args), grad(f)(*args))``, evaluating ``f`` once (JAX's ``value_and_grad``).
 
     ``f`` must return a scalar (a 0-d Tensor, array or number). With
@@ -404,7 +411,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
 
 
 def _value_and_grad(f, argnums, nums, single, has_aux, name):
-    def value_and_grad_f(*args):
+    def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
         positions = _resolve_argnums(nums, len(args), argnums, name)
         ins, out, aux, trees = _trace(f, args, positions, name, has_aux)
         if out.data.ndim != 0:
@@ -426,7 +433,7 @@ def _value_and_grad(f, argnums, nums, single, has_aux, name):
     return value_and_grad_f
 
 
-def grad(f, argnums=0, has_aux=False):
+def grad(f: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[P, Any]:
     """The gradient of a scalar function: ``grad(f)(*args)`` is df/d(args[argnums]) (JAX's ``grad``).
 
     ``f`` takes Tensors and returns a scalar. The gradient has the shape (and
@@ -447,16 +454,16 @@ def grad(f, argnums=0, has_aux=False):
     nums, single = _check_argnums_type(argnums, "grad")
     vg = _value_and_grad(f, argnums, nums, single, has_aux, "grad")
 
-    def grad_f(*args):
+    def grad_f(*args: Any) -> Any:
         value, g = vg(*args)
         return (g, value[1]) if has_aux else g
-    grad_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
+    grad_f.__wrapped__ = f  # type: ignore[attr-defined]  # for inspect.signature
     grad_f.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
     grad_f.__doc__ = f"Gradient of {getattr(f, '__name__', 'a function')} (argnums={argnums!r})."
-    return grad_f
+    return grad_f  # type: ignore[return-value]  # f's arguments, given positionally
 
 
-def vjp(f, *primals, has_aux=False):
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     """Evaluate ``f(*primals)`` and its vector-Jacobian product function (JAX's ``vjp``).
 
     Returns ``(out, vjp_fn)``; ``vjp_fn(cotangent)`` takes a cotangent of the
@@ -477,7 +484,7 @@ def vjp(f, *primals, has_aux=False):
     record = any(_needs_graph(o, ins) for o in outs)
     _retire(ins)
 
-    def vjp_fn(cotangent):
+    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         if out_tree.kind == "leaf" and isinstance(cotangent, (tuple, list)) and len(cotangent) == 1 \
                 and outs[0].data.ndim == 0:
             cotangent = cotangent[0]
@@ -485,7 +492,8 @@ def vjp(f, *primals, has_aux=False):
         if ct_tree != out_tree and not (out_tree.kind == "leaf" and len(cts) == 1):
             raise ShapeError(f"vjp_fn: the cotangent has structure {ct_tree} but the function's output "
                              f"has structure {out_tree}; they must match")
-        seeds, rec = [], record
+        seeds: list[Any] = []  # (cotangent, is a Tensor, its array), then what the walk is seeded with
+        rec = record
         for out, c in zip(outs, cts):
             ct_tensor = isinstance(c, Tensor)
             ct = c.data if ct_tensor else to_array(c, out.data.dtype, what="vjp_fn: cotangent")
@@ -507,7 +515,7 @@ def vjp(f, *primals, has_aux=False):
 
 
 # ----- forward mode ---------------------------------------------------------------------
-def jvp(f, primals, tangents):
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     """Evaluate ``f(*primals)`` and its Jacobian-vector product (JAX's ``jvp``), in forward mode.
 
     ``primals`` and ``tangents`` are tuples (or lists) of the same length;
@@ -558,7 +566,8 @@ def jvp(f, primals, tangents):
 
 
 # ----- Jacobians and Hessians ------------------------------------------------------------
-def jacobian(f, argnums=0, mode="auto", has_aux=False):
+def jacobian(f: Callable[P, Any], argnums: int | Sequence[int] = 0, mode: str = "auto",
+             has_aux: bool = False) -> Callable[P, Any]:
     """The full Jacobian of ``f``: shape ``out.shape + in.shape`` (JAX's ``jacobian``/``jacrev``/``jacfwd``).
 
     ``mode="rev"`` pushes the identity (a batch of ``out.size`` one-hot
@@ -582,7 +591,7 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
     if mode not in ("auto", "rev", "fwd"):
         raise ValueError(f"jacobian: mode must be 'rev', 'fwd' or 'auto', got {mode!r}")
 
-    def jacobian_f(*args):
+    def jacobian_f(*args: Any) -> Any:
         positions = _resolve_argnums(nums, len(args), argnums, "jacobian")
         ins, (outs, out_tree), aux, trees = _trace(f, args, positions, "jacobian", has_aux,
                                                    tree_out=True)
@@ -607,10 +616,10 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False):
         _retire(ins)
         result = tree_unflatten(out_tree, per_out)
         return (result, aux) if has_aux else result
-    jacobian_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
+    jacobian_f.__wrapped__ = f  # type: ignore[attr-defined]  # for inspect.signature
     jacobian_f.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
     jacobian_f.__doc__ = f"Jacobian of {getattr(f, '__name__', 'a function')} (argnums={argnums!r}, mode={mode!r})."
-    return jacobian_f
+    return jacobian_f  # type: ignore[return-value]  # f's arguments, given positionally
 
 
 def _forward_jacobian(out, x, record):
@@ -632,7 +641,7 @@ def _forward_jacobian(out, x, record):
     return np.transpose(t, perm)
 
 
-def jacrev(f, argnums=0, has_aux=False):
+def jacrev(f: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[P, Any]:
     """``jacobian(f, argnums, mode="rev")``: reverse mode, one backward walk for the whole Jacobian.
 
     >>> import retrograd as rg
@@ -643,7 +652,7 @@ def jacrev(f, argnums=0, has_aux=False):
     return jacobian(f, argnums, mode="rev", has_aux=has_aux)
 
 
-def jacfwd(f, argnums=0, has_aux=False):
+def jacfwd(f: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[P, Any]:
     """``jacobian(f, argnums, mode="fwd")``: forward mode, one push of tangents for the whole Jacobian.
 
     >>> import retrograd as rg
@@ -654,7 +663,7 @@ def jacfwd(f, argnums=0, has_aux=False):
     return jacobian(f, argnums, mode="fwd", has_aux=has_aux)
 
 
-def hessian(f, argnums=0):
+def hessian(f: Callable[P, Any], argnums: int | Sequence[int] = 0) -> Callable[P, Any]:
     """The Hessian of ``f``: second derivatives, shape ``out.shape + in.shape + in.shape`` (JAX's ``hessian``).
 
     Computed forward-over-reverse (``jacfwd(jacrev(f))``). With ``argnums`` a
@@ -671,19 +680,19 @@ def hessian(f, argnums=0):
         return jacobian(jacobian(f, argnums, mode="rev"), argnums, mode="fwd")
     inner = jacobian(f, argnums, mode="rev")
 
-    def hessian_f(*args):
+    def hessian_f(*args: Any) -> Any:
         rows = []
         for i in range(len(nums)):
-            row = jacobian(lambda *a, i=i: inner(*a)[i], argnums, mode="fwd")(*args)
+            row = jacobian(lambda *a, i=i: inner(*a)[i], argnums, mode="fwd")(*args)  # type: ignore[call-arg]  # positional
             rows.append(row)
         return tuple(rows)
-    hessian_f.__wrapped__ = f  # so that inspect.signature (and rg.jit's names) see f's arguments
+    hessian_f.__wrapped__ = f  # type: ignore[attr-defined]  # for inspect.signature
     hessian_f.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
     hessian_f.__doc__ = f"Hessian of {getattr(f, '__name__', 'a function')} (argnums={argnums!r})."
-    return hessian_f
+    return hessian_f  # type: ignore[return-value]  # f's arguments, given positionally
 
 
-def hvp(f, x, v):
+def hvp(f: Callable[..., Any], x: ArrayLike, v: ArrayLike) -> Tensor:
     """Hessian-vector product ``H(x) @ v`` of a scalar function, without forming the Hessian.
 
     Forward-over-reverse: ``jvp(grad(f), (x,), (v,))[1]``, costing about two
@@ -698,7 +707,7 @@ def hvp(f, x, v):
 
 
 # ----- stop_gradient and checkpoint --------------------------------------------------------
-def stop_gradient(x):
+def stop_gradient(x: T) -> T:
     """``x`` as a constant for differentiation: its value passes, no gradient does (JAX's ``stop_gradient``).
 
     Works on Tensors (``x.detach()``), on values traced by ``rg.jit``, and on pytrees of them.
@@ -716,7 +725,7 @@ def stop_gradient(x):
     return tree_map(one, x)
 
 
-def checkpoint(f):
+def checkpoint(f: Callable[P, Any]) -> Callable[P, Any]:
     """``f`` with its intermediate values recomputed in the backward pass instead of saved (JAX's ``checkpoint``).
 
     The forward pass runs without recording; the result is one graph node holding only the
@@ -744,10 +753,10 @@ def checkpoint(f):
     prim = Primitive(f"checkpoint[{getattr(f, '__name__', 'f')}]", impl, vjp_n=rule,
                      doc="A checkpointed function: recomputed in the backward pass.")
 
-    def checkpointed(*args):
+    def checkpointed(*args: Any) -> Any:
         if active_trace() is not None:
-            return f(*args)  # inside rg.jit the code is generated once: nothing to save
+            return f(*args)  # type: ignore[call-arg]  # inside rg.jit the code is generated once: nothing to save
         return prim(*args)
-    checkpointed.__wrapped__ = f
+    checkpointed.__wrapped__ = f  # type: ignore[attr-defined]  # for inspect.signature
     checkpointed.__name__ = f"checkpoint_{getattr(f, '__name__', 'f')}"
-    return checkpointed
+    return checkpointed  # type: ignore[return-value]  # f's arguments, given positionally

@@ -10,6 +10,7 @@ accepted too.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -17,12 +18,13 @@ import numpy as np
 from . import ops
 from .conversion import to_dtype
 from .errors import AxisError, ShapeError
-from .ops.primitive import raw
+from .hints import ArrayLike, Axis, DTypeLike, Shape
+from .ops.primitive import Primitive, raw
 from .tensor import Tensor, _binary, _unary, _wrap
 
 
-def _elementwise(prim, name, example):
-    def fn(x):
+def _elementwise(prim: Primitive, name: str, example: str) -> Callable[[ArrayLike], Tensor]:
+    def fn(x: ArrayLike) -> Tensor:
         if isinstance(x, Tensor):
             # A Tensor subclass (a Tracer of rg.jit) goes through the primitive's dispatch.
             return _unary(prim, x) if type(x) is Tensor else prim(x)
@@ -50,8 +52,8 @@ def _plain(a) -> bool:
     return type(a) is Tensor or not isinstance(a, Tensor)
 
 
-def _binary_fn(prim, name, example):
-    def fn(x, y):
+def _binary_fn(prim: Primitive, name: str, example: str) -> Callable[[ArrayLike, ArrayLike], Tensor]:
+    def fn(x: ArrayLike, y: ArrayLike) -> Tensor:
         if isinstance(x, Tensor) or isinstance(y, Tensor):
             if _plain(x) and _plain(y):
                 return _binary(prim, x, y)
@@ -74,7 +76,7 @@ matmul = _binary_fn(ops.matmul, "matmul",
 subtract, multiply, divide, power = sub, mul, div, pow
 
 
-def where(cond, x, y):
+def where(cond: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
     """``x`` where ``cond`` is true, else ``y`` (``cond`` is not differentiated).
 
     >>> import retrograd as rg
@@ -87,7 +89,7 @@ def where(cond, x, y):
     return ops.where(np.asarray(c, dtype=bool), x, y)
 
 
-def clip(x, min=None, max=None):
+def clip(x: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
     """Limit values to ``[min, max]``; the gradient passes only inside the interval.
 
     The bounds may be numbers, arrays or Tensors (which then get the gradient where they bind).
@@ -104,7 +106,7 @@ def clip(x, min=None, max=None):
             out = where(raw(out) < raw(min), min, out)
         if max is not None:
             out = where(raw(out) > raw(max), max, out)
-        return out
+        return out  # type: ignore[return-value]  # plain arrays in, plain arrays out
     return ops.clip(x, lo=min, hi=max)
 
 
@@ -144,7 +146,8 @@ def _pick(axis, keepdims, dim, keepdim):
     return (axis if dim is None else dim), bool(keepdims if keepdim is None else keepdim)
 
 
-def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None):
+def sum(x: ArrayLike, axis: Axis = None, keepdims: bool | None = False, *, dim: Axis = None,
+        keepdim: bool | None = None, dtype: DTypeLike = None) -> Tensor:
     """Sum over ``axis`` (all axes by default); ``dtype=`` converts first (as PyTorch).
 
     >>> import retrograd as rg
@@ -159,7 +162,8 @@ def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None):
     return ops.sum_(x, _axes(x, axis, "sum"), keepdims=keepdims)
 
 
-def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def mean(x: ArrayLike, axis: Axis = None, keepdims: bool | None = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
     """Mean over ``axis`` (all axes by default).
 
     >>> import retrograd as rg
@@ -216,7 +220,8 @@ def _values_indices(x, dim, keepdim, arg, name):
     return values_indices(values, _int_result(x, idx.astype(np.int64)))
 
 
-def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def max(x: ArrayLike, dim: Axis | ArrayLike = None, keepdim: bool | None = False, *, axis: Axis = None,
+        keepdims: bool | None = None) -> Any:
     """Largest value: of all elements, ``(values, indices)`` along ``dim``, or elementwise.
 
     Called the PyTorch way, ``rg.max(t, 1)`` / ``t.max(dim=1)`` returns the named tuple
@@ -234,7 +239,8 @@ def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     return _extreme(x, dim, keepdim, axis, keepdims, ops.amax, np.argmax, "max")
 
 
-def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def min(x: ArrayLike, dim: Axis | ArrayLike = None, keepdim: bool | None = False, *, axis: Axis = None,
+        keepdims: bool | None = None) -> Any:
     """Smallest value: of all elements, ``(values, indices)`` along ``dim``, or elementwise.
 
     The same call forms as :func:`max`.
@@ -248,7 +254,8 @@ def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     return _extreme(x, dim, keepdim, axis, keepdims, ops.amin, np.argmin, "min")
 
 
-def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def amax(x: ArrayLike, axis: Axis = None, keepdims: bool | None = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
     """Largest values over ``axis`` (values only; ties share the gradient), as ``torch.amax``.
 
     >>> import retrograd as rg
@@ -259,7 +266,8 @@ def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return ops.amax(x, _axes(x, axis, "amax"), keepdims=keepdims)
 
 
-def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def amin(x: ArrayLike, axis: Axis = None, keepdims: bool | None = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
     """Smallest values over ``axis`` (values only; ties share the gradient), as ``torch.amin``.
 
     >>> import retrograd as rg
@@ -270,7 +278,8 @@ def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return ops.amin(x, _axes(x, axis, "amin"), keepdims=keepdims)
 
 
-def var(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
+def var(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool | None = False, *, dim: Axis = None,
+        keepdim: bool | None = None, correction: int | None = None) -> Tensor:
     """Variance over ``axis``, dividing by ``n - ddof`` (NumPy's default ``ddof=0``).
 
     PyTorch's ``correction=`` is accepted as a synonym of ``ddof``.
@@ -291,7 +300,8 @@ def var(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correct
         return ops.sum_(d * d, axes, keepdims=keepdims) / builtins.max(n - ddof, 0)
 
 
-def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool | None = False, *, dim: Axis = None,
+              keepdim: bool | None = None) -> Tensor:
     """log(sum(exp(x))) over ``axis``, without overflow.
 
     >>> import retrograd as rg
@@ -314,7 +324,7 @@ def _along(prim, x, axis, op):
     return prim(x, ax)
 
 
-def softmax(x, axis=-1, *, dim=None):
+def softmax(x: ArrayLike, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``axis`` (the last by default), without overflow.
 
     >>> import retrograd as rg
@@ -324,7 +334,7 @@ def softmax(x, axis=-1, *, dim=None):
     return _along(ops.softmax, x, axis if dim is None else dim, "softmax")
 
 
-def log_softmax(x, axis=-1, *, dim=None):
+def log_softmax(x: ArrayLike, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """x - logsumexp(x) along ``axis`` (the last by default).
 
     >>> import retrograd as rg
@@ -350,7 +360,8 @@ def _arg_extreme(fn, x, axis, keepdims, dim, keepdim, op):
     return _int_result(x, np.asarray(out, dtype=np.int64))
 
 
-def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def argmax(x: ArrayLike, axis: int | None = None, keepdims: bool | None = False, *, dim: int | None = None,
+           keepdim: bool | None = None) -> Tensor:
     """Index of the largest value, overall or along ``dim`` (``keepdim`` as PyTorch; not differentiable).
 
     >>> import retrograd as rg
@@ -360,7 +371,8 @@ def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _arg_extreme(np.argmax, x, axis, keepdims, dim, keepdim, "argmax")
 
 
-def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def argmin(x: ArrayLike, axis: int | None = None, keepdims: bool | None = False, *, dim: int | None = None,
+           keepdim: bool | None = None) -> Tensor:
     """Index of the smallest value, overall or along ``dim`` (not differentiable).
 
     >>> import retrograd as rg
@@ -371,7 +383,7 @@ def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 
 # ----- shapes ------------------------------------------------------------------------
-def reshape(x, shape):
+def reshape(x: ArrayLike, shape: int | Shape) -> Tensor:
     """Same values in a new shape (one entry may be -1).
 
     >>> import retrograd as rg
@@ -382,7 +394,7 @@ def reshape(x, shape):
     return ops.reshape(x, shape)
 
 
-def transpose(x, *dims, axes=None):
+def transpose(x: ArrayLike, *dims: int | Sequence[int], axes: Sequence[int] | None = None) -> Tensor:
     """Swap two axes (PyTorch's ``transpose(x, dim0, dim1)``), or permute them (NumPy's).
 
     ``rg.transpose(x, 0, 1)`` swaps axes 0 and 1 whatever the number of dimensions;
@@ -399,19 +411,18 @@ def transpose(x, *dims, axes=None):
         if dims:
             raise TypeError("transpose: give the axes either positionally or as axes=, not both")
         return permute(x, axes)
-    axes = dims
-    if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
-        return swapaxes(x, *axes)
-    if len(axes) > 1:
-        return permute(x, axes)
-    perm = axes[0] if axes else None
+    if len(dims) == 2 and all(isinstance(a, (int, np.integer)) for a in dims):
+        return swapaxes(x, *dims)  # type: ignore[arg-type]  # two ints, checked on the line above
+    if len(dims) > 1:
+        return permute(x, dims)  # type: ignore[arg-type]  # ints (permute checks them)
+    perm = dims[0] if dims else None
     if perm is None:
         nd = _ndim(x)
         return ops.transpose(x, tuple(range(nd))[::-1])
     return permute(x, perm)
 
 
-def permute(x, axes):
+def permute(x: ArrayLike, axes: int | Sequence[int]) -> Tensor:
     """Reorder the axes: ``axes`` names every axis once (PyTorch's ``permute``).
 
     >>> import retrograd as rg
@@ -429,7 +440,7 @@ def permute(x, axes):
     return ops.transpose(x, perm)
 
 
-def swapaxes(x, axis1, axis2):
+def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes.
 
     >>> import retrograd as rg
@@ -446,7 +457,7 @@ def swapaxes(x, axis1, axis2):
     return ops.transpose(x, tuple(perm))
 
 
-def squeeze(x, axis=None, *, dim=None):
+def squeeze(x: ArrayLike, axis: Axis = None, *, dim: Axis = None) -> Tensor:
     """Remove size-1 axes (all of them, or the one(s) given; PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
@@ -466,7 +477,7 @@ def squeeze(x, axis=None, *, dim=None):
     return ops.reshape(x, new)
 
 
-def unsqueeze(x, axis=None, *, dim=None):
+def unsqueeze(x: ArrayLike, axis: int | None = None, *, dim: int | None = None) -> Tensor:
     """Insert a size-1 axis at ``axis`` (NumPy's ``expand_dims``; PyTorch's ``dim=`` too).
 
     >>> import retrograd as rg
@@ -485,7 +496,7 @@ def unsqueeze(x, axis=None, *, dim=None):
 expand_dims = unsqueeze
 
 
-def flatten(x, start_dim=0, end_dim=-1):
+def flatten(x: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge the axes from ``start_dim`` to ``end_dim`` (inclusive) into one (PyTorch's ``flatten``).
 
     >>> import retrograd as rg
@@ -504,7 +515,7 @@ def flatten(x, start_dim=0, end_dim=-1):
     return ops.reshape(x, shape[:a] + (int(np.prod(shape[a:b + 1])),) + shape[b + 1:])
 
 
-def broadcast_to(x, shape):
+def broadcast_to(x: ArrayLike, shape: Shape) -> Tensor:
     """Repeat ``x`` along size-1 and new leading axes to ``shape`` (NumPy rules).
 
     >>> import retrograd as rg
@@ -533,7 +544,7 @@ def _index(idx):
     return tuple(out)
 
 
-def getitem(x, idx):
+def getitem(x: ArrayLike, idx: Any) -> Tensor:
     """``x[idx]`` with basic and integer-array indexing; repeated indices accumulate gradients.
 
     An integer next to index arrays selects first, as in PyTorch (NumPy counts it among the
@@ -584,7 +595,7 @@ def _integers_first(idx):
     return tuple(first), tuple(then)
 
 
-def concatenate(tensors, axis=0, *, dim=None):
+def concatenate(tensors: Sequence[ArrayLike], axis: int = 0, *, dim: int | None = None) -> Tensor:
     """Join tensors along an existing axis (PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg
@@ -607,7 +618,7 @@ def concatenate(tensors, axis=0, *, dim=None):
 cat = concat = concatenate
 
 
-def stack(tensors, axis=0, *, dim=None):
+def stack(tensors: Sequence[ArrayLike], axis: int = 0, *, dim: int | None = None) -> Tensor:
     """Join tensors of the same shape along a new axis (PyTorch's ``dim=`` is accepted too).
 
     >>> import retrograd as rg

@@ -7,11 +7,14 @@ and ``where``, so every derivative of every order comes from those primitives.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import ops
 from .dims import norm_dim
 from .errors import ShapeError
+from .hints import ArrayLike
 from .ops.primitive import raw
 from .tensor import Tensor
 
@@ -50,7 +53,7 @@ def _check_gather_shapes(xs, idx, dim, op, src=None):
             raise ShapeError(f"{op}: index shape {idx.shape} is larger than the src shape {src} in dimension {d}")
 
 
-def gather(x, dim, index):
+def gather(x: ArrayLike, dim: int, index: ArrayLike) -> Tensor:
     """``out[i][j] = x[index[i][j]][j]`` for ``dim=0`` (and so on): values picked along ``dim``.
 
     >>> import retrograd as rg
@@ -69,7 +72,7 @@ def gather(x, dim, index):
     return ops.getitem(x, _grid(idx, d, xs[d], "gather"))
 
 
-def take_along_dim(x, indices, dim=None):
+def take_along_dim(x: ArrayLike, indices: ArrayLike, dim: int | None = None) -> Tensor:
     """Values of ``x`` at ``indices`` along ``dim`` (flattened when ``dim`` is None); the other
     dimensions broadcast (NumPy's ``take_along_axis``).
 
@@ -119,7 +122,8 @@ def _cast(v, dt):
     return ops.cast(v, dt) if dt.kind == "f" and v.dtype.kind == "f" else Tensor(raw(v).astype(dt))
 
 
-def scatter(x, dim, index, src=None, *, value=None, reduce=None):
+def scatter(x: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike | None = None, *,
+            value: ArrayLike | None = None, reduce: str | None = None) -> Tensor:
     """A copy of ``x`` with ``src`` (a tensor, or a number) written at ``index`` along ``dim``.
 
     Where ``index`` repeats a position, the last write wins (PyTorch leaves that unspecified).
@@ -154,7 +158,7 @@ def scatter(x, dim, index, src=None, *, value=None, reduce=None):
     return ops.where(mask, ops.index_add(src, grid, xs), x)
 
 
-def scatter_add(x, dim, index, src):
+def scatter_add(x: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike) -> Tensor:
     """A copy of ``x`` with ``src`` added at ``index`` along ``dim`` (repeated positions accumulate).
 
     >>> import retrograd as rg
@@ -165,7 +169,8 @@ def scatter_add(x, dim, index, src):
     return x + ops.index_add(_same_dtype(src, x), grid, xs)
 
 
-def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
+def scatter_reduce(x: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
     """Reduce ``src`` into a copy of ``x`` at ``index`` along ``dim``: ``reduce`` is ``"sum"``,
     ``"prod"``, ``"mean"``, ``"amax"`` or ``"amin"`` (ties share the gradient equally, as PyTorch;
     ``"prod"`` has exact gradients where a value is 0).
@@ -255,7 +260,7 @@ def _scattered_products(src, idx, dim, xs):
     return ops.index_add(prods, corner, xs)                          # zeros outside: never selected
 
 
-def index_select(x, dim, index):
+def index_select(x: ArrayLike, dim: int, index: ArrayLike) -> Tensor:
     """The entries ``index`` (1-D) of dimension ``dim``.
 
     >>> import retrograd as rg
@@ -275,7 +280,7 @@ def index_select(x, dim, index):
     return ops.getitem(x, (slice(None),) * d + (idx,))
 
 
-def index_add(x, dim, index, source, *, alpha=1):
+def index_add(x: ArrayLike, dim: int, index: ArrayLike, source: ArrayLike, *, alpha: float = 1) -> Tensor:
     """A copy of ``x`` with ``alpha * source`` added at the entries ``index`` of dimension ``dim``.
 
     >>> import retrograd as rg
@@ -296,7 +301,7 @@ def index_add(x, dim, index, source, *, alpha=1):
     return x + ops.index_add(src, (slice(None),) * d + (idx,), xs)
 
 
-def masked_fill(x, mask, value):
+def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
     """A copy of ``x`` with ``value`` (a number or 0-d tensor) where the boolean ``mask`` is true.
 
     >>> import retrograd as rg
@@ -314,7 +319,7 @@ def masked_fill(x, mask, value):
     return out
 
 
-def masked_select(x, mask):
+def masked_select(x: ArrayLike, mask: ArrayLike) -> Tensor:
     """The elements of ``x`` where the boolean ``mask`` is true, as a 1-D tensor (both broadcast).
 
     >>> import retrograd as rg
@@ -330,7 +335,7 @@ def masked_select(x, mask):
     return ops.getitem(x, (np.broadcast_to(m, shape),))
 
 
-def nonzero(x, *, as_tuple=False):
+def nonzero(x: ArrayLike, *, as_tuple: bool = False) -> Any:
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim.
 
     >>> import retrograd as rg
@@ -344,7 +349,7 @@ def nonzero(x, *, as_tuple=False):
     return Tensor(np.argwhere(a).astype(np.int64))
 
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(tensor: ArrayLike, num_classes: int = -1) -> Tensor:
     """Class indices as one-hot rows (int64), ``num_classes`` wide (the largest index + 1 by default).
 
     >>> import retrograd as rg

@@ -8,12 +8,14 @@ whose gradient passes where the input was finite.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 
 import numpy as np
 
 from . import ops
 from .dims import norm_dims
 from .errors import shape_error
+from .hints import ArrayLike, Axis
 from .tensor import Tensor, _wrap
 
 
@@ -34,8 +36,8 @@ def _result(args, out):
     return out
 
 
-def _bitwise(ufunc, name, symbol):
-    def fn(x, y):
+def _bitwise(ufunc: np.ufunc, name: str, symbol: str) -> Callable[[ArrayLike, ArrayLike], Tensor]:
+    def fn(x: ArrayLike, y: ArrayLike) -> Tensor:
         a, b = _data(x, name), _data(y, name)
         for v in (a, b):
             if v.dtype.kind not in "iub":
@@ -58,7 +60,7 @@ bitwise_or = _bitwise(np.bitwise_or, "bitwise_or", "|")
 bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor", "^")
 
 
-def bitwise_not(x):
+def bitwise_not(x: ArrayLike) -> Tensor:
     """Elementwise ``~x``: logical not for booleans, bitwise not for integers.
 
     >>> import retrograd as rg
@@ -71,8 +73,8 @@ def bitwise_not(x):
     return _result((x,), np.invert(a))
 
 
-def _logical(ufunc, name):
-    def fn(x, y):
+def _logical(ufunc: np.ufunc, name: str) -> Callable[[ArrayLike, ArrayLike], Tensor]:
+    def fn(x: ArrayLike, y: ArrayLike) -> Tensor:
         return _result((x, y), ufunc(_data(x, name), _data(y, name)))
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"Elementwise logical {name.split('_')[1]} (non-zero counts as true); a boolean tensor.\n\n"
@@ -87,7 +89,7 @@ logical_or = _logical(np.logical_or, "logical_or")
 logical_xor = _logical(np.logical_xor, "logical_xor")
 
 
-def logical_not(x):
+def logical_not(x: ArrayLike) -> Tensor:
     """Elementwise logical not (zero counts as false); a boolean tensor.
 
     >>> import retrograd as rg
@@ -97,7 +99,7 @@ def logical_not(x):
     return _result((x,), np.logical_not(_data(x, "logical_not")))
 
 
-def isnan(x):
+def isnan(x: ArrayLike) -> Tensor:
     """True where ``x`` is NaN.
 
     >>> import retrograd as rg
@@ -107,7 +109,7 @@ def isnan(x):
     return _result((x,), np.isnan(_data(x, "isnan")))
 
 
-def isinf(x):
+def isinf(x: ArrayLike) -> Tensor:
     """True where ``x`` is +inf or -inf.
 
     >>> import retrograd as rg
@@ -117,7 +119,7 @@ def isinf(x):
     return _result((x,), np.isinf(_data(x, "isinf")))
 
 
-def isfinite(x):
+def isfinite(x: ArrayLike) -> Tensor:
     """True where ``x`` is neither infinite nor NaN.
 
     >>> import retrograd as rg
@@ -127,7 +129,8 @@ def isfinite(x):
     return _result((x,), np.isfinite(_data(x, "isfinite")))
 
 
-def isclose(x, y, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(x: ArrayLike, y: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
     """True where ``|x - y| <= atol + rtol * |y|`` (PyTorch's and NumPy's rule).
 
     >>> import retrograd as rg
@@ -138,7 +141,8 @@ def isclose(x, y, rtol=1e-05, atol=1e-08, equal_nan=False):
                                       equal_nan=equal_nan))
 
 
-def allclose(x, y, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+def allclose(x: ArrayLike, y: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
     """True if every element of ``x`` is close to ``y`` (see ``isclose``); a Python bool.
 
     >>> import retrograd as rg
@@ -159,7 +163,8 @@ def _reduce_bool(ufunc, x, dim, keepdim, op):
     return _result((x,), np.asarray(out, dtype=bool))
 
 
-def any(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def any(x: ArrayLike, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None,
+        keepdims: bool | None = None) -> Tensor:
     """True if any element (along ``dim``) is non-zero.
 
     >>> import retrograd as rg
@@ -170,7 +175,8 @@ def any(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     return _reduce_bool(np.any, x, dim, keepdim if keepdims is None else keepdims, "any")
 
 
-def all(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def all(x: ArrayLike, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None,
+        keepdims: bool | None = None) -> Tensor:
     """True if every element (along ``dim``) is non-zero.
 
     >>> import retrograd as rg
@@ -181,7 +187,8 @@ def all(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     return _reduce_bool(np.all, x, dim, keepdim if keepdims is None else keepdims, "all")
 
 
-def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(x: ArrayLike, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
     """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's largest and
     smallest values by default); the gradient passes where ``x`` was finite.
 
@@ -191,6 +198,6 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     """
     a = _data(x, "nan_to_num")
     if a.dtype.kind != "f":
-        return x
+        return x  # type: ignore[return-value]  # plain arrays in, plain arrays out
     fill = np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
     return ops.where(np.isfinite(a), x, fill)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import builtins
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +22,7 @@ from .dims import norm_dim
 from .errors import ShapeError
 from .functions import _binary_fn, _elementwise, _pick, var
 from .functions_index import gather
+from .hints import ArrayLike, Axis, DTypeLike
 from .ops.primitive import raw
 from .tensor import Tensor, _wrap
 
@@ -52,7 +55,7 @@ floor_divide = _binary_fn(ops.floor_divide, "floor_divide",
 arctan2 = atan2
 
 
-def round(x, decimals=0):
+def round(x: ArrayLike, decimals: int = 0) -> Tensor:
     """Round half to even (as PyTorch and NumPy), to ``decimals`` places; gradient 0.
 
     >>> import retrograd as rg
@@ -62,7 +65,7 @@ def round(x, decimals=0):
     return ops.round_(x, decimals=int(decimals)) if decimals else ops.round_(x)
 
 
-def square(x):
+def square(x: ArrayLike) -> Tensor:
     """x * x.
 
     >>> import retrograd as rg
@@ -72,7 +75,7 @@ def square(x):
     return ops.mul(x, x)
 
 
-def reciprocal(x):
+def reciprocal(x: ArrayLike) -> Tensor:
     """1 / x (a float result, also for integer input).
 
     >>> import retrograd as rg
@@ -82,17 +85,17 @@ def reciprocal(x):
     return ops.div(1.0, x)
 
 
-def lerp(start, end, weight):
+def lerp(start: ArrayLike, end: ArrayLike, weight: ArrayLike) -> Tensor:
     """``start + weight * (end - start)``; ``weight`` is a number or a tensor.
 
     >>> import retrograd as rg
     >>> rg.lerp(rg.tensor(1.0), rg.tensor(3.0), 0.25)
     tensor(1.5)
     """
-    return start + weight * (end - start)
+    return start + weight * (end - start)  # type: ignore[return-value]  # plain arrays in, plain arrays out
 
 
-def div(x, y, *, rounding_mode=None):
+def div(x: ArrayLike, y: ArrayLike, *, rounding_mode: str | None = None) -> Tensor:
     """x / y; ``rounding_mode="trunc"`` rounds towards zero, ``"floor"`` down (gradient 0 then).
 
     >>> import retrograd as rg
@@ -116,7 +119,8 @@ true_divide = _true_div
 
 
 # ----- reductions -----------------------------------------------------------------------
-def std(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None, unbiased=None):
+def std(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool | None = False, *, dim: Axis = None,
+        keepdim: bool | None = None, correction: int | None = None, unbiased: bool | None = None) -> Tensor:
     """Standard deviation: ``sqrt(var)``, dividing by ``n - ddof`` (NumPy's ``ddof=0`` by default,
     as ``rg.var``; pass ``correction=1`` or ``unbiased=True`` for PyTorch's default).
 
@@ -133,7 +137,8 @@ def _one_dim(x, dim, op):
     return norm_dim(np.ndim(raw(x)), dim, op) - builtins.max(np.ndim(raw(x)), 1)
 
 
-def prod(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+def prod(x: ArrayLike, dim: Axis = None, keepdim: bool | None = False, *, dtype: DTypeLike = None,
+         axis: Axis = None, keepdims: bool | None = None) -> Tensor:
     """Product over ``dim`` (all elements by default); exact gradients where an element is 0.
 
     >>> import retrograd as rg
@@ -144,7 +149,7 @@ def prod(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     if dtype is not None:
         x = to_dtype(x, dtype)
     if np.ndim(raw(x)) == 0:
-        return x if not isinstance(x, Tensor) else ops.reshape(x, ())
+        return x if not isinstance(x, Tensor) else ops.reshape(x, ())  # type: ignore[return-value]  # plain arrays in, plain arrays out
     if dim is None:
         out = ops.prod(ops.reshape(x, (-1,)), -1)
         return ops.reshape(out, (1,) * np.ndim(raw(x))) if keepdim else out
@@ -160,7 +165,7 @@ def _scan(prim, x, dim, op, dtype=None):
     return prim(x, _one_dim(x, dim, op))
 
 
-def cumsum(x, dim, *, dtype=None):
+def cumsum(x: ArrayLike, dim: int, *, dtype: DTypeLike = None) -> Tensor:
     """Running sum along ``dim``.
 
     >>> import retrograd as rg
@@ -170,7 +175,7 @@ def cumsum(x, dim, *, dtype=None):
     return _scan(ops.cumsum, x, dim, "cumsum", dtype)
 
 
-def cumprod(x, dim, *, dtype=None):
+def cumprod(x: ArrayLike, dim: int, *, dtype: DTypeLike = None) -> Tensor:
     """Running product along ``dim``; exact gradients where an element is 0.
 
     >>> import retrograd as rg
@@ -180,7 +185,7 @@ def cumprod(x, dim, *, dtype=None):
     return _scan(ops.cumprod, x, dim, "cumprod", dtype)
 
 
-def logcumsumexp(x, dim):
+def logcumsumexp(x: ArrayLike, dim: int) -> Tensor:
     """log(cumsum(exp(x))) along ``dim``, without overflow.
 
     >>> import retrograd as rg
@@ -207,7 +212,7 @@ def _cum_extreme(x, dim, op, ufunc, kind):
     return kind(gather(x, d, idx), _indices_result(x, idx))
 
 
-def cummax(x, dim):
+def cummax(x: ArrayLike, dim: int) -> return_types.cummax:
     """Running maximum along ``dim`` and where it was attained (the latest index at ties).
 
     >>> import retrograd as rg
@@ -217,7 +222,7 @@ def cummax(x, dim):
     return _cum_extreme(x, dim, "cummax", np.maximum, return_types.cummax)
 
 
-def cummin(x, dim):
+def cummin(x: ArrayLike, dim: int) -> return_types.cummin:
     """Running minimum along ``dim`` and where it was attained (the latest index at ties).
 
     >>> import retrograd as rg
@@ -238,7 +243,7 @@ def _argsort(xr, d, descending):
     return (n - 1) - np.flip(np.argsort(rev, axis=d, kind="stable"), axis=d)
 
 
-def argsort(x, dim=-1, descending=False, *, stable=False):
+def argsort(x: ArrayLike, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
     """Indices that sort ``x`` along ``dim`` (ties keep their order; NaN sorts last, first when descending).
 
     >>> import retrograd as rg
@@ -252,7 +257,7 @@ def argsort(x, dim=-1, descending=False, *, stable=False):
     return _indices_result(x, _argsort(xr, norm_dim(xr.ndim, dim, "argsort"), descending))
 
 
-def sort(x, dim=-1, descending=False, *, stable=False):
+def sort(x: ArrayLike, dim: int = -1, descending: bool = False, *, stable: bool = False) -> return_types.sort:
     """Sorted values along ``dim`` and their original indices: ``(values, indices)``.
 
     >>> import retrograd as rg
@@ -268,7 +273,7 @@ def sort(x, dim=-1, descending=False, *, stable=False):
     return return_types.sort(gather(x, d, idx), _indices_result(x, idx))
 
 
-def topk(x, k, dim=-1, largest=True, sorted=True):
+def topk(x: ArrayLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> return_types.topk:
     """The ``k`` largest (or smallest) values along ``dim`` and their indices, largest first.
 
     >>> import retrograd as rg
@@ -286,7 +291,7 @@ def topk(x, k, dim=-1, largest=True, sorted=True):
     return return_types.topk(gather(x, d, idx), _indices_result(x, idx))
 
 
-def kthvalue(x, k, dim=-1, keepdim=False):
+def kthvalue(x: ArrayLike, k: int, dim: int = -1, keepdim: bool = False) -> return_types.kthvalue:
     """The ``k``-th smallest value (1-based) along ``dim`` and its index.
 
     >>> import retrograd as rg
@@ -312,7 +317,7 @@ def _pick_one(x, d, idx, keepdim, kind):
     return kind(values, _indices_result(x, idx))
 
 
-def median(x, dim=None, keepdim=False):
+def median(x: ArrayLike, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median (of all values, or along ``dim`` with its index, as PyTorch); NaN propagates.
 
     >>> import retrograd as rg
@@ -361,7 +366,8 @@ def _axes_of(x, dim, op):
     return tuple(sorted({norm_dim(nd, d, op) - builtins.max(nd, 1) for d in dims})) if nd else ()
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+def vector_norm(x: ArrayLike, ord: float = 2, dim: Axis = None, keepdim: bool | None = False, *,
+                dtype: DTypeLike = None) -> Tensor:
     """The vector ``ord``-norm over ``dim`` (all elements by default): ``sum(|x|**ord)**(1/ord)``,
     ``max|x|`` for ``inf``, ``min|x|`` for ``-inf``, the count of non-zeros for 0.
     The gradient of the 2-norm at 0 is 0, as in PyTorch.
@@ -398,7 +404,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     return _safe_root(ops.sum_(a, axes, keepdims=keep), float(ord))
 
 
-def matrix_norm(x, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+def matrix_norm(x: ArrayLike, ord: str | float = "fro", dim: Sequence[int] = (-2, -1),
+                keepdim: bool | None = False, *, dtype: DTypeLike = None) -> Tensor:
     """A matrix norm over the two dimensions ``dim``: ``"fro"``, 1, -1, ``inf``, ``-inf``
     (2, -2 and ``"nuc"`` need an SVD, which retrograd does not differentiate yet).
 
@@ -429,7 +436,8 @@ def matrix_norm(x, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     return out
 
 
-def linalg_norm(x, ord=None, dim=None, keepdim=False, *, dtype=None):
+def linalg_norm(x: ArrayLike, ord: str | float | None = None, dim: Axis = None, keepdim: bool | None = False,
+                *, dtype: DTypeLike = None) -> Tensor:
     """``torch.linalg.norm``: a vector norm (``dim`` an int, or a 1-D input, or ``ord=None``
     over all elements) or a matrix norm (``dim`` a pair, or a 2-D input with ``ord`` given).
 
@@ -439,9 +447,9 @@ def linalg_norm(x, ord=None, dim=None, keepdim=False, *, dtype=None):
     """
     nd = np.ndim(raw(x))
     if isinstance(dim, (int, np.integer)) or (dim is not None and len(dim) == 1):
-        return vector_norm(x, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+        return vector_norm(x, 2 if ord is None else ord, dim, keepdim, dtype=dtype)  # type: ignore[arg-type]  # a str: vector_norm says so
     if dim is None and (ord is None or nd == 1):
-        return vector_norm(x, 2 if ord is None else ord, None, keepdim, dtype=dtype)
+        return vector_norm(x, 2 if ord is None else ord, None, keepdim, dtype=dtype)  # type: ignore[arg-type]  # as above
     if dim is None:
         if nd != 2:
             raise ShapeError(f"linalg.norm: with ord={ord!r} and no dim the input must be 1-D or 2-D, got {nd}-D")
@@ -449,7 +457,8 @@ def linalg_norm(x, ord=None, dim=None, keepdim=False, *, dtype=None):
     return matrix_norm(x, "fro" if ord is None else ord, dim, keepdim, dtype=dtype)
 
 
-def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
+def norm(x: ArrayLike, p: str | float | None = "fro", dim: Axis = None, keepdim: bool | None = False,
+         dtype: DTypeLike = None) -> Tensor:
     """``torch.norm``: the 2-norm (``p="fro"`` or 2) or another vector ``p``-norm over ``dim``
     (all elements by default).
 
@@ -459,11 +468,11 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
     """
     if p == "nuc":
         raise NotImplementedError("norm: p='nuc' needs singular values, which are not supported yet")
-    return vector_norm(x, 2 if p in ("fro", None) else p, dim, keepdim, dtype=dtype)
+    return vector_norm(x, 2 if p in ("fro", None) else p, dim, keepdim, dtype=dtype)  # type: ignore[arg-type]  # a str: vector_norm says so
 
 
 # ----- products -------------------------------------------------------------------------
-def einsum(equation, *operands):
+def einsum(equation: str, *operands: ArrayLike) -> Tensor:
     """Einstein summation (``"ij,jk->ik"``, ``"...ij->...ji"``, implicit outputs, diagonals).
 
     >>> import retrograd as rg
@@ -501,12 +510,12 @@ def einsum(equation, *operands):
     if arrow:
         out = out.replace("...", ell)
     else:
-        counts = {}
+        counts: dict[str, int] = {}
         for s in specs:
             for c in s:
                 counts[c] = counts.get(c, 0) + 1
         out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
-    sizes = {}
+    sizes: dict[str, int] = {}
     for s, x in zip(specs, operands):
         for c, n in zip(s, np.shape(raw(x))):
             if sizes.get(c, 1) != 1 and n not in (1, sizes[c]):
@@ -524,7 +533,7 @@ def einsum(equation, *operands):
     return ops.einsum(*args, spec=",".join(specs) + "->" + out)
 
 
-def tensordot(a, b, dims=2):
+def tensordot(a: ArrayLike, b: ArrayLike, dims: int | Sequence[Any] = 2) -> Tensor:
     """Sum products over the last ``dims`` axes of ``a`` and the first of ``b`` (or over the
     axes given as a pair of lists).
 
@@ -556,7 +565,7 @@ def tensordot(a, b, dims=2):
     return ops.einsum(a, b, spec="".join(sa) + "," + "".join(sb) + "->" + "".join(out))
 
 
-def mm(a, b):
+def mm(a: ArrayLike, b: ArrayLike) -> Tensor:
     """Matrix product of two 2-D tensors (no broadcasting, as PyTorch's ``mm``).
 
     >>> import retrograd as rg
@@ -568,7 +577,7 @@ def mm(a, b):
     return ops.matmul(a, b)
 
 
-def bmm(a, b):
+def bmm(a: ArrayLike, b: ArrayLike) -> Tensor:
     """Batched matrix product of two 3-D tensors with the same batch size (no broadcasting).
 
     >>> import retrograd as rg
@@ -581,7 +590,7 @@ def bmm(a, b):
     return ops.matmul(a, b)
 
 
-def outer(a, b):
+def outer(a: ArrayLike, b: ArrayLike) -> Tensor:
     """Outer product of two 1-D tensors: ``out[i, j] = a[i] * b[j]``.
 
     >>> import retrograd as rg

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import builtins
 import itertools
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from . import ops
 from .dims import norm_dim, norm_dims
 from .errors import ShapeError
+from .hints import ArrayLike, Shape
 from .ops.primitive import raw
 from .tensor import Tensor
 
@@ -24,7 +27,7 @@ def _shape(x) -> tuple:
     return np.shape(raw(x))
 
 
-def _sizes(args) -> tuple:
+def _sizes(args: Sequence[Any]) -> tuple[int, ...]:
     """Accept ``f(x, 2, 3)`` and ``f(x, (2, 3))``."""
     if len(args) == 1 and isinstance(args[0], (tuple, list, np.ndarray)):
         args = tuple(args[0])
@@ -35,7 +38,7 @@ def _slice_on(ndim, dim, sl):
     return (slice(None),) * dim + (sl,) + (slice(None),) * (ndim - dim - 1)
 
 
-def unflatten(x, dim, sizes):
+def unflatten(x: ArrayLike, dim: int, sizes: Shape) -> Tensor:
     """Split dimension ``dim`` into ``sizes`` (one entry may be -1).
 
     >>> import retrograd as rg
@@ -58,7 +61,7 @@ def unflatten(x, dim, sizes):
     return ops.reshape(x, shape[:d] + sizes + shape[d + 1:])
 
 
-def repeat(x, *sizes):
+def repeat(x: ArrayLike, *sizes: int | Shape) -> Tensor:
     """Tile ``x``: repeat it ``sizes[i]`` times along dimension i (PyTorch's ``Tensor.repeat``).
 
     ``sizes`` may be longer than ``x.ndim``: new leading dimensions are added.
@@ -82,7 +85,7 @@ def repeat(x, *sizes):
     return ops.reshape(y, tuple(r * n for r, n in zip(sizes, shape)))
 
 
-def tile(x, dims):
+def tile(x: ArrayLike, dims: Shape) -> Tensor:
     """Repeat ``x`` ``dims[i]`` times along each dimension; missing leading counts are 1.
 
     >>> import retrograd as rg
@@ -94,7 +97,8 @@ def tile(x, dims):
     return repeat(x, (1,) * (nd - len(dims)) + dims)
 
 
-def repeat_interleave(x, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(x: ArrayLike, repeats: ArrayLike | None = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
     """Repeat each element ``repeats`` times (an int, or one count per element) along ``dim``.
 
     Without ``dim`` the input is flattened first. ``rg.repeat_interleave(counts)`` alone gives
@@ -134,7 +138,7 @@ def repeat_interleave(x, repeats=None, dim=None, *, output_size=None):
     return ops.getitem(x, _slice_on(len(shape), d, index))
 
 
-def chunk(x, chunks, dim=0):
+def chunk(x: ArrayLike, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` pieces of equal size (the last may be smaller, and fewer may come back).
 
     >>> import retrograd as rg
@@ -152,7 +156,7 @@ def chunk(x, chunks, dim=0):
     return split(x, size, dim)
 
 
-def split(x, split_size_or_sections, dim=0):
+def split(x: ArrayLike, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """Split into pieces of ``split_size`` (an int) or of the given sizes (a list).
 
     >>> import retrograd as rg
@@ -177,7 +181,7 @@ def split(x, split_size_or_sections, dim=0):
                  for a, b in itertools.pairwise(bounds))
 
 
-def tensor_split(x, indices_or_sections, dim=0):
+def tensor_split(x: ArrayLike, indices_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """NumPy's ``array_split``: ``n`` near-equal sections, or cut at the given indices.
 
     >>> import retrograd as rg
@@ -200,7 +204,7 @@ def tensor_split(x, indices_or_sections, dim=0):
                  for a, b in itertools.pairwise(bounds))
 
 
-def flip(x, dims):
+def flip(x: ArrayLike, dims: int | Sequence[int]) -> Tensor:
     """Reverse the order of elements along ``dims``.
 
     >>> import retrograd as rg
@@ -215,7 +219,7 @@ def flip(x, dims):
     return ops.getitem(x, idx)
 
 
-def roll(x, shifts, dims=None):
+def roll(x: ArrayLike, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
     """Shift elements along ``dims`` cyclically (flattened first when ``dims`` is None).
 
     >>> import retrograd as rg
@@ -241,10 +245,10 @@ def roll(x, shifts, dims=None):
         nd = len(shape)
         x = ops.concatenate(ops.getitem(x, _slice_on(nd, d, slice(n - s, None))),
                             ops.getitem(x, _slice_on(nd, d, slice(0, n - s))), axis=d - nd)
-    return x
+    return x  # type: ignore[return-value]  # plain arrays in, plain arrays out
 
 
-def movedim(x, source, destination):
+def movedim(x: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
     """Move dimension(s) ``source`` to position(s) ``destination``; the others keep their order.
 
     >>> import retrograd as rg
@@ -256,7 +260,7 @@ def movedim(x, source, destination):
     if len(src) != len(dst):
         raise ValueError(f"movedim: source {source} and destination {destination} differ in length")
     rest = [i for i in range(nd) if i not in src]
-    perm = [None] * nd
+    perm: list[int | None] = [None] * nd
     for s, d in zip(src, dst):
         perm[d] = s
     it = iter(rest)
@@ -267,7 +271,7 @@ def movedim(x, source, destination):
 moveaxis = movedim
 
 
-def narrow(x, dim, start, length):
+def narrow(x: ArrayLike, dim: int, start: int, length: int) -> Tensor:
     """The slice ``start : start + length`` of dimension ``dim`` (``start`` may be negative).
 
     >>> import retrograd as rg
@@ -286,7 +290,7 @@ def narrow(x, dim, start, length):
     return ops.getitem(x, _slice_on(len(shape), d, slice(start, start + int(length))))
 
 
-def pad(x, pad, mode="constant", value=None):
+def pad(x: ArrayLike, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
     """Pad the last ``len(pad) // 2`` dimensions (PyTorch's ``F.pad``): ``pad`` is
     ``(left_last, right_last, left_2nd_last, right_2nd_last, ...)``.
 
@@ -328,7 +332,7 @@ def pad(x, pad, mode="constant", value=None):
         else:
             i = i % n
         x = ops.getitem(x, _slice_on(nd, d, i))
-    return x
+    return x  # type: ignore[return-value]  # plain arrays in, plain arrays out
 
 
 def _pad_constant(x, shape, pairs, value):
@@ -359,7 +363,7 @@ def _tri(x, diagonal, op, keep):
     return ops.where(mask, x, np.zeros((), raw(x).dtype))
 
 
-def tril(x, diagonal=0):
+def tril(x: ArrayLike, diagonal: int = 0) -> Tensor:
     """The lower triangle (on and below ``diagonal``) of the last two dimensions; zeros above.
 
     >>> import retrograd as rg
@@ -370,7 +374,7 @@ def tril(x, diagonal=0):
     return _tri(x, diagonal, "tril", np.tril)
 
 
-def triu(x, diagonal=0):
+def triu(x: ArrayLike, diagonal: int = 0) -> Tensor:
     """The upper triangle (on and above ``diagonal``) of the last two dimensions; zeros below.
 
     >>> import retrograd as rg
@@ -387,7 +391,7 @@ def _diag_index(rows, cols, offset):
     return r, r + offset
 
 
-def diagonal(x, offset=0, dim1=0, dim2=1):
+def diagonal(x: ArrayLike, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The diagonal of the ``dim1``, ``dim2`` planes, as a new last dimension.
 
     >>> import retrograd as rg
@@ -407,7 +411,7 @@ def diagonal(x, offset=0, dim1=0, dim2=1):
     return ops.getitem(y, (Ellipsis, r, c))
 
 
-def diag(x, diagonal=0):
+def diag(x: ArrayLike, diagonal: int = 0) -> Tensor:
     """A 1-D tensor's values on a diagonal of a square matrix, or a matrix's diagonal as 1-D.
 
     >>> import retrograd as rg
@@ -426,7 +430,7 @@ def diag(x, diagonal=0):
     raise ShapeError(f"diag: expects a 1-D or 2-D tensor, got shape {shape}")
 
 
-def trace(x):
+def trace(x: ArrayLike) -> Tensor:
     """Sum of the main diagonal of a matrix.
 
     >>> import retrograd as rg
@@ -438,7 +442,7 @@ def trace(x):
     return ops.sum_(diagonal(x), (-1,))
 
 
-def meshgrid(*tensors, indexing="ij"):
+def meshgrid(*tensors: ArrayLike, indexing: str = "ij") -> tuple[Tensor, ...]:
     """Coordinate grids from 1-D tensors (``indexing="ij"`` as PyTorch's default, or ``"xy"``).
 
     >>> import retrograd as rg
@@ -481,7 +485,7 @@ def _atleast(nd, args, where_new):
     return out[0] if len(out) == 1 else tuple(out)
 
 
-def atleast_1d(*tensors):
+def atleast_1d(*tensors: ArrayLike) -> Any:
     """Views with at least one dimension (0-d becomes shape (1,)).
 
     >>> import retrograd as rg
@@ -491,7 +495,7 @@ def atleast_1d(*tensors):
     return _atleast(1, tensors, lambda s: (1,))
 
 
-def atleast_2d(*tensors):
+def atleast_2d(*tensors: ArrayLike) -> Any:
     """Views with at least two dimensions (1-D of size n becomes (1, n)).
 
     >>> import retrograd as rg
@@ -501,7 +505,7 @@ def atleast_2d(*tensors):
     return _atleast(2, tensors, lambda s: (1,) * (2 - len(s)) + s)
 
 
-def atleast_3d(*tensors):
+def atleast_3d(*tensors: ArrayLike) -> Any:
     """Views with at least three dimensions: (n,) -> (1, n, 1), (m, n) -> (m, n, 1).
 
     >>> import retrograd as rg

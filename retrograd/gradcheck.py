@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 from .autograd import grad as _grad
@@ -13,7 +16,7 @@ def _as_outputs(out):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
-def _differentiable_inputs(inputs, who):
+def _differentiable_inputs(inputs: Any, who: str) -> tuple[list[Any], list[int]]:
     """``inputs`` as a list, and the positions of those that require grad (at least one)."""
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
@@ -40,7 +43,8 @@ def _numeric_jacobian(fn, inputs, k, eps, n_out):
     return cols  # cols[j][output] -> flat array over output elements
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True) -> bool:
+def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True) -> bool:
     """Compare the engine's gradients of ``fn(*inputs)`` with central finite differences.
 
     Every input that requires grad is perturbed element by element; every
@@ -93,8 +97,9 @@ def _analytic_rows(out, x):
     return rows
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  raise_exception=True, seed=0) -> bool:
+def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], grad_outputs: Sequence[Any] | None = None,
+                  eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                  raise_exception: bool = True, seed: int = 0) -> bool:
     """Check second derivatives: gradcheck of the (recorded) backward pass of ``fn``.
 
     Builds ``g(inputs, v) = v @ d fn(inputs) / d inputs`` with

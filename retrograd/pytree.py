@@ -20,10 +20,13 @@ structure. Everything else is a leaf.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
 __all__ = ["TreeDef", "tree_flatten", "tree_leaves", "tree_map", "tree_structure", "tree_unflatten"]
 
 
-def _sorted_keys(d: dict) -> tuple:
+def _sorted_keys(d: dict[Any, Any]) -> tuple[Any, ...]:
     try:
         return tuple(sorted(d))
     except TypeError:
@@ -42,16 +45,17 @@ class TreeDef:
 
     __slots__ = ("_hash", "children", "kind", "meta", "num_leaves")
 
-    def __init__(self, kind, meta, children):
-        self.kind, self.meta, self.children = kind, meta, tuple(children)
-        self.num_leaves = 1 if kind == "leaf" else sum(c.num_leaves for c in self.children)
+    def __init__(self, kind: str, meta: Any, children: Iterable[TreeDef]) -> None:
+        self.kind, self.meta = kind, meta
+        self.children: tuple[TreeDef, ...] = tuple(children)
+        self.num_leaves: int = 1 if kind == "leaf" else sum(c.num_leaves for c in self.children)
         self._hash = hash((kind, meta, self.children))
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return (isinstance(other, TreeDef) and self._hash == other._hash and self.kind == other.kind
                 and self.meta == other.meta and self.children == other.children)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return self._hash
 
     def _text(self) -> str:
@@ -76,7 +80,7 @@ _LEAF = TreeDef("leaf", None, ())
 _NONE = TreeDef("none", None, ())
 
 
-def _flatten(x, leaves, is_leaf):
+def _flatten(x: Any, leaves: list[Any], is_leaf: Callable[[Any], bool] | None) -> TreeDef:
     if is_leaf is not None and is_leaf(x):
         leaves.append(x)
         return _LEAF
@@ -94,7 +98,7 @@ def _flatten(x, leaves, is_leaf):
     return _LEAF
 
 
-def tree_flatten(tree, is_leaf=None):
+def tree_flatten(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> tuple[list[Any], TreeDef]:
     """The leaves of ``tree`` (left to right, dict keys sorted) and its structure.
 
     ``is_leaf(x)`` may stop the descent at a container and treat it as a leaf.
@@ -102,12 +106,12 @@ def tree_flatten(tree, is_leaf=None):
     >>> tree_flatten([1.0, (2.0, 3.0)])
     ([1.0, 2.0, 3.0], TreeDef([*, (*, *)]))
     """
-    leaves = []
+    leaves: list[Any] = []
     treedef = _flatten(tree, leaves, is_leaf)
     return leaves, treedef
 
 
-def _unflatten(treedef, it):
+def _unflatten(treedef: TreeDef, it: Iterator[Any]) -> Any:
     kind = treedef.kind
     if kind == "leaf":
         return next(it)
@@ -123,7 +127,7 @@ def _unflatten(treedef, it):
     return treedef.meta(*children)
 
 
-def tree_unflatten(treedef: TreeDef, leaves):
+def tree_unflatten(treedef: TreeDef, leaves: Iterable[Any]) -> Any:
     """The pytree of structure ``treedef`` with ``leaves`` put back in order.
 
     >>> _, tree = tree_flatten({"a": 1, "b": (2, 3)})
@@ -137,7 +141,7 @@ def tree_unflatten(treedef: TreeDef, leaves):
     return _unflatten(treedef, iter(leaves))
 
 
-def tree_leaves(tree, is_leaf=None) -> list:
+def tree_leaves(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> list[Any]:
     """Just the leaves of ``tree``.
 
     >>> tree_leaves({"b": 2, "a": [1, None]})
@@ -146,7 +150,7 @@ def tree_leaves(tree, is_leaf=None) -> list:
     return tree_flatten(tree, is_leaf)[0]
 
 
-def tree_structure(tree, is_leaf=None) -> TreeDef:
+def tree_structure(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> TreeDef:
     """Just the structure of ``tree``.
 
     >>> tree_structure({"a": 1.0}) == tree_structure({"a": 5.0})
@@ -155,7 +159,8 @@ def tree_structure(tree, is_leaf=None) -> TreeDef:
     return tree_flatten(tree, is_leaf)[1]
 
 
-def tree_map(f, tree, *rest, is_leaf=None):
+def tree_map(f: Callable[..., Any], tree: Any, *rest: Any,
+             is_leaf: Callable[[Any], bool] | None = None) -> Any:
     """``f`` applied leaf by leaf; with several trees (of the same structure) ``f`` gets one leaf of each.
 
     >>> tree_map(lambda x: x * 10, {"w": [1, 2], "b": 3})

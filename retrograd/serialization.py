@@ -20,6 +20,7 @@ import io
 import json
 import os
 import zipfile
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -78,7 +79,7 @@ def _decode(node, arrays):
     return [_decode(v, arrays) for v in node["list"]]
 
 
-def save(obj, f) -> None:
+def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
     """Write ``obj`` (a state dict, or nested dicts/lists/tuples of tensors, arrays, numbers,
     strings and None) to the path or binary file ``f``, as an ``.npz`` archive without pickle.
 
@@ -101,7 +102,7 @@ def save(obj, f) -> None:
         np.savez(f, **entries)
 
 
-def load(f, map_location=None, weights_only: bool = True):
+def load(f: str | os.PathLike[str] | BinaryIO, map_location: Any = None, weights_only: bool = True) -> Any:
     """Read what :func:`save` wrote (tensors come back as Tensors, arrays as arrays).
 
     ``map_location`` may only be ``None`` or ``"cpu"``; ``weights_only`` is accepted for

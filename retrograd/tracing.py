@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from types import FrameType
 
 import numpy as np
 
@@ -60,7 +61,7 @@ class TracingError(RuntimeError):
 def _user_line() -> str:
     """``file:line: code`` of the innermost frame outside retrograd and NumPy."""
     import linecache
-    f = sys._getframe(1)
+    f: FrameType | None = sys._getframe(1)
     while f is not None:
         fn = f.f_code.co_filename
         if not (os.path.abspath(fn).startswith(_PACKAGE_DIR) or f"{os.sep}numpy{os.sep}" in fn

@@ -203,7 +203,7 @@ def build_cnn(n_in: int, hidden, n_out: int, act: str = "relu", dtype=np.float32
                          f"{n_in} features per sample; use --model mlp")
     k = 5 if side >= 16 else 3
     c1, c2 = 16, 32
-    layers = [nn.Unflatten(1, (1, side, side))]
+    layers: list[nn.Module] = [nn.Unflatten(1, (1, side, side))]
     for cin, cout in ((1, c1), (c1, c2)):
         layers += [nn.Conv2d(cin, cout, k, padding=k // 2, dtype=dtype), nn.BatchNorm2d(cout, dtype=dtype),
                    ACTIVATIONS[act](), nn.MaxPool2d(2)]

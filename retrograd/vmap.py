@@ -16,6 +16,9 @@ tensor([12., 34.])
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec
+
 import numpy as np
 
 from .functions import getitem, stack
@@ -23,6 +26,8 @@ from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor
 
 __all__ = ["vmap"]
+
+P = ParamSpec("P")  # the vmapped function takes the arguments of the one it wraps
 
 
 def _axes_for(spec, arg, what):
@@ -51,7 +56,8 @@ def _take(x, axis, i):
     return np.take(np.asarray(x), i, axis=axis)
 
 
-def vmap(f, in_axes=0, out_axes=0):
+def vmap(f: Callable[P, Any], in_axes: int | Sequence[Any] | None = 0,
+         out_axes: int | Sequence[Any] = 0) -> Callable[P, Any]:
     """``f`` mapped over axis ``in_axes`` of its arguments; results stacked along ``out_axes``.
 
     ``in_axes`` is an int (every argument), or a tuple with one entry per positional
@@ -67,7 +73,7 @@ def vmap(f, in_axes=0, out_axes=0):
     if not callable(f):
         raise TypeError(f"vmap: expected a function as first argument, got {type(f).__name__}")
 
-    def vmapped(*args):
+    def vmapped(*args: Any) -> Any:
         specs = in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args)
         if len(specs) != len(args):
             raise ValueError(f"vmap: in_axes has {len(specs)} entries but the function was called with "
@@ -75,7 +81,7 @@ def vmap(f, in_axes=0, out_axes=0):
         per_arg, size, sizes_seen = [], None, []
         for k, (spec, arg) in enumerate(zip(specs, args)):
             leaves, tree, axes = _axes_for(spec, arg, f"argument {k}")
-            norm = []
+            norm: list[Any] = []
             for leaf, ax in zip(leaves, axes):
                 if ax is None:
                     norm.append(None)
@@ -95,7 +101,7 @@ def vmap(f, in_axes=0, out_axes=0):
             call = [tree_unflatten(tree, [leaf if ax is None else _take(leaf, ax, i)
                                           for leaf, ax in zip(leaves, axes)])
                     for leaves, tree, axes in per_arg]
-            results.append(f(*call))
+            results.append(f(*call))  # type: ignore[call-arg]  # positional arguments
         flat = [tree_flatten(r) for r in results]
         out_tree = flat[0][1]
         if any(t != out_tree for _, t in flat):
@@ -108,6 +114,6 @@ def vmap(f, in_axes=0, out_axes=0):
         stacked = [s if isinstance(s, Tensor) else Tensor(s) for s in stacked]
         return tree_unflatten(out_tree, stacked)
 
-    vmapped.__wrapped__ = f
+    vmapped.__wrapped__ = f  # type: ignore[attr-defined]  # for inspect.signature
     vmapped.__name__ = f"vmap_{getattr(f, '__name__', 'f')}"
-    return vmapped
+    return vmapped  # type: ignore[return-value]  # f's arguments, given positionally

@@ -11,11 +11,13 @@ import gzip
 import os
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from ..creation import generator
+from ..hints import DTypeLike
 
 __all__ = [
     "DATASETS_2D",
@@ -37,7 +39,8 @@ def _split_counts(n):
     return n // 2, n - n // 2
 
 
-def make_circles(n: int = 1000, seed=None, dtype=np.float64):
+def make_circles(n: int = 1000, seed: int | np.random.Generator | None = None,
+                 dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray]:
     """The course's circles (seed 001): half the points in a disc of radius 0.5 (label 0),
     half in the ring 0.6 <= r <= 1 (label 1), angles uniform, radii uniform.
 
@@ -57,7 +60,8 @@ def make_circles(n: int = 1000, seed=None, dtype=np.float64):
     return X, y
 
 
-def make_xor(n: int = 1000, sigma: float = 0.15, seed=None, dtype=np.float64):
+def make_xor(n: int = 1000, sigma: float = 0.15, seed: int | np.random.Generator | None = None,
+             dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray]:
     """The course's XOR-like data (seed 001): four Gaussian blobs (std ``sigma``) centred on
     (0, 0) and (1, 1) (label 0) and (0, 1) and (1, 0) (label 1), ``n // 4`` points each
     (the remainder goes to the first blobs).
@@ -75,7 +79,8 @@ def make_xor(n: int = 1000, sigma: float = 0.15, seed=None, dtype=np.float64):
     return X.astype(dtype), y
 
 
-def make_moons(n: int = 1000, noise: float = 0.1, seed=None, dtype=np.float64):
+def make_moons(n: int = 1000, noise: float = 0.1, seed: int | np.random.Generator | None = None,
+               dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (as scikit-learn's ``make_moons``), Gaussian ``noise`` added.
 
     >>> X, y = make_moons(6, noise=0.0, seed=0)
@@ -95,7 +100,7 @@ def make_moons(n: int = 1000, noise: float = 0.1, seed=None, dtype=np.float64):
     return X.astype(dtype), y
 
 
-def load_digits(dtype=np.float64):
+def load_digits(dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's bundled 8x8 digits (1797 images, 10 classes; no download), pixels scaled to [0, 1].
 
     Needs scikit-learn (``pip install 'retrograd[train]'``).
@@ -113,10 +118,10 @@ def load_digits(dtype=np.float64):
 
 
 # ----- IDX files (MNIST, Fashion-MNIST) ---------------------------------------------------
-_IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+_IDX_TYPES: dict[int, DTypeLike] = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
-def read_idx(path) -> np.ndarray:
+def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     """Read an IDX file (the MNIST format), gzip-compressed or not, into an array.
 
     >>> import tempfile, os
@@ -168,7 +173,8 @@ def _find(folder: Path, stem: str) -> Path:
                             "retrograd does not download datasets: put the four IDX files in this folder")
 
 
-def load_mnist(path, split: str = "train", dtype=np.float64):
+def load_mnist(path: str | os.PathLike[str], split: str = "train",
+               dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray]:
     """MNIST or Fashion-MNIST images from IDX files you already have, flattened to (n, 784)
     and scaled to [0, 1].
 
@@ -203,7 +209,8 @@ def load_mnist(path, split: str = "train", dtype=np.float64):
     return X, labels.astype(np.int64)
 
 
-def train_test_split(X, y, test_fraction: float = 0.2, seed=None):
+def train_test_split(X: np.ndarray, y: np.ndarray, test_fraction: float = 0.2,
+                     seed: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle and split into ``(X_train, X_test, y_train, y_test)`` (scikit-learn's order).
 
     >>> import numpy as np
@@ -220,4 +227,5 @@ def train_test_split(X, y, test_fraction: float = 0.2, seed=None):
     return X[tr], X[te], y[tr], y[te]
 
 
-DATASETS_2D = {"circles": make_circles, "xor": make_xor, "moons": make_moons}
+DATASETS_2D: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
+    "circles": make_circles, "xor": make_xor, "moons": make_moons}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..creation import generator
+from ..hints import ArrayLike
 from ..tensor import Tensor, _wrap
 
 generator_ = generator  # random_split's argument is called generator, as PyTorch's
@@ -40,7 +43,7 @@ class TensorDataset(Dataset):
     (4, 1)
     """
 
-    def __init__(self, *arrays):
+    def __init__(self, *arrays: ArrayLike) -> None:
         if not arrays:
             raise ValueError("TensorDataset needs at least one array")
         self.arrays = tuple(a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
@@ -66,7 +69,7 @@ class Subset(Dataset):
     (2, 7)
     """
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = [int(i) for i in indices]
 
@@ -79,7 +82,8 @@ class Subset(Dataset):
         return self.dataset[self.indices[i]]
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset: Dataset, lengths: Sequence[float],
+                 generator: np.random.Generator | int | None = None) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random :class:`Subset` s of the given lengths.
 
     ``lengths`` are counts that add up to ``len(dataset)``, or fractions that add up to 1
@@ -116,7 +120,7 @@ def random_split(dataset, lengths, generator=None):
     return out
 
 
-def default_collate(batch):
+def default_collate(batch: Sequence[Any]) -> Any:
     """Join a list of samples into a batch: arrays, Tensors and numbers are stacked into one
     Tensor; tuples, lists and dicts are collated field by field; strings stay a list.
 
@@ -162,8 +166,9 @@ class DataLoader:
     3
     """
 
-    def __init__(self, dataset, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False,
-                 seed=None, collate_fn=None):
+    def __init__(self, dataset: Dataset | Sequence[Any], batch_size: int = 1, shuffle: bool = False,
+                 drop_last: bool = False,
+                 seed: int | None = None, collate_fn: Callable[[list[Any]], Any] | None = None) -> None:
         if isinstance(dataset, (tuple, list)):
             dataset = TensorDataset(*dataset)
         if batch_size < 1:

@@ -30,6 +30,8 @@ import functools
 import inspect
 import keyword
 import linecache
+from collections.abc import Callable, Sequence
+from typing import Any, overload
 
 import numpy as np
 
@@ -179,7 +181,7 @@ class Jitted:
     and the graph for those arguments.
     """
 
-    def __init__(self, f, static_argnums=()):
+    def __init__(self, f: Callable[..., Any], static_argnums: int | Sequence[int] = ()) -> None:
         if not callable(f):
             raise TypeError(f"jit: expected a function, got {type(f).__name__} ({f!r:.40})")
         if isinstance(static_argnums, int):
@@ -187,7 +189,7 @@ class Jitted:
         self.f = f
         self.static_argnums = tuple(static_argnums)
         self.trace_count = 0
-        self._cache = {}
+        self._cache: dict[Any, Any] = {}
         try:
             self._params = [p for p in inspect.signature(f).parameters.values()]
         except (TypeError, ValueError):
@@ -268,7 +270,7 @@ class Jitted:
         out_leaves, out_tree = tree_flatten(result)
         return _Entry(self, tr, tracers, names, [k for k in kinds if k is not None], out_leaves, out_tree)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if active_trace() is not None:
             return self.f(*args, **kwargs)  # inside another jit: inline
         if not kwargs and not self.static_argnums:
@@ -298,7 +300,7 @@ class Jitted:
             return self.f(*args, **kwargs)
         return entry.run([x for x in leaves if _leaf_kind(x) is not None])
 
-    def source(self, *args, **kwargs) -> str:
+    def source(self, *args: Any, **kwargs: Any) -> str:
         """The generated Python source for these arguments (traced and compiled if new).
 
         >>> import retrograd as rg
@@ -314,7 +316,7 @@ class Jitted:
         """
         return self._entry(args, kwargs)[0].source
 
-    def lower(self, *args, **kwargs):
+    def lower(self, *args: Any, **kwargs: Any) -> Graph:
         """The traced graph for these arguments, forward and backward, as the learning layer's
         ``Graph`` model (so ``.to_svg()``, ``.to_dot()`` and ``rg.learn.lab`` draw it).
 
@@ -392,7 +394,11 @@ def _lowered_node(name, kind, op, formula, val, phase, inputs):
             "inputs": inputs, "shape": list(np.shape(val)), "dtype": str(np.asarray(val).dtype)}
 
 
-def jit(f=None, static_argnums=()):
+@overload
+def jit(f: Callable[..., Any], static_argnums: int | Sequence[int] = ()) -> Jitted: ...
+@overload
+def jit(f: None = None, static_argnums: int | Sequence[int] = ()) -> Callable[[Callable[..., Any]], Jitted]: ...
+def jit(f: Callable[..., Any] | None = None, static_argnums: int | Sequence[int] = ()) -> Any:
     """Compile ``f`` into straight-line NumPy code, once per argument signature (JAX's ``jit``).
 
     ``f`` takes Tensors, arrays, numbers and pytrees of them (``static_argnums`` names the

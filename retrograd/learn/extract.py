@@ -33,6 +33,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -327,10 +328,10 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
         else:
             names[id(t)] = _fresh(_const_arg(t.data)[0], used)
     # Group every operation with the visible tensor it is part of.
-    group = {}
+    group: dict[int, int] = {}
     for t in reversed(ops):
         group[id(t)] = id(t) if id(t) in vis_ids else group[id(consumers[id(t)][0])]
-    members = {}
+    members: dict[int, list[Any]] = {}
     for t in ops:
         members.setdefault(group[id(t)], []).append(t)
 
@@ -361,8 +362,9 @@ def build_graph(obj, level: str = "assignment", eps=None, budget=None) -> Graph:
         # An operation node: its members' primitives, with sources by name.
         mem = members[id(t)]
         mem_ids = {id(m) for m in mem}
-        text, sym = {}, {}
-        sources = []  # (name, tensor) in order of first use
+        text: dict[int, Any] = {}
+        sym: dict[int, Any] = {}
+        sources: list[Any] = []  # (name, tensor) in order of first use
         for m in mem:
             args_t, args_s = [], []
             for a in m.grad_fn.inputs:

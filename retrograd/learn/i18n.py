@@ -24,6 +24,7 @@ and never uses one symbol for both.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 LANGS = ("en", "es")
 
@@ -484,7 +485,7 @@ def lab_strings() -> dict:
     >>> lab_strings()["es"]["reveal"], lab_strings()["en"]["walk.upstream"]
     ('Mostrar todo', 'upstream gradient {d} = {v}')
     """
-    out = {}
+    out: dict[str, Any] = {}
     for lang, texts in TEXTS.items():
         out[lang] = {k[4:]: v for k, v in texts.items() if k.startswith("lab.")}
         out[lang].update({"walk." + k: texts[k] for k in WALK_KEYS})

@@ -20,6 +20,8 @@ True
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..functions import sigmoid
@@ -77,13 +79,15 @@ class LayerLesson:
         self.values, self.eps = v, eps
         self.shapes = {k: v[k].shape for k in PARAMS}
         x, t, W1, b1, W2, b2 = (v[k] for k in ("x", "t", "W1", "b1", "W2", "b2"))
-        f = self.forward = {}
+        f: dict[str, Any] = {}
+        self.forward = f
         f["z1"] = W1 @ x + b1
         f["a1"] = _sigmoid(f["z1"])
         f["z2"] = W2 @ f["a1"] + b2
         f["y"] = _sigmoid(f["z2"])
         f["L"] = float(np.sum((f["y"] - t) ** 2) / 2)
-        d = self.delta = {}  # the delta rule, written out
+        d: dict[str, Any] = {}  # the delta rule, written out
+        self.delta = d
         d["y"] = f["y"] - t
         d["s2"] = f["y"] * (1 - f["y"])
         d["z2"] = d["y"] * d["s2"]

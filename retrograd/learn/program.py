@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -195,7 +196,8 @@ def parse_program(source: str) -> ParsedProgram:
                            1, 1, source)
     if len(body) > MAX_STATEMENTS:
         raise ProgramError(f"too many statements ({len(body)}; at most {MAX_STATEMENTS})", 1, 1, source)
-    statements, assigned, inputs, first_use = [], {}, [], {}
+    statements, inputs, first_use = [], [], {}
+    assigned: dict[str, Any] = {}
     for i, stmt in enumerate(body):
         if isinstance(stmt, ast.Assign):
             if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import threading
+from typing import Any
 
 AVAILABLE = importlib.util.find_spec("sympy") is not None
 
@@ -31,7 +32,7 @@ class _LazySympy:
         return getattr(real, name)
 
 
-sympy = _LazySympy() if AVAILABLE else None
+sympy: Any = _LazySympy() if AVAILABLE else None  # the module (untyped) or its stand-in
 
 #: The one-line note shown where a symbolic check would be.
 MISSING_NOTE = "symbolic checks need SymPy: pip install 'retrograd[learn]'"

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import functions as _f
 from ..creation import generator
+from ..hints import ArrayLike
 from ..ops import special as _special
 from ..tensor import Tensor, tensor
 
@@ -34,7 +35,7 @@ def _as_tensor(x):
     return x if isinstance(x, Tensor) else tensor(x)
 
 
-def gelu(input, approximate: str = "none"):
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """``x * Phi(x)`` (``approximate="none"``, with erf) or its tanh approximation (``"tanh"``).
 
     >>> import retrograd as rg
@@ -49,7 +50,7 @@ def gelu(input, approximate: str = "none"):
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
-def silu(input):
+def silu(input: Tensor) -> Tensor:
     """``x * sigmoid(x)`` (swish).
 
     >>> import retrograd as rg
@@ -60,7 +61,7 @@ def silu(input):
     return x * _f.sigmoid(x)
 
 
-def leaky_relu(input, negative_slope: float = 0.01):
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """``x`` where positive, ``negative_slope * x`` elsewhere.
 
     >>> import retrograd as rg
@@ -71,7 +72,7 @@ def leaky_relu(input, negative_slope: float = 0.01):
     return _f.where(x.data > 0, x, x * negative_slope)
 
 
-def elu(input, alpha: float = 1.0):
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
     """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere.
 
     >>> import retrograd as rg
@@ -83,7 +84,7 @@ def elu(input, alpha: float = 1.0):
     return _f.where(x.data > 0, x, neg)
 
 
-def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``.
 
     >>> import retrograd as rg
@@ -96,7 +97,7 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0):
     return _f.where(z.data > threshold, x, soft)
 
 
-def mish(input):
+def mish(input: Tensor) -> Tensor:
     """``x * tanh(softplus(x))``.
 
     >>> import retrograd as rg
@@ -107,7 +108,7 @@ def mish(input):
     return x * _f.tanh(softplus(x))
 
 
-def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0):
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """``x`` clamped to ``[min_val, max_val]``.
 
     >>> import retrograd as rg
@@ -117,7 +118,7 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0):
     return _f.clip(_as_tensor(input), min_val, max_val)
 
 
-def relu6(input):
+def relu6(input: Tensor) -> Tensor:
     """``min(max(x, 0), 6)``.
 
     >>> import retrograd as rg
@@ -127,7 +128,7 @@ def relu6(input):
     return hardtanh(input, 0.0, 6.0)
 
 
-def logsigmoid(input):
+def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(x)) = -softplus(-x)``, computed without overflow.
 
     >>> import retrograd as rg
@@ -138,7 +139,7 @@ def logsigmoid(input):
     return -(_f.relu(-x) + _log1p(_f.exp(-_f.abs(x))))
 
 
-def dropout2d(input, p: float = 0.5, training: bool = True):
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     """Zero whole channels of (N, C, H, W) (or (C, H, W)) with probability ``p``; scale the rest by 1/(1-p).
 
     >>> import retrograd as rg
@@ -157,8 +158,9 @@ def dropout2d(input, p: float = 0.5, training: bool = True):
     return x * (keep / (1.0 - p)).astype(x.dtype)
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: float = 0.0,
-                                 is_causal: bool = False, scale=None):
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: ArrayLike | None = None,
+                                 dropout_p: float = 0.0,
+                                 is_causal: bool = False, scale: float | None = None) -> Tensor:
     """``softmax(q @ k^T * scale + mask) @ v`` over the last two axes (PyTorch's semantics: a
     boolean ``attn_mask`` says which positions may be attended to, a float one is added;
     ``is_causal`` masks the future; ``scale`` defaults to ``1/sqrt(E)``).
@@ -191,7 +193,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: f
     return _f.matmul(weights, v)
 
 
-def embedding(input, weight, padding_idx=None):
+def embedding(input: ArrayLike, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     """Rows of ``weight`` at the integer indices ``input`` (any shape); the row at
     ``padding_idx`` gets no gradient.
 

@@ -35,7 +35,7 @@ def _as_tensor(x):
     return x if isinstance(x, Tensor) else tensor(x)
 
 
-def _pair(v, name):
+def _pair(v: int | tuple[int, ...] | list[int], name: str) -> tuple[int, int]:
     if isinstance(v, (tuple, list)):
         if len(v) != 2:
             raise ValueError(f"{name} must be an int or a pair of ints, got {v!r}")
@@ -54,7 +54,9 @@ def _batched(x, nd, name):
     return x, False
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1):
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | tuple[int, ...] = 1,
+           padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
+           groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation, as PyTorch) of (N, C, H, W) with a weight (O, C/groups, kh, kw).
 
     ``padding`` may be an int, a pair, ``"valid"`` or ``"same"`` (stride 1). One matrix
@@ -114,7 +116,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     return out[0] if unbatched else out
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1):
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | tuple[int, ...] = 1,
+           padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
+           groups: int = 1) -> Tensor:
     """1-D convolution of (N, C, L) with a weight (O, C/groups, k): ``conv2d`` with a height of 1.
 
     >>> import retrograd as rg
@@ -133,8 +137,10 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     return out[0] if unbatched else out
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups: int = 1,
-                     dilation=1):
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0,
+                     output_padding: int | tuple[int, ...] = 0, groups: int = 1,
+                     dilation: int | tuple[int, ...] = 1) -> Tensor:
     """Transposed 2-D convolution (the gradient of ``conv2d`` with respect to its input) of
     (N, C_in, H, W) with a weight (C_in, C_out, kh, kw): one matrix product, then ``col2im``
     adds the windows into the output.
@@ -183,8 +189,10 @@ def _check_ceil(ceil_mode, name):
         raise NotImplementedError(f"{name}: ceil_mode=True is not supported yet; pad the input instead")
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False):
+def max_pool2d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+               dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
     """Maximum over each window of (N, C, H, W). The gradient goes to the first maximum of a
     window (PyTorch's choice), padding never wins.
 
@@ -202,8 +210,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return out[0] if unbatched else out
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True, divisor_override=None):
+def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+               ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """Mean over each window of (N, C, H, W) (zero padding counts, as PyTorch's default).
 
     >>> import retrograd as rg
@@ -228,7 +238,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
     return out[0] if unbatched else out
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False):
+def max_pool1d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+               dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False) -> Tensor:
     """Maximum over each window of (N, C, L).
 
     >>> import retrograd as rg
@@ -242,8 +254,10 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return _f.squeeze(out, -2)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True):
+def avg_pool1d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+               ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
     """Mean over each window of (N, C, L).
 
     >>> import retrograd as rg
@@ -266,7 +280,7 @@ def _adaptive_matrix(n_in, n_out, dtype):
     return m
 
 
-def adaptive_avg_pool2d(input, output_size):
+def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None]) -> Tensor:
     """Average (N, C, H, W) down to ``output_size`` with PyTorch's window bounds
     (two matrix products with constant averaging matrices). ``None`` keeps a size.
 
@@ -306,7 +320,9 @@ def _linear_matrix(n_in, n_out, scale, align_corners, dtype):
     return m.astype(dtype)
 
 
-def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", align_corners=None):
+def interpolate(input: Tensor, size: int | tuple[int, ...] | None = None,
+                scale_factor: float | tuple[float, ...] | None = None, mode: str = "nearest",
+                align_corners: bool | None = None) -> Tensor:
     """Resize (N, C, L) or (N, C, H, W) by ``size`` or ``scale_factor``: ``mode`` is
     ``"nearest"``, ``"linear"`` (3-D) or ``"bilinear"`` (4-D), with PyTorch's index rules.
 

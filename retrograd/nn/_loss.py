@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import functions as _f
 from ..errors import ShapeError
+from ..hints import ArrayLike
 from ..ops.primitive import raw
 from ..tensor import Tensor, tensor
 
@@ -39,7 +40,7 @@ def _reduce(loss, reduction):
     return loss
 
 
-def l1_loss(input, target, reduction: str = "mean"):
+def l1_loss(input: Tensor, target: ArrayLike, reduction: str = "mean") -> Tensor:
     """Mean absolute error.
 
     >>> import retrograd as rg
@@ -50,7 +51,7 @@ def l1_loss(input, target, reduction: str = "mean"):
     return _reduce(_f.abs(x - t), reduction)
 
 
-def smooth_l1_loss(input, target, reduction: str = "mean", beta: float = 1.0):
+def smooth_l1_loss(input: Tensor, target: ArrayLike, reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = input - target``).
 
     >>> import retrograd as rg
@@ -66,7 +67,7 @@ def smooth_l1_loss(input, target, reduction: str = "mean", beta: float = 1.0):
     return _reduce(loss, reduction)
 
 
-def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0):
+def huber_loss(input: Tensor, target: ArrayLike, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """``0.5 d**2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 delta)``.
 
     >>> import retrograd as rg
@@ -80,7 +81,7 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0):
     return _reduce(loss, reduction)
 
 
-def kl_div(input, target, reduction: str = "mean", log_target: bool = False):
+def kl_div(input: Tensor, target: ArrayLike, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """KL divergence with ``input`` as log-probabilities: ``target * (log(target) - input)``
     (0 where the target is 0). ``reduction="batchmean"`` divides the sum by the batch size
     (the mathematically right mean; ``"mean"`` averages over every element, as PyTorch).
@@ -101,7 +102,8 @@ def kl_div(input, target, reduction: str = "mean", log_target: bool = False):
     return _reduce(loss, reduction)
 
 
-def class_index_loss(logp, target, weight, ignore_index, reduction, label_smoothing, name):
+def class_index_loss(logp: Tensor, target: ArrayLike, weight: Tensor | None, ignore_index: int, reduction: str,
+                     label_smoothing: float, name: str) -> Tensor:
     """The general path of ``cross_entropy``/``nll_loss``: log-probabilities ``logp`` of shape
     (N, C, d1, ...) or (C,), integer targets (N, d1, ...) or (); ``weight`` per class; targets equal
     to ``ignore_index`` neither count nor get a gradient; PyTorch's weighted mean."""

@@ -3,6 +3,8 @@ normalisation and ``normalize``, composed from the engine's primitives."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .. import functions as _f
@@ -31,8 +33,9 @@ def _affine(y, weight, bias, shape):
     return y
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,
-               momentum: float = 0.1, eps: float = 1e-5):
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalise each channel (axis 1) of (N, C, ...) by the batch statistics (``training``)
     or by the running ones; in training, update ``running_mean``/``running_var`` (NumPy
     arrays, in place) with ``momentum``, the variance unbiased, as PyTorch.
@@ -74,7 +77,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return _affine(y, weight, bias, shape)
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the last ``len(normalized_shape)`` axes, then scale and shift.
 
     >>> import retrograd as rg
@@ -91,7 +95,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     return _affine(d / _f.sqrt(var + eps), weight, bias, ns)
 
 
-def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5):
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
     """Split the channels of (N, C, ...) into ``num_groups`` groups and normalise each group
     of each sample; then a per-channel scale and shift.
 
@@ -110,7 +115,7 @@ def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5
     return _affine(y, weight, bias, (1, c) + (1,) * (x.ndim - 2))
 
 
-def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12):
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
     """``x / max(||x||_p, eps)`` along ``dim`` (PyTorch's ``F.normalize``).
 
     >>> import retrograd as rg

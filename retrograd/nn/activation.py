@@ -7,6 +7,7 @@ tensor([0.])
 
 from __future__ import annotations
 
+from ..tensor import Tensor
 from . import functional as F
 from .modules import Module
 
@@ -27,7 +28,7 @@ class GELU(Module):
             raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
         self.approximate = approximate
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.gelu(x, self.approximate)
 
     def extra_repr(self) -> str:
@@ -42,7 +43,7 @@ class SiLU(Module):
     tensor([0.])
     """
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.silu(x)
 
 
@@ -58,7 +59,7 @@ class LeakyReLU(Module):
         super().__init__()
         self.negative_slope = negative_slope
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
@@ -77,7 +78,7 @@ class ELU(Module):
         super().__init__()
         self.alpha = alpha
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.elu(x, self.alpha)
 
 
@@ -93,7 +94,7 @@ class Softplus(Module):
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.softplus(x, self.beta, self.threshold)
 
 
@@ -105,7 +106,7 @@ class Mish(Module):
     tensor([0.])
     """
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.mish(x)
 
 
@@ -121,7 +122,7 @@ class Hardtanh(Module):
         super().__init__()
         self.min_val, self.max_val = min_val, max_val
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.hardtanh(x, self.min_val, self.max_val)
 
 
@@ -133,7 +134,7 @@ class ReLU6(Hardtanh):
     tensor([6.])
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(0.0, 6.0)
 
 
@@ -145,5 +146,5 @@ class LogSigmoid(Module):
     tensor([-0.69314718])
     """
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.logsigmoid(x)

@@ -18,6 +18,7 @@ import numpy as np
 from .. import functions as _f
 from ..creation import generator
 from ..errors import ShapeError
+from ..hints import ArrayLike
 from ..ops import nn as _ops
 from ..ops.primitive import raw
 from ..tensor import Tensor, tensor
@@ -118,7 +119,7 @@ def _check_reduction(reduction):
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
-def linear(x, weight, bias=None):
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``x @ weight.T + bias`` in one graph node; ``weight`` has shape (out, in).
 
     >>> import retrograd as rg
@@ -138,7 +139,7 @@ def linear(x, weight, bias=None):
     return _ops.linear(_as_tensor(x), weight, bias)
 
 
-def relu(x):
+def relu(x: Tensor) -> Tensor:
     """max(x, 0).
 
     >>> import retrograd as rg
@@ -148,7 +149,7 @@ def relu(x):
     return _f.relu(_as_tensor(x))
 
 
-def sigmoid(x):
+def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + exp(-x)).
 
     >>> import retrograd as rg
@@ -158,7 +159,7 @@ def sigmoid(x):
     return _f.sigmoid(_as_tensor(x))
 
 
-def tanh(x):
+def tanh(x: Tensor) -> Tensor:
     """Hyperbolic tangent.
 
     >>> import retrograd as rg
@@ -168,7 +169,7 @@ def tanh(x):
     return _f.tanh(_as_tensor(x))
 
 
-def softmax(x, dim=-1):
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``.
 
     >>> import retrograd as rg
@@ -178,7 +179,7 @@ def softmax(x, dim=-1):
     return _f.softmax(_as_tensor(x), dim)
 
 
-def log_softmax(x, dim=-1):
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """x - logsumexp(x) along ``dim``.
 
     >>> import retrograd as rg
@@ -188,7 +189,7 @@ def log_softmax(x, dim=-1):
     return _f.log_softmax(_as_tensor(x), dim)
 
 
-def dropout(x, p: float = 0.5, training: bool = True):
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (identity when not training).
 
     >>> import retrograd as rg
@@ -206,7 +207,7 @@ def dropout(x, p: float = 0.5, training: bool = True):
     return x * (keep / (1.0 - p)).astype(x.dtype)
 
 
-def one_hot(y, num_classes: int = -1):
+def one_hot(y: ArrayLike, num_classes: int = -1) -> Tensor:
     """Integer class indices to rows of 0/1 (int64, as PyTorch's).
 
     >>> import retrograd as rg
@@ -233,7 +234,7 @@ def _target_like(target, x):
     return np.asarray(t, dtype=raw(x).dtype)
 
 
-def mse_loss(input, target, reduction: str = "mean"):
+def mse_loss(input: Tensor, target: ArrayLike, reduction: str = "mean") -> Tensor:
     """Mean squared error (``reduction='sum'`` sums, ``'none'`` keeps every element).
 
     >>> import retrograd as rg
@@ -246,7 +247,8 @@ def mse_loss(input, target, reduction: str = "mean"):
     return _reduce(d * d, reduction)
 
 
-def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
+def binary_cross_entropy(input: Tensor, target: ArrayLike, weight: Tensor | None = None,
+                         reduction: str = "mean") -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities ``input``; logs are clamped at -100 as PyTorch's.
 
     >>> import retrograd as rg
@@ -266,8 +268,9 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     return _reduce(loss, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean",
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: ArrayLike, weight: Tensor | None = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
     """Sigmoid and binary cross entropy in one stable formula: (1 - y) z + log(1 + exp(-z)).
 
     >>> import retrograd as rg
@@ -315,8 +318,9 @@ def _deprecated(size_average, reduce, name):
                         "use reduction='mean' | 'sum' | 'none'")
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
-                  reduction: str = "mean", label_smoothing: float = 0.0):
+def cross_entropy(input: Tensor, target: ArrayLike, weight: Tensor | None = None,
+                  size_average: bool | None = None, ignore_index: int = -100, reduce: bool | None = None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Cross entropy of logits ``input`` (N, C), (C,) or (N, C, d1, ...) against class indices.
 
     The log-softmax is fused and stable (one graph node in the common case). A float
@@ -360,8 +364,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
                                   "cross_entropy")
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
-             reduction: str = "mean"):
+def nll_loss(input: Tensor, target: ArrayLike, weight: Tensor | None = None,
+             size_average: bool | None = None, ignore_index: int = -100, reduce: bool | None = None,
+             reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of log-probabilities ``input`` (N, C), (C,) or (N, C, d1, ...) at
     class indices ``target``, with PyTorch's ``weight`` and ``ignore_index``.
 

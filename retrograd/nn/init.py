@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from ..creation import generator
+from ..tensor import Tensor
 
 __all__ = [
     "calculate_gain",
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 
-def calculate_gain(nonlinearity: str, param=None) -> float:
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The recommended gain for a nonlinearity (as ``torch.nn.init.calculate_gain``).
 
     >>> round(calculate_gain("relu"), 4)
@@ -64,7 +65,7 @@ def _fans(t):
     return shape[1] * receptive, shape[0] * receptive
 
 
-def uniform_(t, a: float = 0.0, b: float = 1.0):
+def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Fill ``t`` with samples of U(a, b).
 
     >>> import retrograd as rg
@@ -74,7 +75,7 @@ def uniform_(t, a: float = 0.0, b: float = 1.0):
     return _fill(t, generator().uniform(a, b, t.data.shape))
 
 
-def normal_(t, mean: float = 0.0, std: float = 1.0):
+def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Fill ``t`` with samples of N(mean, std**2).
 
     >>> import retrograd as rg
@@ -84,7 +85,7 @@ def normal_(t, mean: float = 0.0, std: float = 1.0):
     return _fill(t, generator().normal(mean, std, t.data.shape))
 
 
-def constant_(t, val: float):
+def constant_(t: Tensor, val: float) -> Tensor:
     """Fill ``t`` with ``val``.
 
     >>> import retrograd as rg
@@ -95,7 +96,7 @@ def constant_(t, val: float):
     return t
 
 
-def zeros_(t):
+def zeros_(t: Tensor) -> Tensor:
     """Fill ``t`` with zeros.
 
     >>> import retrograd as rg
@@ -105,7 +106,7 @@ def zeros_(t):
     return constant_(t, 0.0)
 
 
-def ones_(t):
+def ones_(t: Tensor) -> Tensor:
     """Fill ``t`` with ones.
 
     >>> import retrograd as rg
@@ -115,7 +116,8 @@ def ones_(t):
     return constant_(t, 1.0)
 
 
-def kaiming_uniform_(t, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+def kaiming_uniform_(t: Tensor, a: float = 0.0, mode: str = "fan_in",
+                     nonlinearity: str = "leaky_relu") -> Tensor:
     """He initialisation: U(-bound, bound) with bound = gain * sqrt(3 / fan).
 
     ``torch.nn.Linear`` uses ``a=sqrt(5)``, which gives bound = 1 / sqrt(fan_in).
@@ -131,7 +133,8 @@ def kaiming_uniform_(t, a: float = 0.0, mode: str = "fan_in", nonlinearity: str 
     return uniform_(t, -bound, bound)
 
 
-def kaiming_normal_(t, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+def kaiming_normal_(t: Tensor, a: float = 0.0, mode: str = "fan_in",
+                    nonlinearity: str = "leaky_relu") -> Tensor:
     """He initialisation: N(0, std**2) with std = gain / sqrt(fan).
 
     >>> import retrograd as rg
@@ -143,7 +146,7 @@ def kaiming_normal_(t, a: float = 0.0, mode: str = "fan_in", nonlinearity: str =
     return normal_(t, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
 
 
-def xavier_uniform_(t, gain: float = 1.0):
+def xavier_uniform_(t: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot initialisation: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)).
 
     >>> import retrograd as rg
@@ -156,7 +159,7 @@ def xavier_uniform_(t, gain: float = 1.0):
     return uniform_(t, -a, a)
 
 
-def xavier_normal_(t, gain: float = 1.0):
+def xavier_normal_(t: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot initialisation: N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out)).
 
     >>> import retrograd as rg

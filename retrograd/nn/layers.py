@@ -12,11 +12,13 @@ arguments, initialisation and ``state_dict`` keys).
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Self
 
 import numpy as np
 
 from ..backend import get_default_dtype
+from ..hints import ArrayLike, DTypeLike
 from ..tensor import Tensor
 from . import functional as F, init
 from .modules import Dropout, Module, Parameter
@@ -54,8 +56,10 @@ def _dtype(dtype):
 class _ConvNd(Module):
     _nd = 2
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
+                 dilation: int | tuple[int, ...] = 1,
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", dtype: DTypeLike = None) -> None:
         super().__init__()
         if padding_mode != "zeros":
             raise NotImplementedError(f"{type(self).__name__}: padding_mode={padding_mode!r} is not "
@@ -107,7 +111,7 @@ class Conv2d(_ConvNd):
     (1, 8, 14, 14)
     """
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
@@ -121,7 +125,7 @@ class Conv1d(_ConvNd):
 
     _nd = 1
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
@@ -134,8 +138,10 @@ class ConvTranspose2d(_ConvNd):
     (1, 4, 14, 14)
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
-                 groups=1, bias=True, dilation=1, padding_mode="zeros", dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0,
+                 output_padding: int | tuple[int, ...] = 0, groups: int = 1, bias: bool = True,
+                 dilation: int | tuple[int, ...] = 1, padding_mode: str = "zeros", dtype: DTypeLike = None) -> None:
         super().__init__(out_channels, in_channels, kernel_size, stride, padding, dilation, groups, bias,
                          padding_mode, dtype)
         self.output_padding = _tuple(output_padding, 2)
@@ -147,13 +153,15 @@ class ConvTranspose2d(_ConvNd):
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x):
-        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                                  self.groups, self.dilation)
+    def forward(self, x: Tensor) -> Tensor:
+        return F.conv_transpose2d(x, self.weight, self.bias, self.stride,
+                                  self.padding,  # type: ignore[arg-type]  # never a string here (__init__ takes none)
+                                  self.output_padding, self.groups, self.dilation)
 
 
 class _Pool(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, **kw):
+    def __init__(self, kernel_size: int | tuple[int, ...], stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] = 0, **kw: Any) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
@@ -173,11 +181,13 @@ class MaxPool2d(_Pool):
     (1, 3, 4, 4)
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+    def __init__(self, kernel_size: int | tuple[int, ...], stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] = 0, dilation: int | tuple[int, ...] = 1,
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__(kernel_size, stride, padding, dilation=dilation, return_indices=return_indices,
                          ceil_mode=ceil_mode)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                             self.return_indices)
 
@@ -190,12 +200,13 @@ class AvgPool2d(_Pool):
     tensor([[[[1.]]]])
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-                 divisor_override=None):
+    def __init__(self, kernel_size: int | tuple[int, ...], stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] = 0, ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:
         super().__init__(kernel_size, stride, padding, ceil_mode=ceil_mode,
                          count_include_pad=count_include_pad, divisor_override=divisor_override)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
@@ -208,10 +219,12 @@ class MaxPool1d(_Pool):
     (1, 3, 4)
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    def __init__(self, kernel_size: int | tuple[int, ...], stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] = 0, dilation: int | tuple[int, ...] = 1,
+                 ceil_mode: bool = False) -> None:
         super().__init__(kernel_size, stride, padding, dilation=dilation, ceil_mode=ceil_mode)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
 
 
@@ -223,10 +236,12 @@ class AvgPool1d(_Pool):
     tensor([[[1., 1.]]])
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    def __init__(self, kernel_size: int | tuple[int, ...], stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True) -> None:
         super().__init__(kernel_size, stride, padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad)
 
@@ -239,11 +254,11 @@ class AdaptiveAvgPool2d(Module):
     (2, 3, 1, 1)
     """
 
-    def __init__(self, output_size):
+    def __init__(self, output_size: int | tuple[int | None, int | None]) -> None:
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.adaptive_avg_pool2d(x, self.output_size)
 
     def extra_repr(self) -> str:
@@ -251,10 +266,15 @@ class AdaptiveAvgPool2d(Module):
 
 
 class _BatchNorm(Module):
-    _dims = (2, 3)
+    _dims: tuple[int, ...] = (2, 3)
+    # Buffers (arrays), or None without track_running_stats.
+    running_mean: Any
+    running_var: Any
+    num_batches_tracked: Any
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 dtype=None):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -279,7 +299,7 @@ class _BatchNorm(Module):
             self.running_var[...] = 1
             self.num_batches_tracked[...] = 0
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in self._dims:
             raise ValueError(f"{type(self).__name__}: expected a {' or '.join(map(str, self._dims))}-D input, "
                              f"got shape {tuple(x.shape)}")
@@ -337,7 +357,8 @@ class LayerNorm(Module):
     tensor([[-1.,  1.]])
     """
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=None):
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, dtype: DTypeLike = None) -> None:
         super().__init__()
         self.normalized_shape = _tuple(normalized_shape, 1)
         self.eps, self.elementwise_affine = eps, elementwise_affine
@@ -352,7 +373,7 @@ class LayerNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
@@ -367,7 +388,8 @@ class GroupNorm(Module):
     (3, 4, 5)
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, dtype=None):
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         if num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by num_groups={num_groups}")
@@ -380,7 +402,7 @@ class GroupNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
@@ -397,7 +419,8 @@ class Embedding(Module):
     ((2, 2, 3), 0.0)
     """
 
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, _weight=None, dtype=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 _weight: ArrayLike | None = None, dtype: DTypeLike = None) -> None:
         super().__init__()
         self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
         if padding_idx is not None:
@@ -415,7 +438,8 @@ class Embedding(Module):
                 self.weight.data[padding_idx] = 0
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None):
+    def from_pretrained(cls, embeddings: ArrayLike, freeze: bool = True,
+                        padding_idx: int | None = None) -> Embedding:
         """An Embedding whose weight is ``embeddings`` (frozen unless ``freeze=False``).
 
         >>> import retrograd as rg
@@ -427,7 +451,7 @@ class Embedding(Module):
         m.weight.requires_grad = not freeze
         return m
 
-    def forward(self, idx):
+    def forward(self, idx: ArrayLike) -> Tensor:
         return F.embedding(idx, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:
@@ -443,7 +467,7 @@ class Dropout2d(Dropout):
     (1, 2, 2, 2)
     """
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.dropout2d(x, self.p, self.training)
 
 
@@ -455,11 +479,11 @@ class Unflatten(Module):
     (4, 2, 3)
     """
 
-    def __init__(self, dim: int, unflattened_size):
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
         super().__init__()
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         s = tuple(x.shape)
         d = self.dim % len(s)
         return x.reshape(s[:d] + self.unflattened_size + s[d + 1:])
@@ -476,11 +500,13 @@ class Upsample(Module):
     (1, 1, 4, 4)
     """
 
-    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    def __init__(self, size: int | tuple[int, ...] | None = None,
+                 scale_factor: float | tuple[float, ...] | None = None, mode: str = "nearest",
+                 align_corners: bool | None = None) -> None:
         super().__init__()
         self.size, self.scale_factor, self.mode, self.align_corners = size, scale_factor, mode, align_corners
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners)
 
 
@@ -493,48 +519,48 @@ class ModuleDict(Module):
     (['enc', 'act'], 2)
     """
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Module:
         return self._modules[key]
 
-    def __setitem__(self, key, module):
+    def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         del self._modules[key]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return key in self._modules
 
-    def keys(self):
+    def keys(self) -> Iterable[str]:
         """The names."""
         return self._modules.keys()
 
-    def values(self):
+    def values(self) -> Iterable[Module]:
         """The modules."""
         return self._modules.values()
 
-    def items(self):
+    def items(self) -> Iterable[tuple[str, Module]]:
         """(name, module) pairs."""
         return self._modules.items()
 
-    def update(self, modules) -> None:
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
         """Add (name, module) pairs from a dict or an iterable of pairs."""
-        items = modules.items() if isinstance(modules, (dict, OrderedDict, ModuleDict)) else modules
+        items = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
         for k, m in items:
             self.add_module(k, m)
 
-    def pop(self, key):
+    def pop(self, key: str) -> Module:
         """Remove and return the module ``key``."""
         return self._modules.pop(key)
 
@@ -548,30 +574,30 @@ class ParameterList(Module):
     (3, 3)
     """
 
-    def __init__(self, values=None):
+    def __init__(self, values: Iterable[Tensor] | None = None) -> None:
         super().__init__()
         for v in values or ():
             self.append(v)
 
-    def append(self, value):
+    def append(self, value: Tensor) -> Self:
         """Add a parameter (a Tensor is wrapped in a Parameter); returns self."""
         self.register_parameter(str(len(self._parameters)), value)
         return self
 
-    def extend(self, values):
+    def extend(self, values: Iterable[Tensor]) -> Self:
         """Append every parameter of ``values``; returns self."""
         for v in values:
             self.append(v)
         return self
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int) -> Parameter:
         return list(self._parameters.values())[idx]
 
-    def __setitem__(self, idx, value):
+    def __setitem__(self, idx: int, value: Tensor) -> None:
         self._parameters[str(idx % len(self))] = value if isinstance(value, Parameter) else Parameter(value)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._parameters)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Parameter]:
         return iter(self._parameters.values())

@@ -8,6 +8,8 @@ tensor(0.69314718)
 
 from __future__ import annotations
 
+from ..hints import ArrayLike
+from ..tensor import Tensor
 from . import functional as F
 from .modules import Module
 
@@ -43,7 +45,7 @@ class MSELoss(_Loss):
     tensor(2.)
     """
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: ArrayLike) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
@@ -55,11 +57,11 @@ class BCELoss(_Loss):
     tensor(0.69314718)
     """
 
-    def __init__(self, weight=None, reduction: str = "mean"):
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self.weight = weight
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: ArrayLike) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
@@ -71,12 +73,13 @@ class BCEWithLogitsLoss(_Loss):
     tensor(0.69314718)
     """
 
-    def __init__(self, weight=None, reduction: str = "mean", pos_weight=None):
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean",
+                 pos_weight: Tensor | None = None) -> None:
         super().__init__(reduction)
         self.weight = weight
         self.pos_weight = pos_weight
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: ArrayLike) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, weight=self.weight,
                                                   reduction=self.reduction, pos_weight=self.pos_weight)
 
@@ -91,13 +94,14 @@ class CrossEntropyLoss(_Loss):
     tensor(1.38629436)
     """
 
-    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
-                 reduction: str = "mean", label_smoothing: float = 0.0):
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 ignore_index: int = -100, reduce: bool | None = None,
+                 reduction: str = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
         F._deprecated(size_average, reduce, "CrossEntropyLoss")
         self.weight, self.ignore_index, self.label_smoothing = weight, ignore_index, label_smoothing
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: ArrayLike) -> Tensor:
         return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
                                reduction=self.reduction, label_smoothing=self.label_smoothing)
 
@@ -110,13 +114,14 @@ class NLLLoss(_Loss):
     tensor(0.5)
     """
 
-    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
-                 reduction: str = "mean"):
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 ignore_index: int = -100, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
         super().__init__(reduction)
         F._deprecated(size_average, reduce, "NLLLoss")
         self.weight, self.ignore_index = weight, ignore_index
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: ArrayLike) -> Tensor:
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
 
@@ -129,7 +134,7 @@ class L1Loss(_Loss):
     tensor(1.)
     """
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: ArrayLike) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
@@ -141,12 +146,13 @@ class SmoothL1Loss(_Loss):
     tensor(2.5)
     """
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0):
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+                 beta: float = 1.0) -> None:
         super().__init__(reduction)
         F._deprecated(size_average, reduce, "SmoothL1Loss")
         self.beta = beta
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: ArrayLike) -> Tensor:
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -162,7 +168,7 @@ class HuberLoss(_Loss):
         super().__init__(reduction)
         self.delta = delta
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: ArrayLike) -> Tensor:
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
@@ -175,12 +181,13 @@ class KLDivLoss(_Loss):
     tensor(0.)
     """
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False):
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+                 log_target: bool = False) -> None:
         Module.__init__(self)
         F._deprecated(size_average, reduce, "KLDivLoss")
         if reduction not in ("mean", "sum", "none", "batchmean"):
             raise ValueError(f"reduction must be 'mean', 'sum', 'none' or 'batchmean', got {reduction!r}")
         self.reduction, self.log_target = reduction, log_target
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: ArrayLike) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

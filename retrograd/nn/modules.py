@@ -12,11 +12,14 @@
 from __future__ import annotations
 
 import math
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 
 from ..backend import get_default_dtype
+from ..hints import ArrayLike, DTypeLike
 from ..ops.elementwise import relu as _relu
 from ..ops.nn import linear as _linear
 from ..tensor import Tensor, _unary
@@ -51,7 +54,7 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: ArrayLike | None = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.zeros(0, dtype=get_default_dtype())
         if isinstance(data, Tensor):
@@ -62,7 +65,14 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` did not match (PyTorch's ``_IncompatibleKeys``)."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+_IncompatibleKeys = IncompatibleKeys
 
 
 class Module:
@@ -83,7 +93,7 @@ class Module:
     (tensor([2.], grad_fn=<mul>), ['a'])
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
@@ -121,29 +131,29 @@ class Module:
                 return
         object.__delattr__(self, name)
 
-    def register_parameter(self, name: str, param) -> None:
+    def register_parameter(self, name: str, param: Tensor | None) -> None:
         """Add a parameter (or None) under ``name``."""
         if param is None:
             self._parameters[name] = None
         else:
             setattr(self, name, param if isinstance(param, Parameter) else Parameter(param))
 
-    def register_buffer(self, name: str, value) -> None:
+    def register_buffer(self, name: str, value: ArrayLike | None) -> None:
         """Add a non-learnable array that belongs in the ``state_dict`` (e.g. running statistics)."""
         self._buffers[name] = value
 
-    def add_module(self, name: str, module) -> None:
+    def add_module(self, name: str, module: Module | None) -> None:
         """Add a sub-module under ``name``."""
         if not isinstance(module, Module) and module is not None:
             raise TypeError(f"add_module: {type(module).__name__} is not a Module")
         self._modules[name] = module
 
     # ----- forward ----------------------------------------------------------------------
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; every subclass defines it."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         d = self.__dict__
         if not (d.get("_forward_pre_hooks") or d.get("_forward_hooks") or d.get("_backward_hooks")):
             return self.forward(*args, **kwargs)
@@ -157,7 +167,7 @@ class Module:
             object.__setattr__(self, name, hooks)
         return hooks
 
-    def register_forward_pre_hook(self, hook):
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> _hooks.RemovableHandle:
         """Call ``hook(module, args)`` before ``forward``; a non-None result replaces the args.
         Returns a handle whose ``remove()`` unregisters it.
 
@@ -169,7 +179,7 @@ class Module:
         """
         return _hooks.RemovableHandle(self._hook_dict("_forward_pre_hooks"), hook)
 
-    def register_forward_hook(self, hook):
+    def register_forward_hook(self, hook: Callable[..., Any]) -> _hooks.RemovableHandle:
         """Call ``hook(module, args, output)`` after ``forward``; a non-None result replaces the
         output. Returns a handle whose ``remove()`` unregisters it.
 
@@ -182,7 +192,7 @@ class Module:
         """
         return _hooks.RemovableHandle(self._hook_dict("_forward_hooks"), hook)
 
-    def register_full_backward_hook(self, hook):
+    def register_full_backward_hook(self, hook: Callable[..., Any]) -> _hooks.RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` when the gradients with respect to the
         module's inputs are known (tuples of Tensors, None for inputs that need no gradient); a
         non-None result replaces ``grad_input``. Returns a handle with ``remove()``.
@@ -197,7 +207,7 @@ class Module:
         return _hooks.RemovableHandle(self._hook_dict("_backward_hooks"), hook)
 
     # ----- traversal ------------------------------------------------------------------
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         """(name, module) for the direct sub-modules, each module once (as PyTorch)."""
         seen = set()
         for name, m in self._modules.items():
@@ -205,7 +215,7 @@ class Module:
                 seen.add(id(m))
                 yield name, m
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         """The direct sub-modules.
 
         >>> import retrograd as rg
@@ -215,7 +225,8 @@ class Module:
         for _, m in self.named_children():
             yield m
 
-    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True, _seen=None):
+    def named_modules(self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True,
+                      _seen: set[int] | None = None) -> Iterator[tuple[str, Module]]:
         """(qualified name, module) for this module and every module below it, each once
         (every occurrence with ``remove_duplicate=False``).
 
@@ -237,12 +248,12 @@ class Module:
             yield from m.named_modules(prefix=prefix + ("." if prefix else "") + name,
                                        remove_duplicate=remove_duplicate, _seen=seen)
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         """This module and every module below it."""
         for _, m in self.named_modules():
             yield m
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
         """(qualified name, Parameter) pairs, each parameter once, in registration order.
 
         >>> import retrograd as rg
@@ -258,7 +269,7 @@ class Module:
                 seen.add(id(p))
                 yield mname + ("." if mname else "") + name, p
 
-    def parameters(self, recurse: bool = True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """The Parameters (the list an optimizer takes).
 
         >>> import retrograd as rg
@@ -268,7 +279,7 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = ""):
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
         """(qualified name, buffer) pairs."""
         for mname, m in self.named_modules(prefix=prefix):
             for name, b in m._buffers.items():
@@ -276,13 +287,13 @@ class Module:
                     yield mname + ("." if mname else "") + name, b
 
     # ----- modes and gradients ------------------------------------------------------
-    def train(self, mode: bool = True):
+    def train(self, mode: bool = True) -> Self:
         """Training mode (dropout active) for this module and all below it; returns self."""
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
 
-    def eval(self):
+    def eval(self) -> Self:
         """Evaluation mode (dropout off); returns self.
 
         >>> import retrograd as rg
@@ -291,7 +302,7 @@ class Module:
         """
         return self.train(False)
 
-    def requires_grad_(self, requires_grad: bool = True):
+    def requires_grad_(self, requires_grad: bool = True) -> Self:
         """Freeze (False) or unfreeze the parameters; returns self."""
         for p in self.parameters():
             p.requires_grad = bool(requires_grad)
@@ -308,14 +319,14 @@ class Module:
         for p in self.parameters():
             _zero_grad(p, set_to_none)
 
-    def apply(self, fn):
+    def apply(self, fn: Callable[[Module], Any]) -> Self:
         """Call ``fn(module)`` on every sub-module and then on self; returns self."""
         for m in self.children():
             m.apply(fn)
         fn(self)
         return self
 
-    def to(self, dtype):
+    def to(self, dtype: DTypeLike) -> Self:
         """Convert every parameter and floating buffer to ``dtype`` (in place); returns self.
 
         >>> import retrograd as rg
@@ -336,11 +347,11 @@ class Module:
                     b.data = b.data.astype(dt)
         return self
 
-    def float(self):
+    def float(self) -> Self:
         """Convert to float32; returns self."""
         return self.to(np.float32)
 
-    def double(self):
+    def double(self) -> Self:
         """Convert to float64; returns self."""
         return self.to(np.float64)
 
@@ -361,7 +372,7 @@ class Module:
             out[name] = np.array(b.data if isinstance(b, Tensor) else b, copy=True)
         return out
 
-    def load_state_dict(self, state_dict, strict: bool = True):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values (arrays or Tensors) into the parameters and buffers, in place.
 
         With ``strict`` (the default) missing or unexpected keys raise KeyError; shapes must
@@ -436,7 +447,8 @@ class Linear(Module):
     (5, 2)
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         self.in_features = int(in_features)
         self.out_features = int(out_features)
@@ -455,7 +467,7 @@ class Linear(Module):
             bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         p = self._parameters
         w = p["weight"]
         if isinstance(x, Tensor) and x.data.ndim and x.data.shape[-1] == w.data.shape[1]:
@@ -475,7 +487,7 @@ class ReLU(Module):
     tensor([0., 1.])
     """
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return _unary(_relu, x) if isinstance(x, Tensor) else F.relu(x)
 
 
@@ -487,7 +499,7 @@ class Sigmoid(Module):
     tensor([0.5])
     """
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.sigmoid(x)
 
 
@@ -499,7 +511,7 @@ class Tanh(Module):
     tensor([0.])
     """
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.tanh(x)
 
 
@@ -511,7 +523,7 @@ class Identity(Module):
     tensor([1.])
     """
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return x
 
 
@@ -529,7 +541,7 @@ class Flatten(Module):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         s = tuple(x.shape)
         if not s:
             return x.reshape(1)
@@ -559,7 +571,7 @@ class Softmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.softmax(x, self.dim)
 
 
@@ -575,7 +587,7 @@ class LogSoftmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.log_softmax(x, self.dim)
 
 
@@ -594,7 +606,7 @@ class Dropout(Module):
             raise ValueError(f"dropout probability has to be between 0 and 1, got {p}")
         self.p = p
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.dropout(x, self.p, self.training)
 
     def extra_repr(self) -> str:
@@ -610,7 +622,7 @@ class Sequential(Module):
     (2, 'Tanh')
     """
 
-    def __init__(self, *modules):
+    def __init__(self, *modules: Module) -> None:
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], OrderedDict):
             for name, m in modules[0].items():
@@ -631,12 +643,12 @@ class Sequential(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
-    def append(self, module):
+    def append(self, module: Module) -> Self:
         """Add a module at the end; returns self."""
         self.add_module(str(len(self._modules)), module)
         return self
 
-    def forward(self, x):
+    def forward(self, x: Any) -> Any:
         for m in self._modules.values():
             x = m(x)
         return x
@@ -651,12 +663,12 @@ class ModuleList(Module):
     6
     """
 
-    def __init__(self, modules=()):
+    def __init__(self, modules: Iterable[Module] = ()) -> None:
         super().__init__()
         for m in modules:
             self.append(m)
 
-    def append(self, module):
+    def append(self, module: Module) -> Self:
         """Add a module at the end; returns self."""
         self.add_module(str(len(self._modules)), module)
         return self

@@ -12,6 +12,7 @@ tensor([0.59999994, 0.79999992])
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -36,7 +37,8 @@ def _norm(a, norm_type):
     return (np.abs(a) ** norm_type).sum() ** (1.0 / norm_type) if norm_type != 2 else np.sqrt((a * a).sum())
 
 
-def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
+def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False) -> Tensor:
     """The ``norm_type``-norm of all ``tensors`` together (as if concatenated into one vector).
 
     >>> import retrograd as rg
@@ -56,8 +58,8 @@ def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = F
     return Tensor(total)
 
 
-def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False, foreach=None) -> Tensor:
+def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Scale the gradients in place so that their total norm is at most ``max_norm``.
 
     As PyTorch: every gradient is multiplied by ``min(1, max_norm / (total_norm + 1e-6))``;
@@ -78,7 +80,8 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     return total
 
 
-def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
+                     foreach: bool | None = None) -> None:
     """Clamp every gradient element into ``[-clip_value, clip_value]``, in place.
 
     >>> import retrograd as rg
@@ -92,7 +95,7 @@ def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
             np.clip(p.grad.data, -c, c, out=p.grad.data)
 
 
-def parameters_to_vector(parameters) -> Tensor:
+def parameters_to_vector(parameters: Tensor | Iterable[Tensor]) -> Tensor:
     """All parameters flattened and joined into one vector (differentiable).
 
     >>> import retrograd as rg
@@ -102,7 +105,7 @@ def parameters_to_vector(parameters) -> Tensor:
     return _f.concatenate([_f.reshape(p, (-1,)) for p in _params(parameters)], 0)
 
 
-def vector_to_parameters(vec, parameters) -> None:
+def vector_to_parameters(vec: Tensor, parameters: Tensor | Iterable[Tensor]) -> None:
     """Copy slices of ``vec`` into the parameters, in order (the inverse of ``parameters_to_vector``).
 
     >>> import retrograd as rg

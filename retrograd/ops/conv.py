@@ -154,14 +154,14 @@ def _extra(a, ref) -> int:
     return raw(a).ndim - raw(ref).ndim
 
 
-im2col = Primitive(
+im2col: Primitive = Primitive(
     "im2col", _im2col_impl,
     vjp=[lambda g, out, x, kernel, stride, padding, dilation, pad_value=0.0, nb=0: col2im(
         g, raw(x).shape[-3:], kernel, stride, padding, dilation, nb=nb + _extra(g, out))],
     jvp=[lambda t, out, x, kernel, stride, padding, dilation, pad_value=0.0, nb=0: im2col(
         t, kernel, stride, padding, dilation, nb=nb + _extra(t, x))],
     doc="Sliding windows of (..., C, H, W) as (C, kh, kw, ..., Ho, Wo), padded with pad_value.")
-col2im = Primitive(
+col2im: Primitive = Primitive(
     "col2im", _col2im_impl,
     vjp=[lambda g, out, cols, shape, kernel, stride, padding, dilation, nb=0: im2col(
         g, kernel, stride, padding, dilation, nb=nb + _extra(g, out))],

@@ -16,7 +16,7 @@ def _cast_impl(x, dtype):
     return np.array(x, dtype=dtype, copy=True, order="C")
 
 
-cast = Primitive("cast", _cast_impl,
+cast: Primitive = Primitive("cast", _cast_impl,
                  vjp=[lambda g, out, x, dtype: cast(g, raw(x).dtype)],
                  jvp=[lambda t, out, x, dtype: cast(t, dtype)],
                  doc="A copy of x with the given dtype; the gradient is cast back.")

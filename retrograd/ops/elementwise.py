@@ -91,7 +91,7 @@ power = Primitive("pow", np.power,
                   jvp=[_pow_base_grad,
                        lambda t, out, x, y: _pow_exponent_grad(t, out, x, y)],
                   doc="x ** y with broadcasting.")
-neg = Primitive("neg", np.negative,
+neg: Primitive = Primitive("neg", np.negative,
                 vjp=[lambda g, out, x: neg(g)],
                 jvp=[lambda t, out, x: neg(t)],
                 doc="-x.",
@@ -112,7 +112,7 @@ sin = Primitive("sin", np.sin,
                 vjp=[lambda g, out, x: g * cos(x)],
                 jvp=[lambda t, out, x: t * cos(x)],
                 doc="Sine.")
-cos = Primitive("cos", np.cos,
+cos: Primitive = Primitive("cos", np.cos,
                 vjp=[lambda g, out, x: neg(g * sin(x))],
                 jvp=[lambda t, out, x: neg(t * sin(x))],
                 doc="Cosine.")
@@ -176,7 +176,7 @@ clip = Primitive("clip", lambda x, lo=None, hi=None: np.clip(x, lo, hi),
                  doc="Limit x to [lo, hi]; the gradient passes where lo <= x <= hi.")
 
 # The condition of ``where`` is a constant: only x and y are differentiated.
-where = Primitive("where", np.where,
+where: Primitive = Primitive("where", np.where,
                   vjp=[None, lambda g, out, c, x, y: where(raw(c), g, 0.0),
                        lambda g, out, c, x, y: where(raw(c), 0.0, g)],
                   jvp=[None, lambda t, out, c, x, y: where(raw(c), t, 0.0),

@@ -66,12 +66,12 @@ def _numel(x, axes):
     return n
 
 
-sum_ = Primitive("sum", lambda x, axes, keepdims=False: np.sum(x, axis=axes, keepdims=keepdims),
+sum_: Primitive = Primitive("sum", lambda x, axes, keepdims=False: np.sum(x, axis=axes, keepdims=keepdims),
                  vjp=[lambda g, out, x, axes, keepdims=False: _expand(g, out, x, axes)],
                  jvp=[lambda t, out, x, axes, keepdims=False: sum_(t, axes, keepdims=keepdims)],
                  doc="Sum over axes.",
                  reads_inputs=False, reads_out=False)
-mean = Primitive("mean", lambda x, axes, keepdims=False: np.mean(x, axis=axes, keepdims=keepdims),
+mean: Primitive = Primitive("mean", lambda x, axes, keepdims=False: np.mean(x, axis=axes, keepdims=keepdims),
                  vjp=[lambda g, out, x, axes, keepdims=False: _expand(g, out, x, axes) / _numel(x, axes)],
                  jvp=[lambda t, out, x, axes, keepdims=False: mean(t, axes, keepdims=keepdims)],
                  doc="Mean over axes.",

@@ -41,7 +41,7 @@ def _from_last(a, axis):
 
 
 # ----- cumsum --------------------------------------------------------------------------
-cumsum = Primitive("cumsum", lambda x, axis: np.cumsum(x, axis=axis),
+cumsum: Primitive = Primitive("cumsum", lambda x, axis: np.cumsum(x, axis=axis),
                    vjp=[lambda g, out, x, axis: _flip(cumsum(_flip(g, axis), axis), axis)],
                    jvp=[lambda t, out, x, axis: cumsum(t, axis)],
                    doc="Running sum along one axis.")

@@ -57,13 +57,13 @@ broadcast_to = Primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, tup
                          jvp=[_broadcast_to_jvp],
                          doc="Broadcast x to shape (NumPy rules).",
                          reads_inputs=False, reads_out=False)
-sum_to = Primitive("sum_to", _sum_to_impl,
+sum_to: Primitive = Primitive("sum_to", _sum_to_impl,
                    vjp=[_sum_to_vjp],
                    jvp=[lambda t, out, x, shape, nb=0: sum_to(t, shape, nb=nb + _nb(t, raw(x).ndim))],
                    doc="Sum x down to shape: the adjoint of broadcast_to.",
                    reads_inputs=False, reads_out=False)
 
-reshape = Primitive("reshape", lambda x, shape: np.reshape(x, shape),
+reshape: Primitive = Primitive("reshape", lambda x, shape: np.reshape(x, shape),
                     vjp=[lambda g, out, x, shape: reshape(
                         g, raw(g).shape[:_nb(g, raw(out).ndim)] + raw(x).shape)],
                     jvp=[lambda t, out, x, shape: reshape(
@@ -76,7 +76,7 @@ def _batched_axes(axes, nb):
     return tuple(range(nb)) + tuple(nb + a for a in axes)
 
 
-transpose = Primitive("transpose", lambda x, axes: np.transpose(x, axes),
+transpose: Primitive = Primitive("transpose", lambda x, axes: np.transpose(x, axes),
                       vjp=[lambda g, out, x, axes: transpose(
                           g, _batched_axes(tuple(np.argsort(axes)), _nb(g, len(axes))))],
                       jvp=[lambda t, out, x, axes: transpose(t, _batched_axes(axes, _nb(t, len(axes))))],
@@ -99,13 +99,13 @@ def _index_add_impl(g, idx, shape, nb=0):
     return out
 
 
-getitem = Primitive("getitem", lambda x, idx: x[idx],
+getitem: Primitive = Primitive("getitem", lambda x, idx: x[idx],
                     vjp=[lambda g, out, x, idx: index_add(
                         g, idx, raw(x).shape, nb=_nb(g, raw(out).ndim))],
                     jvp=[lambda t, out, x, idx: getitem(t, (slice(None),) * _nb(t, raw(x).ndim) + idx)],
                     doc="x[idx]: basic and integer-array indexing.",
                     reads_inputs=False, reads_out=False)
-index_add = Primitive("index_add", _index_add_impl,
+index_add: Primitive = Primitive("index_add", _index_add_impl,
                       vjp=[lambda g, out, x, idx, shape, nb=0: getitem(
                           g, (slice(None),) * (_nb(g, raw(out).ndim) + nb) + idx)],
                       jvp=[lambda t, out, x, idx, shape, nb=0: index_add(
@@ -144,13 +144,13 @@ def _batch_shape(tangents, xs):
 
 
 # ``axis`` is always passed negative (see retrograd.tensor), so batch dims don't move it.
-concatenate = Primitive("concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis),
+concatenate: Primitive = Primitive("concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis),
                         vjp_n=lambda i, g, out, *xs, axis: _split_along(g, i, xs, axis),
                         jvp=lambda ts, out, *xs, axis: concatenate(
                             *_joined_tangents(ts, xs, raw(out).dtype), axis=axis),
                         doc="Join arrays along an existing axis.",
                         reads_inputs=False, reads_out=False)
-stack = Primitive("stack", lambda *xs, axis: np.stack(xs, axis=axis),
+stack: Primitive = Primitive("stack", lambda *xs, axis: np.stack(xs, axis=axis),
                   vjp_n=lambda i, g, out, *xs, axis: getitem(
                       g, (Ellipsis, i) + (slice(None),) * (-axis - 1)),
                   jvp=lambda ts, out, *xs, axis: stack(*_joined_tangents(ts, xs, raw(out).dtype), axis=axis),

@@ -8,6 +8,7 @@ Each is a primitive rather than a composition for accuracy: ``log1p``/``expm1`` 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,7 @@ _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 _erf_vec = np.vectorize(math.erf, otypes=[np.float64])
-_scipy_erf = []  # SciPy's erf, looked up on first use (import retrograd must not load SciPy)
+_scipy_erf: list[Any] = []  # SciPy's erf, looked up on first use (import retrograd must not load SciPy)
 
 
 def _erf_impl(x):
@@ -50,7 +51,7 @@ log10 = _unary("log10", np.log10, lambda out, x: 1 / (x * _LN10), "Base-10 logar
 exp2 = _unary("exp2", np.exp2, lambda out, x: out * _LN2, "2 ** x.")
 rsqrt = _unary("rsqrt", lambda x: 1 / np.sqrt(x), lambda out, x: -0.5 * out * out * out, "1 / sqrt(x).")
 sinh = _unary("sinh", np.sinh, lambda out, x: cosh(x), "Hyperbolic sine.")
-cosh = _unary("cosh", np.cosh, lambda out, x: sinh(x), "Hyperbolic cosine.")
+cosh: Primitive = _unary("cosh", np.cosh, lambda out, x: sinh(x), "Hyperbolic cosine.")
 asin = _unary("asin", np.arcsin, lambda out, x: 1 / sqrt(1 - x * x), "Inverse sine.")
 acos = _unary("acos", np.arccos, lambda out, x: -1 / sqrt(1 - x * x), "Inverse cosine.")
 atan = _unary("atan", np.arctan, lambda out, x: 1 / (1 + x * x), "Inverse tangent.")

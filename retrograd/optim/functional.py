@@ -70,7 +70,8 @@ def _map3(f, params, grads, *states):
     return tuple(tree_unflatten(tree, list(col)) for col in zip(*outs))
 
 
-def sgd(lr: float, momentum: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False):
+def sgd(lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
+        nesterov: bool = False) -> GradientTransformation:
     """Stochastic gradient descent with PyTorch's ``SGD`` formulas (momentum, Nesterov, weight decay).
 
     >>> import retrograd as rg
@@ -107,8 +108,9 @@ def sgd(lr: float, momentum: float = 0.0, weight_decay: float = 0.0, nesterov: b
     return GradientTransformation(init, update)
 
 
-def adam(lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0,
-         decoupled: bool = False):
+def adam(lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+         weight_decay: float = 0.0,
+         decoupled: bool = False) -> GradientTransformation:
     """Adam with PyTorch's formulas (``decoupled=True``: AdamW's weight decay).
 
     The step count lives in the state as a 0-d array, so a jitted step does not trace again

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from ..autograd import bump_version, no_grad
+from ..hints import Params
 from ..tensor import Tensor
 
 
@@ -25,14 +28,14 @@ class Optimizer:
     tensor([0.8], requires_grad=True)
     """
 
-    def __init__(self, params, defaults: dict):
+    def __init__(self, params: Params, defaults: dict) -> None:
         self.defaults = dict(defaults)
         self.param_groups: list[dict] = []
         self.state: dict = {}
         if isinstance(params, Tensor):
             raise TypeError("params must be an iterable of Tensors (e.g. model.parameters()), "
                             "not a single Tensor; wrap it in a list")
-        groups = list(params)
+        groups: list[Any] = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(groups[0], dict):
@@ -80,7 +83,7 @@ class Optimizer:
                 else:
                     p.grad = Tensor(np.zeros_like(p.data))
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         loss = None
         if closure is not None:
@@ -112,10 +115,11 @@ class Optimizer:
         large short-lived allocations are what makes NumPy code slow (the allocator hands the
         memory back to the system and every new array page-faults again).
         """
-        bufs = self.__dict__.setdefault("_scratch_bufs", {}).get(p)
+        cache = self.__dict__.setdefault("_scratch_bufs", {})
+        bufs = cache.get(p)
         data = p.data
         if bufs is None or bufs[0].shape != data.shape or bufs[0].dtype != data.dtype:
-            bufs = self._scratch_bufs[p] = [np.empty_like(data), np.empty_like(data)]
+            bufs = cache[p] = [np.empty_like(data), np.empty_like(data)]
         return bufs[k]
 
     # ----- state dicts --------------------------------------------------------------
@@ -127,7 +131,7 @@ class Optimizer:
         >>> rg.optim.Adam([w]).state_dict()["param_groups"][0]["params"]
         [0]
         """
-        index = {}
+        index: dict[int, int] = {}
         groups = []
         for g in self.param_groups:
             entry = {k: v for k, v in g.items() if k != "params"}
@@ -151,7 +155,7 @@ class Optimizer:
         if len(groups) != len(self.param_groups):
             raise ValueError(f"load_state_dict: {len(groups)} parameter groups saved, "
                              f"this optimizer has {len(self.param_groups)}")
-        params = []
+        params: list[Any] = []
         for saved, own in zip(groups, self.param_groups):
             if len(saved["params"]) != len(own["params"]):
                 raise ValueError("load_state_dict: a parameter group has a different number of parameters")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..hints import Params
 from .optimizer import Optimizer
 
 
@@ -30,9 +31,9 @@ class RMSprop(Optimizer):
     tensor([0.98], requires_grad=True)
     """
 
-    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+    def __init__(self, params: Params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False,
-                 maximize: bool = False):
+                 maximize: bool = False) -> None:
         _check(lr, eps, weight_decay)
         if momentum < 0:
             raise ValueError(f"invalid momentum value: {momentum}")
@@ -86,8 +87,8 @@ class Adagrad(Optimizer):
     tensor([0.5], requires_grad=True)
     """
 
-    def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
-                 initial_accumulator_value: float = 0.0, eps: float = 1e-10, maximize: bool = False):
+    def __init__(self, params: Params, lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
+                 initial_accumulator_value: float = 0.0, eps: float = 1e-10, maximize: bool = False) -> None:
         _check(lr, eps, weight_decay)
         if lr_decay < 0:
             raise ValueError(f"invalid lr_decay value: {lr_decay}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..hints import Params
 from .optimizer import Optimizer
 
 
@@ -23,8 +24,8 @@ class SGD(Optimizer):
     tensor([-0.9], requires_grad=True)
     """
 
-    def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-                 weight_decay: float = 0.0, nesterov: bool = False, maximize: bool = False):
+    def __init__(self, params: Params, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False, maximize: bool = False) -> None:
         if lr < 0:
             raise ValueError(f"invalid learning rate: {lr}")
         if momentum < 0:
