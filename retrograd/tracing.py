@@ -152,7 +152,8 @@ class Trace:
     (2, array(5.))
     """
 
-    def __init__(self):
+    def __init__(self, nested=False):
+        self.nested = nested  # may start inside another trace (rg.vmap traces f inside rg.jit)
         self.eqns: list[Eqn] = []
         self.inputs: list[Tracer] = []
         self.captured: dict = {}   # id(Tensor) -> (Tensor, Tracer): closed-over Tensors, read at run time
@@ -162,7 +163,7 @@ class Trace:
 
     def __enter__(self):
         self._outer = active_trace()
-        if self._outer is not None:
+        if self._outer is not None and not self.nested:
             raise TracingError("a Trace is already active in this thread; nested jit calls are inlined")
         _state.trace = self
         self.live = True
