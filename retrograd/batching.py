@@ -160,7 +160,7 @@ def _reshape(eqn, args, bat, params, size):
 def _transpose(eqn, args, bat, params, size):
     axes = _get(args, params, 1, "axes")
     nd = len(axes)
-    return ops.transpose(args[0], (0,) + tuple(a % nd + 1 for a in axes))
+    return ops.transpose(args[0], (0,) + tuple(int(a) % nd + 1 for a in axes))
 
 
 def _broadcast_to(eqn, args, bat, params, size):
@@ -259,8 +259,11 @@ def _matmul_values(a, ba, b, bb, out_shape, size):
 
 def _matmul(eqn, args, bat, params, size):
     a, b = args
-    if bat[0] and not bat[1] and len(_shape(b)) >= 2 and len(_shape(a)) - 1 >= len(_shape(b)):
-        return ops.matmul(a, b)  # the batch axis is one more leading axis of a
+    ad, bd = len(_shape(a)) - bat[0], len(_shape(b)) - bat[1]
+    if bat[0] and not bat[1] and bd >= 2 and (ad >= bd or (ad == 1 and bd == 2)):
+        return ops.matmul(a, b)  # the batch axis is one more leading axis of a (rows of one matrix)
+    if bat[1] and not bat[0] and ad == 2 and bd == 1:
+        return ops.matmul(b, _mT(a))  # W @ x for every x: the rows of X @ W.T
     return _matmul_values(a, bat[0], b, bat[1], eqn.out.val.shape, size)
 
 
