@@ -26,13 +26,10 @@ import numpy as np
 from . import ops
 from .batching import evaluate
 from .pytree import tree_flatten, tree_unflatten
-from .tensor import Tensor
+from .tensor import Tensor, _wrap
 from .tracing import Trace, Tracer
 
 __all__ = ["vmap"]
-
-#: how the last call of a vmapped function ran: "batched" (batching rules) or "loop" (for tests)
-last_path = ["none"]
 
 
 def _keys(d):
@@ -164,14 +161,12 @@ def vmap(f, in_axes=0, out_axes=0):
                              + ", ".join(f"argument {k} has {n}" for k, n in sizes_seen))
         out = _batched(f, leaves, tree, norm, size)
         if out is None:
-            last_path[0] = "loop"
             out = _looped(f, leaves, tree, norm, size)
-        else:
-            last_path[0] = "batched"
         out_leaves, out_tree = out
-        return tree_unflatten(out_tree, _place_outputs(out_leaves, out_tree, size))
+        inputs = {id(_value(x)) for x in leaves}
+        return tree_unflatten(out_tree, _place_outputs(out_leaves, out_tree, size, inputs))
 
-    def _place_outputs(out_leaves, out_tree, size):
+    def _place_outputs(out_leaves, out_tree, size, inputs):
         specs = _prefix_axes(out_axes, tree_unflatten(out_tree, [0] * out_tree.num_leaves), "out_axes")
         placed = []
         for (v, batched), ax in zip(out_leaves, specs):
@@ -190,7 +185,11 @@ def vmap(f, in_axes=0, out_axes=0):
                                  "mapped axis")
             v = _move(v, 0, ax % nd)
             if not isinstance(v, Tensor):
-                v = Tensor(np.array(v))
+                v = np.asarray(v)
+                own = v.flags.writeable and v.base is None and id(v) not in inputs
+                v = _wrap(v if own else np.array(v), None)  # a view (of an argument...): copied
+            elif not isinstance(v, Tracer) and (v.data.base is not None or id(v.data) in inputs):
+                v = ops.cast(v, v.dtype)  # a copy that stays differentiable
             placed.append(v)
         return placed
 

@@ -224,6 +224,15 @@ def test_outputs_that_do_not_depend_on_the_batch_are_broadcast():
     np.testing.assert_allclose(out.data, np.tile([4.0, 5.0], (3, 1)))
 
 
+def test_results_never_share_memory_with_the_arguments():
+    X = np.ones((3, 2))
+    for f, ax in ((lambda x: x, 0), (lambda x: x, 1), (lambda x: x.T, 0), (lambda x: x[:1], 0)):
+        out = rg.vmap(f, in_axes=ax)(X)
+        assert not np.shares_memory(out.data, X)
+    t = rg.tensor(X)
+    assert not np.shares_memory(rg.vmap(lambda x: x)(t).data, t.data)
+
+
 def test_vmap_errors_name_the_fix():
     with pytest.raises(ValueError, match="different sizes"):
         rg.vmap(lambda a, b: a + b)(np.ones(3), np.ones(4))
