@@ -146,6 +146,25 @@ def test_jit_of_vmap_of_grad_traces_once_and_matches_eager():
     assert j.source(p, X, Y).count("np.tanh(") == 1
 
 
+def test_closures_over_values_of_an_enclosing_jit_or_vmap_are_batched_too():
+    W, X = rng.standard_normal((4, 3)), rng.standard_normal((6, 3))
+    f = counted(lambda x, W: rg.relu(rg.tanh(W @ x)).sum())
+    j = rg.jit(lambda W, X: rg.vmap(lambda x: f(x, W))(X))       # W: a value of jit's trace
+    np.testing.assert_allclose(j(W, X).data, np.maximum(np.tanh(X @ W.T), 0).sum(1))
+    assert f.calls == 1 and j.source(W, X).count("np.tanh(") == 1
+    g = rg.jit(rg.grad(lambda W, X: rg.vmap(lambda x: f(x, W))(X).sum()))
+    ref = rg.grad(lambda W: rg.stack([f(x, W) for x in X]).sum())(W)
+    f.calls = 0
+    np.testing.assert_allclose(g(W, X).data, ref.data, rtol=1e-12)
+    assert f.calls == 1
+    # the inner function closes over the outer one's example
+    y = rng.standard_normal(5)
+    h = counted(lambda a, b: a * b)
+    out = rg.vmap(lambda a: rg.vmap(lambda b: h(a, b))(y))(X[:, 0])
+    np.testing.assert_allclose(out.data, np.outer(X[:, 0], y))
+    assert h.calls == 1
+
+
 def test_vmap_of_jacobian_matches_the_loop_and_torch():
     A = rng.standard_normal((5, 3))
     f = lambda x: rg.tanh(x) * x.sum()
