@@ -25,6 +25,7 @@ import numpy as np
 
 from . import ops
 from .batching import evaluate
+from .creation import generator
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, _wrap
 from .tracing import Trace, Tracer
@@ -212,6 +213,8 @@ def _owner(leaf, args, kwargs):
 def _batched(f, leaves, tree, axes, size):
     """Trace ``f`` on one example and run the trace on the batch; None if ``f`` cannot be traced."""
     env = {}
+    gen = generator()
+    state, np_state = gen.bit_generator.state, np.random.get_state()
     try:
         with Trace(nested=True) as tr:
             call = []
@@ -229,6 +232,12 @@ def _batched(f, leaves, tree, axes, size):
             result = f(*args, **kwargs)
     except Exception:  # noqa: BLE001 - anything tracing cannot follow: run f once per example instead
         return None
+    if generator() is not gen or gen.bit_generator.state != state or not _same_state(np_state):
+        # f draws random numbers (dropout...): traced once, every example would get the same draw.
+        # Loop instead, from the same generator state, so each example draws its own as before.
+        gen.bit_generator.state = state
+        np.random.set_state(np_state)
+        return None
     for tensor, t in tr.captured.values():
         env[id(t)] = (tensor, False)
     out_leaves, out_tree = tree_flatten(result)
@@ -237,6 +246,11 @@ def _batched(f, leaves, tree, axes, size):
     except Exception:  # noqa: BLE001 - a rule that failed: the loop gives the same values, or the real error
         return None
     return [env.get(id(o), (o, False)) if isinstance(o, Tracer) else (o, False) for o in out_leaves], out_tree
+
+
+def _same_state(np_state) -> bool:
+    now = np.random.get_state()
+    return now[2:] == np_state[2:] and np.array_equal(now[1], np_state[1])
 
 
 def _looped(f, leaves, tree, axes, size):

@@ -183,6 +183,22 @@ def test_value_dependent_control_flow_falls_back_to_the_loop():
     assert f.calls == 1 + 3                      # the trace gave up, then one call per example
 
 
+def test_random_draws_stay_one_per_example():
+    # traced once, a dropout mask would be shared by every example: vmap loops instead, drawing
+    # from the same generator state as the loop over examples would
+    X = np.ones((4, 50))
+    rg.manual_seed(3)
+    out = rg.vmap(lambda x: F.dropout(x, 0.5))(X)
+    rg.manual_seed(3)
+    loop = np.stack([F.dropout(rg.tensor(x), 0.5).data for x in X])
+    np.testing.assert_array_equal(out.data, loop)
+    assert len({tuple(r) for r in out.data}) == 4
+    np.random.seed(0)
+    out = rg.vmap(lambda x: x * np.random.rand(*x.shape))(X)
+    np.random.seed(0)
+    np.testing.assert_array_equal(out.data, np.stack([x * np.random.rand(50) for x in X]))
+
+
 def test_a_primitive_without_batching_rule_is_looped_alone():
     double = Primitive("double_test", lambda x: 2 * x, vjp=[lambda g, out, x: 2 * g])
     f = counted(lambda x: rg.sin(double(x)).sum())
