@@ -125,6 +125,16 @@ def test_custom_vjp_gradients_jacobian_and_hessian_are_analytic():
     np.testing.assert_allclose(xt.grad.data, np.cos(x) * y)
 
 
+def test_custom_vjp_under_vjp_with_a_cotangent():
+    x, y = rng.standard_normal(3), rng.standard_normal(3)
+    out, pull = rg.vjp(f, x, y)
+    ct = rng.standard_normal(3)
+    gx, gy = pull(ct)
+    np.testing.assert_allclose(out.data, np.sin(x) * y)
+    np.testing.assert_allclose(gx.data, np.cos(x) * y * ct)
+    np.testing.assert_allclose(gy.data, np.sin(x) * ct)
+
+
 def test_custom_vjp_under_jit_and_vmap():
     x, y = rng.standard_normal(4), rng.standard_normal(4)
     j = rg.jit(rg.value_and_grad(lambda x, y: f(x, y).sum(), argnums=(0, 1)))
