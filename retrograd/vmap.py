@@ -220,7 +220,7 @@ def _batched(f, leaves, tree, axes, size):
             call = []
             for leaf, ax in zip(leaves, axes):
                 if ax is not None:
-                    t = tr.input(np.take(_value(leaf), 0, axis=ax))
+                    t = tr.input(_example(_value(leaf), ax, size))
                     env[id(t)] = (_move(leaf, ax, 0), True)
                 elif _is_array(leaf):
                     t = tr.input(_value(leaf))
@@ -248,6 +248,13 @@ def _batched(f, leaves, tree, axes, size):
     return [env.get(id(o), (o, False)) if isinstance(o, Tracer) else (o, False) for o in out_leaves], out_tree
 
 
+def _example(v, ax, size):
+    """The first example along ``ax`` (zeros of an example's shape for an empty batch: only shapes matter)."""
+    if size:
+        return np.take(v, 0, axis=ax)
+    return np.zeros(v.shape[:ax] + v.shape[ax + 1:], v.dtype)
+
+
 def _same_state(np_state) -> bool:
     now = np.random.get_state()
     return now[2:] == np_state[2:] and np.array_equal(now[1], np_state[1])
@@ -255,6 +262,9 @@ def _same_state(np_state) -> bool:
 
 def _looped(f, leaves, tree, axes, size):
     """One call of ``f`` per example, the results stacked along a new leading axis."""
+    if size == 0:
+        raise ValueError("vmap: the mapped axis is empty (size 0) and the function cannot be traced, so "
+                         "the shapes of its results are unknown; give at least one example")
     results = []
     for i in range(size):
         call = [leaf if ax is None else _take(leaf, ax, i) for leaf, ax in zip(leaves, axes)]

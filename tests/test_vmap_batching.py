@@ -268,6 +268,15 @@ def test_results_never_share_memory_with_the_arguments():
     assert not np.shares_memory(rg.vmap(lambda x: x)(t).data, t.data)
 
 
+def test_an_empty_batch_gives_empty_results_of_the_right_shape():
+    out = rg.vmap(lambda x: rg.tanh(x).sum())(np.zeros((0, 3)))
+    assert out.shape == (0,)
+    g = rg.vmap(rg.grad(lambda w, x: (w * x).sum()), in_axes=(None, 0))(np.ones(3), np.zeros((0, 3)))
+    assert g.shape == (0, 3)
+    with pytest.raises(ValueError, match="empty"):
+        rg.vmap(lambda x: x if x.sum() > 0 else -x)(np.zeros((0, 3)))
+
+
 def test_vmap_errors_name_the_fix():
     with pytest.raises(ValueError, match="different sizes"):
         rg.vmap(lambda a, b: a + b)(np.ones(3), np.ones(4))
