@@ -55,6 +55,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .custom_derivatives import custom_jvp, custom_vjp
 from .errors import GradcheckError, ShapeError
 from .functional import (
     checkpoint,
@@ -295,6 +296,8 @@ __all__ = [
     "cummin",
     "cumprod",
     "cumsum",
+    "custom_jvp",
+    "custom_vjp",
     "device",
     "diag",
     "diagonal",

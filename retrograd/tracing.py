@@ -32,6 +32,7 @@ import os
 import sys
 import threading
 from types import FrameType
+from typing import Any
 
 import numpy as np
 
@@ -153,7 +154,8 @@ class Trace:
     (2, array(5.))
     """
 
-    def __init__(self):
+    def __init__(self, nested=False):
+        self.nested = nested  # may start inside another trace (rg.vmap traces f inside rg.jit)
         self.eqns: list[Eqn] = []
         self.inputs: list[Tracer] = []
         self.captured: dict = {}   # id(Tensor) -> (Tensor, Tracer): closed-over Tensors, read at run time
@@ -163,7 +165,7 @@ class Trace:
 
     def __enter__(self):
         self._outer = active_trace()
-        if self._outer is not None:
+        if self._outer is not None and not self.nested:
             raise TracingError("a Trace is already active in this thread; nested jit calls are inlined")
         _state.trace = self
         self.live = True
@@ -193,7 +195,7 @@ class Trace:
         """The Tracer standing for a closed-over Tensor (its data is read each time the code runs)."""
         hit = self.captured.get(id(tensor))
         if hit is None:
-            t = _new_tracer(self, tensor.data, None)
+            t = _new_tracer(self, tensor.val if type(tensor) is Tracer else tensor.data, None)
             t.name = tensor.name
             hit = self.captured[id(tensor)] = (tensor, t)
         return hit[1]
@@ -222,6 +224,14 @@ def _concrete(x, trace):
     return x
 
 
+def _captures(a, trace) -> bool:
+    """Whether ``a`` is read from outside ``trace``: a closed-over Tensor or, in a nested trace, a
+    value of the enclosing one (rg.vmap inside rg.jit)."""
+    if type(a) is Tracer:
+        return a.trace is not trace and trace.nested and a.trace.live
+    return isinstance(a, Tensor)
+
+
 def bind(prim, args, params):
     """Apply primitive ``prim`` to arguments of which some are Tracers: record it, return a Tracer."""
     trace = getattr(_state, "trace", None)
@@ -232,6 +242,9 @@ def bind(prim, args, params):
     for a in args:
         if type(a) is Tracer:
             if a.trace is not trace:
+                if _captures(a, trace):
+                    vals = None  # a value of an enclosing trace: captured, see below
+                    break
                 _concrete(a, trace)  # raises: a Tracer of another trace
             vals.append(a.val)
         elif isinstance(a, Tensor):
@@ -242,8 +255,7 @@ def bind(prim, args, params):
         else:
             vals.append(a)
     if vals is None:
-        args = tuple(trace.capture(a) if isinstance(a, Tensor) and not isinstance(a, Tracer) else a
-                     for a in args)
+        args = tuple(trace.capture(a) if _captures(a, trace) else a for a in args)
         vals = [_concrete(a, trace) for a in args]
     out = prim.impl(*vals, **{k: _concrete(v, trace) for k, v in params.items()}) if params else prim.impl(*vals)
     if type(out) is not np.ndarray:
@@ -255,8 +267,7 @@ def _bind_numpy(kind, fn, args, kwargs):
     trace = active_trace()
     if trace is None:
         raise TracingError("rg.jit: a traced value escaped its function and was used after tracing")
-    args = tuple(trace.capture(a) if isinstance(a, Tensor) and not isinstance(a, Tracer) else a
-                 for a in args)
+    args = tuple(trace.capture(a) if _captures(a, trace) else a for a in args)
     vals = _concrete(list(args), trace)
     kvals = {k: _concrete(v, trace) for k, v in kwargs.items()}
     out = getattr(vals[0], fn)(*vals[1:], **kvals) if kind == "method" else fn(*vals, **kvals)
@@ -312,14 +323,19 @@ class Tracer(Tensor):
     """
 
     __slots__ = ("_sg", "eqn", "grad_of", "trace", "val")
+    val: Any
+    trace: Any
 
     # ----- what it looks like -------------------------------------------------------------
     @property
     def data(self):
         """The value with its gradient stopped (the eager ``.data`` is a constant too)."""
-        if self._sg is None:
-            self._sg = bind(stop_gradient, (self,), {})
-            self._sg._sg = self._sg
+        if self._sg is None or self._sg.trace is not active_trace():
+            sg = bind(stop_gradient, (self,), {})
+            sg._sg = sg
+            if sg.trace is not self.trace:
+                return sg  # read inside a nested trace (rg.vmap in rg.jit): not kept
+            self._sg = sg
         return self._sg
 
     shape = property(lambda self: self.val.shape, doc="The shape tuple.")
