@@ -270,18 +270,20 @@ def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return ops.amin(x, _axes(x, axis, "amin"), keepdims=keepdims)
 
 
-def var(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
-    """Variance over ``axis``, dividing by ``n - ddof`` (NumPy's default ``ddof=0``).
+def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None, axis=None, keepdims=None):
+    """Variance over ``dim`` (all axes by default), dividing by ``n - correction``.
 
-    PyTorch's ``correction=`` is accepted as a synonym of ``ddof``.
+    PyTorch's semantics: ``correction=1`` by default (the unbiased estimate); ``unbiased=False``
+    or ``correction=0`` divide by ``n``. NumPy's ``ddof=`` is accepted as another name of
+    ``correction`` (but NumPy's default ``ddof=0`` is not: the default is PyTorch's), and so are
+    ``axis=``/``keepdims=``. The second positional argument is PyTorch's ``unbiased`` (a bool).
 
     >>> import retrograd as rg
-    >>> rg.var(rg.tensor([1.0, 2.0, 3.0, 4.0]))
-    tensor(1.25)
+    >>> x = rg.tensor([1.0, 2.0, 3.0, 4.0])
+    >>> rg.var(x), rg.var(x, correction=0), x.var(unbiased=False), rg.var(x, ddof=0)
+    (tensor(1.66666667), tensor(1.25), tensor(1.25), tensor(1.25))
     """
-    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
-    if correction is not None:
-        ddof = correction
+    axis, keepdims, ddof = _var_args(dim, unbiased, keepdim, correction, ddof, axis, keepdims, "var")
     axes = _axes(x, axis, "var")
     n = 1
     for a in axes:
@@ -289,6 +291,28 @@ def var(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correct
     d = x - ops.mean(x, axes, keepdims=True) if n else x
     with np.errstate(divide="ignore", invalid="ignore"):  # n <= ddof gives inf (or nan), as PyTorch
         return ops.sum_(d * d, axes, keepdims=keepdims) / builtins.max(n - ddof, 0)
+
+
+def _var_args(dim, unbiased, keepdim, correction, ddof, axis, keepdims, op):
+    """(axis, keepdims, correction) from PyTorch's and NumPy's spellings of var/std's arguments."""
+    if isinstance(dim, bool):  # PyTorch's var(input, unbiased) overload: x.var(False)
+        dim, unbiased = None, dim
+    if unbiased is not None and not isinstance(unbiased, (bool, np.bool_)):
+        raise TypeError(f"{op}: unbiased must be a bool (it is PyTorch's second positional argument), "
+                        f"got {unbiased!r}; pass the divisor's correction as correction= (or ddof=)")
+    given = [name for name, v in (("unbiased", unbiased), ("correction", correction), ("ddof", ddof))
+             if v is not None]
+    if len(given) > 1:
+        raise TypeError(f"{op}: pass only one of {', '.join(given)} (they all set the divisor n - correction)")
+    if unbiased is not None:
+        corr = 1 if unbiased else 0
+    else:
+        corr = correction if correction is not None else ddof if ddof is not None else 1
+    if dim is not None and axis is not None:
+        raise TypeError(f"{op}: pass dim= or axis=, not both")
+    if keepdims is not None and keepdim:
+        raise TypeError(f"{op}: pass keepdim= or keepdims=, not both")
+    return (axis if dim is None else dim), bool(keepdim if keepdims is None else keepdims), corr
 
 
 def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):

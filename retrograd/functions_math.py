@@ -116,17 +116,17 @@ true_divide = _true_div
 
 
 # ----- reductions -----------------------------------------------------------------------
-def std(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None, unbiased=None):
-    """Standard deviation: ``sqrt(var)``, dividing by ``n - ddof`` (NumPy's ``ddof=0`` by default,
-    as ``rg.var``; pass ``correction=1`` or ``unbiased=True`` for PyTorch's default).
+def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None, axis=None, keepdims=None):
+    """Standard deviation ``sqrt(var)``: PyTorch's semantics, ``correction=1`` (unbiased) by default.
+
+    ``unbiased=False`` or ``correction=0`` (or NumPy's ``ddof=0``) divide by ``n``; see :func:`var`.
 
     >>> import retrograd as rg
-    >>> rg.std(rg.tensor([1.0, 3.0])), rg.std(rg.tensor([1.0, 3.0]), correction=1)
-    (tensor(1.), tensor(1.41421356))
+    >>> rg.std(rg.tensor([1.0, 3.0])), rg.std(rg.tensor([1.0, 3.0]), correction=0)
+    (tensor(1.41421356), tensor(1.))
     """
-    if unbiased is not None:
-        ddof = 1 if unbiased else 0
-    return ops.sqrt(var(x, axis, ddof, keepdims, dim=dim, keepdim=keepdim, correction=correction))
+    return ops.sqrt(var(x, dim, unbiased, keepdim, correction=correction, ddof=ddof, axis=axis,
+                        keepdims=keepdims))
 
 
 def _one_dim(x, dim, op):

@@ -362,8 +362,10 @@ class Tensor:
         """Smallest values over ``dim`` (values only; tied minima share the gradient)."""
         return _f.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def var(self, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
-        return _f.var(self, axis, ddof, keepdims, dim=dim, keepdim=keepdim, correction=correction)
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None, axis=None,
+            keepdims=None):
+        return _f.var(self, dim, unbiased, keepdim, correction=correction, ddof=ddof, axis=axis,
+                      keepdims=keepdims)
 
     def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return _f.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
@@ -541,9 +543,10 @@ class Tensor:
     def hypot(self, other): return _fm.hypot(self, other)
     def logaddexp(self, other): return _fm.logaddexp(self, other)
     def lerp(self, end, weight): return _fm.lerp(self, end, weight)
-    def std(self, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None, unbiased=None):
-        return _fm.std(self, axis, ddof, keepdims, dim=dim, keepdim=keepdim, correction=correction,
-                       unbiased=unbiased)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None, axis=None,
+            keepdims=None):
+        return _fm.std(self, dim, unbiased, keepdim, correction=correction, ddof=ddof, axis=axis,
+                       keepdims=keepdims)
     def prod(self, dim=None, keepdim=False, *, dtype=None): return _fm.prod(self, dim, keepdim, dtype=dtype)
     def cumsum(self, dim, *, dtype=None): return _fm.cumsum(self, dim, dtype=dtype)
     def cumprod(self, dim, *, dtype=None): return _fm.cumprod(self, dim, dtype=dtype)
