@@ -9,6 +9,7 @@
 """
 
 from . import (
+    accelerator as accelerator,
     autograd as autograd,
     data as data,
     learn as learn,
@@ -25,14 +26,16 @@ from .backend import (
     float16,
     float32,
     float64,
+    get_default_device,
     get_default_dtype,
     int32,
     int64,
+    set_default_device,
     set_default_dtype,
 )
 
 # Breadth (issue 13): PyTorch's tensor functions, by family.
-from .conversion import clone, to_dtype
+from .conversion import clone, is_floating_point, is_tensor, numel, to_dtype
 from .creation import (
     arange,
     empty,
@@ -141,15 +144,27 @@ from .functions_logic import (
     bitwise_not,
     bitwise_or,
     bitwise_xor,
+    eq,
+    equal,
+    ge,
+    greater,
+    greater_equal,
+    gt,
     isclose,
     isfinite,
     isinf,
     isnan,
+    le,
+    less,
+    less_equal,
     logical_and,
     logical_not,
     logical_or,
     logical_xor,
+    lt,
     nan_to_num,
+    ne,
+    not_equal,
 )
 from .functions_math import (
     acos,
@@ -163,6 +178,8 @@ from .functions_math import (
     atan2,
     bmm,
     ceil,
+    clamp_max,
+    clamp_min,
     cosh,
     cummax,
     cummin,
@@ -170,6 +187,7 @@ from .functions_math import (
     cumsum,
     div,
     divide,
+    dot,
     einsum,
     erf,
     exp2,
@@ -221,12 +239,14 @@ from .functions_shape import (
     repeat,
     repeat_interleave,
     roll,
+    select,
     split,
     tensor_split,
     tile,
     trace,
     tril,
     triu,
+    unbind,
     unflatten,
 )
 from .gradcheck import gradcheck, gradgradcheck
@@ -240,6 +260,8 @@ from .vmap import vmap
 
 # PyTorch's dtype names (they shadow the builtins only as attributes of this package).
 float, double, half, long, int, bool = float32, float64, float16, int64, int32, bool_  # noqa: A001
+# PyTorch's other names of functions above.
+clamp, neg = clip, negative
 
 # The public names, listed as PyTorch lists its own (submodules are re-exported by their `as` aliases
 # above, not listed: `from retrograd import *` binds functions and dtypes only).
@@ -284,6 +306,9 @@ __all__ = [
     "ceil",
     "checkpoint",
     "chunk",
+    "clamp",
+    "clamp_max",
+    "clamp_min",
     "clip",
     "clone",
     "concat",
@@ -299,11 +324,14 @@ __all__ = [
     "diagonal",
     "div",
     "divide",
+    "dot",
     "double",
     "einsum",
     "empty",
     "empty_like",
     "enable_grad",
+    "eq",
+    "equal",
     "erf",
     "exp",
     "exp2",
@@ -324,12 +352,17 @@ __all__ = [
     "full",
     "full_like",
     "gather",
+    "ge",
     "generator",
+    "get_default_device",
     "get_default_dtype",
     "getitem",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "greater",
+    "greater_equal",
+    "gt",
     "half",
     "hessian",
     "hvp",
@@ -339,7 +372,9 @@ __all__ = [
     "int",
     "int32",
     "int64",
+    "is_floating_point",
     "is_grad_enabled",
+    "is_tensor",
     "isclose",
     "isfinite",
     "isinf",
@@ -350,7 +385,10 @@ __all__ = [
     "jit",
     "jvp",
     "kthvalue",
+    "le",
     "lerp",
+    "less",
+    "less_equal",
     "linspace",
     "load",
     "log",
@@ -366,6 +404,7 @@ __all__ = [
     "logical_xor",
     "logsumexp",
     "long",
+    "lt",
     "manual_seed",
     "masked_fill",
     "masked_select",
@@ -384,11 +423,15 @@ __all__ = [
     "multiply",
     "nan_to_num",
     "narrow",
+    "ne",
+    "neg",
     "negative",
     "no_grad",
     "nonzero",
     "norm",
     "normal",
+    "not_equal",
+    "numel",
     "one_hot",
     "ones",
     "ones_like",
@@ -417,6 +460,8 @@ __all__ = [
     "scatter",
     "scatter_add",
     "scatter_reduce",
+    "select",
+    "set_default_device",
     "set_default_dtype",
     "set_grad_enabled",
     "sigmoid",
@@ -456,6 +501,7 @@ __all__ = [
     "triu",
     "true_divide",
     "trunc",
+    "unbind",
     "unflatten",
     "unsqueeze",
     "value_and_grad",
@@ -464,7 +510,7 @@ __all__ = [
     "vmap",
     "where",
     "zeros",
-    "zeros_like"
+    "zeros_like",
 ]
 
 __version__ = "0.1.0"

@@ -18,7 +18,7 @@ from . import ops, return_types
 from .conversion import to_dtype
 from .dims import norm_dim
 from .errors import ShapeError
-from .functions import _binary_fn, _elementwise, _pick, var
+from .functions import _binary_fn, _elementwise, _pick, clip, var
 from .functions_index import gather
 from .ops.primitive import raw
 from .tensor import Tensor, _wrap
@@ -592,3 +592,36 @@ def outer(a, b):
     if np.ndim(raw(a)) != 1 or np.ndim(raw(b)) != 1:
         raise ShapeError(f"outer: expects two 1-D tensors, got shapes {np.shape(raw(a))} and {np.shape(raw(b))}")
     return ops.mul(ops.reshape(a, (-1, 1)), ops.reshape(b, (1, -1)))
+
+
+def dot(a, b):
+    """Inner product of two 1-D tensors of the same length (PyTorch's ``dot``: no broadcasting).
+
+    >>> import retrograd as rg
+    >>> rg.dot(rg.tensor([1.0, 2.0]), rg.tensor([3.0, 4.0]))
+    tensor(11.)
+    """
+    sa, sb = np.shape(raw(a)), np.shape(raw(b))
+    if len(sa) != 1 or len(sb) != 1 or sa != sb:
+        raise ShapeError(f"dot: expects two 1-D tensors of the same length, got shapes {sa} and {sb}")
+    return ops.matmul(a, b)
+
+
+def clamp_min(x, min):
+    """``max(x, min)`` elementwise (PyTorch's ``clamp_min``); see :func:`retrograd.clip`.
+
+    >>> import retrograd as rg
+    >>> rg.clamp_min(rg.tensor([-1.0, 2.0]), 0.0)
+    tensor([0., 2.])
+    """
+    return clip(x, min, None)
+
+
+def clamp_max(x, max):
+    """``min(x, max)`` elementwise (PyTorch's ``clamp_max``); see :func:`retrograd.clip`.
+
+    >>> import retrograd as rg
+    >>> rg.clamp_max(rg.tensor([-1.0, 2.0]), 0.0)
+    tensor([-1.,  0.])
+    """
+    return clip(x, None, max)

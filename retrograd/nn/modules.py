@@ -16,7 +16,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from ..backend import get_default_dtype
+from ..backend import check_device, device as device_, get_default_dtype
 from ..ops.elementwise import relu as _relu
 from ..ops.nn import linear as _linear
 from ..tensor import Tensor, _unary
@@ -37,6 +37,9 @@ __all__ = [
     "Softmax",
     "Tanh",
 ]
+
+
+_DEVICE_NAMES = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "tpu")
 
 
 class Parameter(Tensor):
@@ -315,14 +318,30 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype):
-        """Convert every parameter and floating buffer to ``dtype`` (in place); returns self.
+    def to(self, *args, dtype=None, device=None, non_blocking=False):
+        """PyTorch's ``Module.to``: ``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or
+        ``to(tensor)``. Parameters and floating buffers are converted in place; returns self.
+        The device can only be the CPU (anything else is a clear error).
 
         >>> import retrograd as rg
         >>> rg.nn.Linear(2, 1).to(rg.float32).weight.dtype
         dtype('float32')
+        >>> rg.nn.Linear(2, 1).to(rg.device("cpu")).weight.device
+        device(type='cpu')
         """
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, device_) or (isinstance(a, str) and a.split(":")[0] in _DEVICE_NAMES):
+                device = a
+            else:
+                dtype = a
+        check_device(device)
+        if dtype is None:
+            return self
         dt = np.dtype(dtype)
+        if dt.kind != "f":
+            raise TypeError(f"Module.to only accepts floating point dtypes, got {dt}")
         for m in self.modules():
             for p in m._parameters.values():
                 if p is not None and p.data.dtype != dt:

@@ -84,7 +84,7 @@ register(OpInfo("lerp", op=rg.lerp, ref=torch.lerp, method="lerp", samples=_lerp
 # ----- reductions and scans ------------------------------------------------------------------
 def _std_ref(x, *args, ddof=None, axis=None, keepdims=None, **kw):
     """torch.std, with NumPy's ddof=/axis=/keepdims= spelled in PyTorch's words."""
-    for ours, theirs, v in (("ddof", "correction", ddof), ("axis", "dim", axis), ("keepdims", "keepdim", keepdims)):
+    for theirs, v in (("correction", ddof), ("dim", axis), ("keepdim", keepdims)):
         if v is not None:
             kw[theirs] = v
     return torch.std(x, *args, **kw)
