@@ -51,7 +51,8 @@ def _plain(a) -> bool:
 
 
 def _binary_fn(prim, name, example):
-    def fn(x, y):
+    def fn(input, other):  # PyTorch's argument names: torch.matmul(input=a, other=b) works
+        x, y = input, other
         if isinstance(x, Tensor) or isinstance(y, Tensor):
             if _plain(x) and _plain(y):
                 return _binary(prim, x, y)
