@@ -16,7 +16,7 @@ A = R.standard_normal((3, 4))
 B = R.standard_normal((3, 4))
 V = R.standard_normal(4)
 P = np.abs(R.standard_normal((3, 4))) + 0.5
-I = np.array([[3, -7, 2, 0], [5, 9, -4, 1], [0, 2, 8, -3]])
+INTS = np.array([[3, -7, 2, 0], [5, 9, -4, 1], [0, 2, 8, -3]])
 M = A > 0
 IDX = np.array([[0, 2, 1, 3], [3, 1, 0, 2], [1, 1, 2, 0]])
 ROWS = np.array([2, 0])
@@ -27,7 +27,7 @@ B34 = R.standard_normal((2, 4, 5))
 
 def _lib_inputs(T):
     conv = (lambda a: torch.from_numpy(np.array(a))) if T is torch else (lambda a: rg.tensor(a))
-    return {k: conv(v) for k, v in dict(a=A, b=B, v=V, p=P, i=I, m=M, idx=IDX, rows=ROWS, s=SPECIAL, b3=B3,
+    return {k: conv(v) for k, v in dict(a=A, b=B, v=V, p=P, i=INTS, m=M, idx=IDX, rows=ROWS, s=SPECIAL, b3=B3,
                                           b34=B34).items()}
 
 
@@ -173,19 +173,24 @@ def test_issue_13_tensor_names_behave_as_pytorchs(name):
     _compare(ours, theirs, name)
 
 
+def _words(text):
+    return text.split()
+
+
 def test_every_name_in_the_issue_list_exists():
-    names = """empty randint randperm normal rand_like randn_like full_like empty_like from_numpy as_tensor float
-    double long int bool half device cat stack concat flatten unflatten repeat_interleave tile chunk split
-    tensor_split flip roll movedim moveaxis narrow pad tril triu diag diagonal trace meshgrid atleast_1d
-    atleast_2d atleast_3d gather scatter scatter_add scatter_reduce index_select index_add masked_fill
-    masked_select nonzero take_along_dim std var prod cumsum cumprod cummax logcumsumexp sort argsort topk
-    kthvalue median norm einsum tensordot bmm mm outer log1p expm1 log2 log10 exp2 rsqrt square reciprocal sinh
-    cosh asin acos atan atan2 hypot logaddexp erf lerp argmax argmin floor ceil round trunc sign fmod div isnan
-    isinf isfinite isclose allclose nan_to_num any all eq ne lt le gt ge equal clamp dot numel is_tensor
-    manual_seed save load no_grad accelerator set_default_device""".split()
+    names = _words("""empty randint randperm normal rand_like randn_like full_like empty_like from_numpy as_tensor
+    float double long int bool half device cat stack concat flatten unflatten repeat_interleave
+    tile chunk split tensor_split flip roll movedim moveaxis narrow pad tril triu diag diagonal
+    trace meshgrid atleast_1d atleast_2d atleast_3d gather scatter scatter_add scatter_reduce
+    index_select index_add masked_fill masked_select nonzero take_along_dim std var prod cumsum
+    cumprod cummax logcumsumexp sort argsort topk kthvalue median norm einsum tensordot bmm mm
+    outer log1p expm1 log2 log10 exp2 rsqrt square reciprocal sinh cosh asin acos atan atan2 hypot
+    logaddexp erf lerp argmax argmin floor ceil round trunc sign fmod div isnan isinf isfinite
+    isclose allclose nan_to_num any all eq ne lt le gt ge equal clamp dot numel is_tensor
+    manual_seed save load no_grad accelerator set_default_device""")
     assert [n for n in names if not hasattr(rg, n)] == []
-    methods = """clone to float double long int bool half type_as dim numel device contiguous eq ne lt le gt ge
-    view_as reshape_as argmax item expand repeat unflatten flatten std var new_zeros t""".split()
+    methods = _words("""clone to float double long int bool half type_as dim numel device contiguous eq ne lt le gt ge
+    view_as reshape_as argmax item expand repeat unflatten flatten std var new_zeros t""")
     t = rg.zeros(2)
     assert [n for n in methods if not hasattr(t, n)] == []
 
