@@ -81,6 +81,7 @@ from .functions import (
     argmin,
     broadcast_to,
     cat,
+    clamp,
     clip,
     concat,
     concatenate,
@@ -100,6 +101,7 @@ from .functions import (
     minimum,
     mul,
     multiply,
+    neg,
     negative,
     permute,
     pow,
@@ -260,8 +262,6 @@ from .vmap import vmap
 
 # PyTorch's dtype names (they shadow the builtins only as attributes of this package).
 float, double, half, long, int, bool = float32, float64, float16, int64, int32, bool_  # noqa: A001
-# PyTorch's other names of functions above.
-clamp, neg = clip, negative
 
 # The public names, listed as PyTorch lists its own (submodules are re-exported by their `as` aliases
 # above, not listed: `from retrograd import *` binds functions and dtypes only).

@@ -43,6 +43,7 @@ sigmoid = _elementwise(ops.sigmoid, "sigmoid", "rg.sigmoid(rg.tensor(0.0))\n    
 relu = _elementwise(ops.relu, "relu", "rg.relu(rg.tensor([-1.0, 2.0]))\n    tensor([0., 2.])")
 abs = _elementwise(ops.absolute, "abs", "rg.abs(rg.tensor(-2.0))\n    tensor(2.)")
 negative = _elementwise(ops.neg, "negative", "rg.negative(rg.tensor(2.0))\n    tensor(-2.)")
+neg = negative  # PyTorch's name
 
 
 def _plain(a) -> bool:
@@ -107,6 +108,9 @@ def clip(x, min=None, max=None):
             out = where(raw(out) > raw(max), max, out)
         return out
     return ops.clip(x, lo=min, hi=max)
+
+
+clamp = clip  # PyTorch's name
 
 
 # ----- reductions --------------------------------------------------------------------
