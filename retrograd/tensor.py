@@ -837,7 +837,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor(array)
 
 
-def as_tensor(data, dtype=None) -> Tensor:
+def as_tensor(data, dtype=None, device=None) -> Tensor:
     """``data`` as a Tensor, sharing memory when it can (PyTorch's ``torch.as_tensor``).
 
     A Tensor or an ndarray of the requested dtype is shared as is; anything else
@@ -847,6 +847,7 @@ def as_tensor(data, dtype=None) -> Tensor:
     >>> a = np.ones(2); rg.as_tensor(a).numpy() is a
     True
     """
+    check_device(device)
     if isinstance(data, Tensor):
         if dtype is None or np.dtype(dtype) == data.data.dtype:
             return data

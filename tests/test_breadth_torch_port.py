@@ -42,6 +42,9 @@ CALLS = {
     "dtype aliases": lambda T, x: [str(T.tensor([1]).to(d).dtype).replace("torch.", "")
                                    for d in (T.float, T.double, T.long, T.int, T.bool, T.half)],
     "device=": lambda T, x: T.zeros(2, device=T.device("cpu")) + T.ones(2, device="cpu"),
+    "linspace(steps=) arange(end=) as_tensor(device=)": lambda T, x: [T.linspace(0, 1, steps=5),
+                                                                    T.arange(0, end=5, step=2),
+                                                                    T.as_tensor([1.0, 2.0], device="cpu")],
     "integer lists": lambda T, x: str(T.tensor([1, 2]).dtype).replace("torch.", ""),
     # conversion
     "clone": lambda T, x: x["a"].clone(),
