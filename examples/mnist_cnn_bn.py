@@ -1,11 +1,12 @@
-"""A CNN on MNIST written as PyTorch's ``examples/mnist`` script, with the import renamed.
+"""A CNN on MNIST in the style of PyTorch's ``examples/mnist`` script (``examples/mnist_cnn.py`` is
+that script itself), with BatchNorm, SGD with momentum, gradient clipping and a TensorDataset.
 
 The lines marked ``# framework`` are the only ones that name the library: change
 ``retrograd`` to ``torch`` there and this same file trains with PyTorch (the tests
 do exactly that and compare the losses from the same initial weights).
 
-    python examples/mnist_cnn.py                       # scikit-learn's 8x8 digits
-    python examples/mnist_cnn.py --data path/to/mnist  # MNIST or Fashion-MNIST IDX files
+    python examples/mnist_cnn_bn.py                       # scikit-learn's 8x8 digits
+    python examples/mnist_cnn_bn.py --data path/to/mnist  # MNIST or Fashion-MNIST IDX files
 """
 
 import argparse
