@@ -19,7 +19,7 @@ from . import (
     return_types as return_types,
     utils as utils,
 )
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import (
     bool_,
     device,
@@ -369,6 +369,7 @@ __all__ = [
     "hypot",
     "index_add",
     "index_select",
+    "inference_mode",
     "int",
     "int32",
     "int64",

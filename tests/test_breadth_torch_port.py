@@ -190,7 +190,7 @@ def test_every_name_in_the_issue_list_exists():
     outer log1p expm1 log2 log10 exp2 rsqrt square reciprocal sinh cosh asin acos atan atan2 hypot
     logaddexp erf lerp argmax argmin floor ceil round trunc sign fmod div isnan isinf isfinite
     isclose allclose nan_to_num any all eq ne lt le gt ge equal clamp dot numel is_tensor
-    manual_seed save load no_grad accelerator set_default_device""")
+    manual_seed save load no_grad inference_mode accelerator set_default_device""")
     assert [n for n in names if not hasattr(rg, n)] == []
     methods = _words("""clone to float double long int bool half type_as dim numel device contiguous eq ne lt le gt ge
     view_as reshape_as argmax item expand repeat unflatten flatten std var new_zeros t""")
@@ -264,6 +264,22 @@ def test_no_grad_works_as_a_decorator():
         return v * 2
 
     assert not f(w).requires_grad and (w * 2).requires_grad
+
+
+def test_inference_mode_as_pytorchs():
+    def records(T):
+        v = T.tensor([1.0], requires_grad=True)
+        out = []
+        with T.inference_mode():
+            out.append((v * 2).requires_grad)
+        with T.inference_mode(False):
+            out.append((v * 2).requires_grad)
+        with T.no_grad(), T.inference_mode(False):
+            out.append((v * 2).requires_grad)
+        out.append(T.inference_mode()(lambda: v * 2)().requires_grad)
+        return out
+
+    assert records(rg) == records(torch) == [False, True, True, False]
 
 
 # ----- optim.Adadelta ---------------------------------------------------------------------------
