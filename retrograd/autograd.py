@@ -133,6 +133,21 @@ class enable_grad(_GradModeContext):
         super().__init__(True)
 
 
+class inference_mode(_GradModeContext):
+    """PyTorch's ``torch.inference_mode``: here the same as :class:`no_grad`; ``mode=False``
+    records for backward, even inside ``no_grad`` (as PyTorch's). Context manager and decorator.
+
+    >>> import retrograd as rg
+    >>> w = rg.tensor(2.0, requires_grad=True)
+    >>> with rg.inference_mode(): y = w * 3
+    >>> y.requires_grad
+    False
+    """
+
+    def __init__(self, mode: bool = True):
+        super().__init__(not mode)
+
+
 # ----- version counters ------------------------------------------------------------------
 # Every in-place write advances one global count of writes, ``_epoch``, and stamps the
 # written tensor's counter with it. A node remembers the count at its creation: if no write

@@ -179,3 +179,24 @@ def check_device(dev: DeviceLike) -> None:
     """
     if dev is not None and not (isinstance(dev, device)):
         device(dev)
+
+
+def set_default_device(dev: DeviceLike) -> None:
+    """PyTorch's ``torch.set_default_device``: only the CPU (``"cpu"`` or ``None``) is accepted,
+    anything else is the same clear error as ``device=``.
+
+    >>> import retrograd as rg
+    >>> rg.set_default_device("cpu"); rg.get_default_device()
+    device(type='cpu')
+    """
+    check_device(dev)
+
+
+def get_default_device() -> device:
+    """The device new tensors are made on: always the CPU (PyTorch's ``torch.get_default_device``).
+
+    >>> import retrograd as rg
+    >>> rg.get_default_device()
+    device(type='cpu')
+    """
+    return CPU

@@ -117,3 +117,33 @@ def type_as(x: ArrayLike, other: ArrayLike) -> Any:
     dtype('float64')
     """
     return to_dtype(x, raw(other).dtype)
+
+
+def numel(x: ArrayLike) -> int:
+    """The number of elements (PyTorch's ``torch.numel``).
+
+    >>> import retrograd as rg
+    >>> rg.numel(rg.zeros(2, 3))
+    6
+    """
+    return int(np.size(raw(x)))
+
+
+def is_tensor(obj: object) -> bool:
+    """True for a retrograd Tensor (PyTorch's ``torch.is_tensor``).
+
+    >>> import retrograd as rg
+    >>> rg.is_tensor(rg.zeros(1)), rg.is_tensor([0.0])
+    (True, False)
+    """
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(x: ArrayLike) -> bool:
+    """True when the tensor's dtype is a floating-point one (PyTorch's ``torch.is_floating_point``).
+
+    >>> import retrograd as rg
+    >>> rg.is_floating_point(rg.zeros(1)), rg.is_floating_point(rg.tensor([1]))
+    (True, False)
+    """
+    return np.asarray(raw(x)).dtype.kind == "f"

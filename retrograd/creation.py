@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .backend import check_device, get_default_dtype
@@ -104,28 +106,43 @@ def ones_like(t: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
     return Tensor(np.ones(data.shape, dtype or data.dtype), requires_grad=requires_grad)
 
 
-def arange(start: float, stop: float | None = None, step: float = 1, dtype: DTypeLike = None,
-           device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
-    """Evenly spaced values in ``[start, stop)``; integer dtype for integer arguments.
+def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
+           device: DeviceLike = None, requires_grad: bool = False, *, stop: float | None = None) -> Tensor:
+    """Evenly spaced values in ``[start, end)``; integer dtype for integer arguments. PyTorch's
+    ``end=`` and NumPy's ``stop=`` are the same argument.
 
     >>> import retrograd as rg
-    >>> rg.arange(3)
-    tensor([0, 1, 2])
+    >>> rg.arange(3), rg.arange(1, end=7, step=3)
+    (tensor([0, 1, 2]), tensor([1, 4]))
     """
     check_device(device)
-    arr = np.arange(start, stop, step) if stop is not None else np.arange(start)
+    end = _either(end, stop, "arange", "end", "stop")
+    arr = np.arange(start, end, step) if end is not None else np.arange(start)
     return Tensor(arr if dtype is None else arr.astype(dtype), requires_grad=requires_grad)
 
 
-def linspace(start: float, stop: float, num: int = 50, dtype: DTypeLike = None, device: DeviceLike = None,
-             requires_grad: bool = False) -> Tensor:
-    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive.
+def linspace(start: float, end: float | None = None, steps: int = 50, dtype: DTypeLike = None,
+             device: DeviceLike = None, requires_grad: bool = False, *, stop: float | None = None,
+             num: int | None = None) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (PyTorch's names;
+    NumPy's ``stop=`` and ``num=`` are accepted too).
 
     >>> import retrograd as rg
-    >>> rg.linspace(0, 1, 3)
-    tensor([0. , 0.5, 1. ])
+    >>> rg.linspace(0, 1, 3), rg.linspace(0, 1, steps=2)
+    (tensor([0. , 0.5, 1. ]), tensor([0., 1.]))
     """
-    return _make(np.linspace(start, stop, num), dtype, requires_grad, device)
+    end = _either(end, stop, "linspace", "end", "stop")
+    if end is None:
+        raise TypeError("linspace: missing the end value (linspace(start, end, steps))")
+    if num is not None:
+        steps = num
+    return _make(np.linspace(start, end, steps), dtype, requires_grad, device)
+
+
+def _either(a: Any, b: Any, op: str, name_a: str, name_b: str) -> Any:
+    if a is not None and b is not None:
+        raise TypeError(f"{op}: pass {name_a}= or {name_b}=, not both")
+    return a if a is not None else b
 
 
 def eye(n: int, m: int | None = None, dtype: DTypeLike = None, device: DeviceLike = None,

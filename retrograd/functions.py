@@ -45,6 +45,7 @@ sigmoid = _elementwise(ops.sigmoid, "sigmoid", "rg.sigmoid(rg.tensor(0.0))\n    
 relu = _elementwise(ops.relu, "relu", "rg.relu(rg.tensor([-1.0, 2.0]))\n    tensor([0., 2.])")
 abs = _elementwise(ops.absolute, "abs", "rg.abs(rg.tensor(-2.0))\n    tensor(2.)")
 negative = _elementwise(ops.neg, "negative", "rg.negative(rg.tensor(2.0))\n    tensor(-2.)")
+neg = negative  # PyTorch's name
 
 
 def _plain(a) -> bool:
@@ -53,7 +54,9 @@ def _plain(a) -> bool:
 
 
 def _binary_fn(prim: Primitive, name: str, example: str) -> Callable[[ArrayLike, ArrayLike], Tensor]:
-    def fn(x: ArrayLike, y: ArrayLike) -> Tensor:
+    # PyTorch's argument names: torch.matmul(input=a, other=b) works
+    def fn(input: ArrayLike, other: ArrayLike) -> Tensor:
+        x, y = input, other
         if isinstance(x, Tensor) or isinstance(y, Tensor):
             if _plain(x) and _plain(y):
                 return _binary(prim, x, y)
@@ -108,6 +111,9 @@ def clip(x: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = Non
             out = where(raw(out) > raw(max), max, out)
         return out  # type: ignore[return-value]  # plain arrays in, plain arrays out
     return ops.clip(x, lo=min, hi=max)
+
+
+clamp = clip  # PyTorch's name
 
 
 # ----- reductions --------------------------------------------------------------------
@@ -278,19 +284,22 @@ def amin(x: ArrayLike, axis: Axis = None, keepdims: bool | None = False, *, dim:
     return ops.amin(x, _axes(x, axis, "amin"), keepdims=keepdims)
 
 
-def var(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool | None = False, *, dim: Axis = None,
-        keepdim: bool | None = None, correction: int | None = None) -> Tensor:
-    """Variance over ``axis``, dividing by ``n - ddof`` (NumPy's default ``ddof=0``).
+def var(x: ArrayLike, dim: Axis = None, unbiased: bool | None = None, keepdim: bool = False, *,
+        correction: int | None = None, ddof: int | None = None, axis: Axis = None,
+        keepdims: bool | None = None) -> Tensor:
+    """Variance over ``dim`` (all axes by default), dividing by ``n - correction``.
 
-    PyTorch's ``correction=`` is accepted as a synonym of ``ddof``.
+    PyTorch's semantics: ``correction=1`` by default (the unbiased estimate); ``unbiased=False``
+    or ``correction=0`` divide by ``n``. NumPy's ``ddof=`` is accepted as another name of
+    ``correction`` (but NumPy's default ``ddof=0`` is not: the default is PyTorch's), and so are
+    ``axis=``/``keepdims=``. The second positional argument is PyTorch's ``unbiased`` (a bool).
 
     >>> import retrograd as rg
-    >>> rg.var(rg.tensor([1.0, 2.0, 3.0, 4.0]))
-    tensor(1.25)
+    >>> x = rg.tensor([1.0, 2.0, 3.0, 4.0])
+    >>> rg.var(x), rg.var(x, correction=0), x.var(unbiased=False), rg.var(x, ddof=0)
+    (tensor(1.66666667), tensor(1.25), tensor(1.25), tensor(1.25))
     """
-    axis, keepdims = _pick(axis, keepdims, dim, keepdim)
-    if correction is not None:
-        ddof = correction
+    axis, keepdims, ddof = _var_args(dim, unbiased, keepdim, correction, ddof, axis, keepdims, "var")
     axes = _axes(x, axis, "var")
     n = 1
     for a in axes:
@@ -298,6 +307,28 @@ def var(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool | None = 
     d = x - ops.mean(x, axes, keepdims=True) if n else x
     with np.errstate(divide="ignore", invalid="ignore"):  # n <= ddof gives inf (or nan), as PyTorch
         return ops.sum_(d * d, axes, keepdims=keepdims) / builtins.max(n - ddof, 0)
+
+
+def _var_args(dim, unbiased, keepdim, correction, ddof, axis, keepdims, op):
+    """(axis, keepdims, correction) from PyTorch's and NumPy's spellings of var/std's arguments."""
+    if isinstance(dim, bool):  # PyTorch's var(input, unbiased) overload: x.var(False)
+        dim, unbiased = None, dim
+    if unbiased is not None and not isinstance(unbiased, (bool, np.bool_)):
+        raise TypeError(f"{op}: unbiased must be a bool (it is PyTorch's second positional argument), "
+                        f"got {unbiased!r}; pass the divisor's correction as correction= (or ddof=)")
+    given = [name for name, v in (("unbiased", unbiased), ("correction", correction), ("ddof", ddof))
+             if v is not None]
+    if len(given) > 1:
+        raise TypeError(f"{op}: pass only one of {', '.join(given)} (they all set the divisor n - correction)")
+    if unbiased is not None:
+        corr = 1 if unbiased else 0
+    else:
+        corr = correction if correction is not None else ddof if ddof is not None else 1
+    if dim is not None and axis is not None:
+        raise TypeError(f"{op}: pass dim= or axis=, not both")
+    if keepdims is not None and keepdim:
+        raise TypeError(f"{op}: pass keepdim= or keepdims=, not both")
+    return (axis if dim is None else dim), bool(keepdim if keepdims is None else keepdims), corr
 
 
 def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool | None = False, *, dim: Axis = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -201,3 +202,42 @@ def nan_to_num(x: ArrayLike, nan: float = 0.0, posinf: float | None = None,
         return x  # type: ignore[return-value]  # plain arrays in, plain arrays out
     fill = np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
     return ops.where(np.isfinite(a), x, fill)
+
+
+# ----- comparisons: PyTorch's function forms of < <= > >= == != -------------------------------
+def _comparison(ufunc: Any, name: str, symbol: str, aliases: tuple[str, ...] = ()) -> Callable[..., Tensor]:
+    def fn(input: ArrayLike, other: ArrayLike) -> Tensor:
+        a, b = _data(input, name), _data(other, name)
+        try:
+            out = ufunc(a, b)
+        except ValueError as exc:
+            raise shape_error(name, [a, b], {}, exc) from None
+        return _wrap(np.asarray(out), None)
+    fn.__name__ = fn.__qualname__ = name
+    example = repr(_wrap(ufunc(np.array([1.0, 2.0, 3.0]), np.array(2.0)), None))
+    also = f" Also ``rg.{'``, ``rg.'.join(aliases)}``." if aliases else ""
+    fn.__doc__ = (f"Elementwise ``input {symbol} other`` as a boolean tensor, not differentiable "
+                  f"(PyTorch's ``torch.{name}``; ``other`` may be a number).{also}\n\n"
+                  f"    >>> import retrograd as rg\n"
+                  f"    >>> rg.{name}(rg.tensor([1.0, 2.0, 3.0]), 2)\n"
+                  f"    {example}\n")
+    return fn
+
+
+eq = _comparison(np.equal, "eq", "==")
+ne = not_equal = _comparison(np.not_equal, "ne", "!=", ("not_equal",))
+lt = less = _comparison(np.less, "lt", "<", ("less",))
+le = less_equal = _comparison(np.less_equal, "le", "<=", ("less_equal",))
+gt = greater = _comparison(np.greater, "gt", ">", ("greater",))
+ge = greater_equal = _comparison(np.greater_equal, "ge", ">=", ("greater_equal",))
+
+
+def equal(input: ArrayLike, other: ArrayLike) -> bool:
+    """True when both tensors have the same shape and the same elements (PyTorch's ``torch.equal``).
+
+    >>> import retrograd as rg
+    >>> rg.equal(rg.tensor([1, 2]), rg.tensor([1, 2])), rg.equal(rg.tensor([1, 2]), rg.tensor([1]))
+    (True, False)
+    """
+    a, b = _data(input, "equal"), _data(other, "equal")
+    return a.shape == b.shape and bool(np.array_equal(a, b))

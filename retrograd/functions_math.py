@@ -20,7 +20,7 @@ from . import ops, return_types
 from .conversion import to_dtype
 from .dims import norm_dim
 from .errors import ShapeError
-from .functions import _binary_fn, _elementwise, _pick, var
+from .functions import _binary_fn, _elementwise, _pick, clip, var
 from .functions_index import gather
 from .hints import ArrayLike, Axis, DTypeLike
 from .ops.primitive import raw
@@ -119,18 +119,19 @@ true_divide = _true_div
 
 
 # ----- reductions -----------------------------------------------------------------------
-def std(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool | None = False, *, dim: Axis = None,
-        keepdim: bool | None = None, correction: int | None = None, unbiased: bool | None = None) -> Tensor:
-    """Standard deviation: ``sqrt(var)``, dividing by ``n - ddof`` (NumPy's ``ddof=0`` by default,
-    as ``rg.var``; pass ``correction=1`` or ``unbiased=True`` for PyTorch's default).
+def std(x: ArrayLike, dim: Axis = None, unbiased: bool | None = None, keepdim: bool = False, *,
+        correction: int | None = None, ddof: int | None = None, axis: Axis = None,
+        keepdims: bool | None = None) -> Tensor:
+    """Standard deviation ``sqrt(var)``: PyTorch's semantics, ``correction=1`` (unbiased) by default.
+
+    ``unbiased=False`` or ``correction=0`` (or NumPy's ``ddof=0``) divide by ``n``; see :func:`var`.
 
     >>> import retrograd as rg
-    >>> rg.std(rg.tensor([1.0, 3.0])), rg.std(rg.tensor([1.0, 3.0]), correction=1)
-    (tensor(1.), tensor(1.41421356))
+    >>> rg.std(rg.tensor([1.0, 3.0])), rg.std(rg.tensor([1.0, 3.0]), correction=0)
+    (tensor(1.41421356), tensor(1.))
     """
-    if unbiased is not None:
-        ddof = 1 if unbiased else 0
-    return ops.sqrt(var(x, axis, ddof, keepdims, dim=dim, keepdim=keepdim, correction=correction))
+    return ops.sqrt(var(x, dim, unbiased, keepdim, correction=correction, ddof=ddof, axis=axis,
+                        keepdims=keepdims))
 
 
 def _one_dim(x, dim, op):
@@ -601,3 +602,36 @@ def outer(a: ArrayLike, b: ArrayLike) -> Tensor:
     if np.ndim(raw(a)) != 1 or np.ndim(raw(b)) != 1:
         raise ShapeError(f"outer: expects two 1-D tensors, got shapes {np.shape(raw(a))} and {np.shape(raw(b))}")
     return ops.mul(ops.reshape(a, (-1, 1)), ops.reshape(b, (1, -1)))
+
+
+def dot(a: ArrayLike, b: ArrayLike) -> Tensor:
+    """Inner product of two 1-D tensors of the same length (PyTorch's ``dot``: no broadcasting).
+
+    >>> import retrograd as rg
+    >>> rg.dot(rg.tensor([1.0, 2.0]), rg.tensor([3.0, 4.0]))
+    tensor(11.)
+    """
+    sa, sb = np.shape(raw(a)), np.shape(raw(b))
+    if len(sa) != 1 or len(sb) != 1 or sa != sb:
+        raise ShapeError(f"dot: expects two 1-D tensors of the same length, got shapes {sa} and {sb}")
+    return ops.matmul(a, b)
+
+
+def clamp_min(x: ArrayLike, min: ArrayLike) -> Tensor:
+    """``max(x, min)`` elementwise (PyTorch's ``clamp_min``); see :func:`retrograd.clip`.
+
+    >>> import retrograd as rg
+    >>> rg.clamp_min(rg.tensor([-1.0, 2.0]), 0.0)
+    tensor([0., 2.])
+    """
+    return clip(x, min, None)
+
+
+def clamp_max(x: ArrayLike, max: ArrayLike) -> Tensor:
+    """``min(x, max)`` elementwise (PyTorch's ``clamp_max``); see :func:`retrograd.clip`.
+
+    >>> import retrograd as rg
+    >>> rg.clamp_max(rg.tensor([-1.0, 2.0]), 0.0)
+    tensor([-1.,  0.])
+    """
+    return clip(x, None, max)

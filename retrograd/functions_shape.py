@@ -513,3 +513,31 @@ def atleast_3d(*tensors: ArrayLike) -> Any:
     (2, 3, 1)
     """
     return _atleast(3, tensors, lambda s: {0: (1, 1, 1), 1: (1,) + s + (1,), 2: s + (1,)}[len(s)])
+
+
+def select(x: ArrayLike, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` of dimension ``dim``, which disappears (PyTorch's ``select``:
+    ``x.select(1, 2)`` is ``x[:, 2]``).
+
+    >>> import retrograd as rg
+    >>> rg.select(rg.arange(6).reshape(2, 3), 1, -1)
+    tensor([2, 5])
+    """
+    shape = _shape(x)
+    d = norm_dim(len(shape), dim, "select")
+    n, i = shape[d], int(raw(index))
+    if not -n <= i < n:
+        raise IndexError(f"select: index {i} is out of range for dimension {dim} of size {n}")
+    return ops.getitem(x, (slice(None),) * d + (i % n,))
+
+
+def unbind(x: ArrayLike, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices along ``dim`` as a tuple of tensors without that dimension (PyTorch's ``unbind``).
+
+    >>> import retrograd as rg
+    >>> rg.unbind(rg.tensor([[1, 2], [3, 4]]), 1)
+    (tensor([1, 3]), tensor([2, 4]))
+    """
+    shape = _shape(x)
+    d = norm_dim(len(shape), dim, "unbind")
+    return tuple(select(x, d, i) for i in range(shape[d]))

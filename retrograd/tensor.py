@@ -362,8 +362,10 @@ class Tensor:
         """Smallest values over ``dim`` (values only; tied minima share the gradient)."""
         return _f.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def var(self, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
-        return _f.var(self, axis, ddof, keepdims, dim=dim, keepdim=keepdim, correction=correction)
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None, axis=None,
+            keepdims=None):
+        return _f.var(self, dim, unbiased, keepdim, correction=correction, ddof=ddof, axis=axis,
+                      keepdims=keepdims)
 
     def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return _f.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
@@ -541,9 +543,10 @@ class Tensor:
     def hypot(self, other): return _fm.hypot(self, other)
     def logaddexp(self, other): return _fm.logaddexp(self, other)
     def lerp(self, end, weight): return _fm.lerp(self, end, weight)
-    def std(self, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None, unbiased=None):
-        return _fm.std(self, axis, ddof, keepdims, dim=dim, keepdim=keepdim, correction=correction,
-                       unbiased=unbiased)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None, axis=None,
+            keepdims=None):
+        return _fm.std(self, dim, unbiased, keepdim, correction=correction, ddof=ddof, axis=axis,
+                       keepdims=keepdims)
     def prod(self, dim=None, keepdim=False, *, dtype=None): return _fm.prod(self, dim, keepdim, dtype=dtype)
     def cumsum(self, dim, *, dtype=None): return _fm.cumsum(self, dim, dtype=dtype)
     def cumprod(self, dim, *, dtype=None): return _fm.cumprod(self, dim, dtype=dtype)
@@ -561,6 +564,105 @@ class Tensor:
     def bmm(self, other): return _fm.bmm(self, other)
     def outer(self, other): return _fm.outer(self, other)
     # ===== end of the breadth block ========================================================
+
+    # --- added by i13b (PyTorch ports: comparisons, *_as, new_*, small aliases) ---
+    def eq(self, other): return _fl.eq(self, other)
+    def ne(self, other): return _fl.ne(self, other)
+    def lt(self, other): return _fl.lt(self, other)
+    def le(self, other): return _fl.le(self, other)
+    def gt(self, other): return _fl.gt(self, other)
+    def ge(self, other): return _fl.ge(self, other)
+    not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+    def equal(self, other) -> bool: return _fl.equal(self, other)
+
+    def view_as(self, other):
+        """This tensor with ``other``'s shape (PyTorch's ``view_as``; a reshape here).
+
+        >>> import retrograd as rg
+        >>> rg.arange(6).view_as(rg.zeros(2, 3)).shape
+        (2, 3)
+        """
+        return _f.reshape(self, tuple(other.shape))
+    reshape_as = view_as
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """Zeros of ``size`` with this tensor's dtype unless ``dtype`` is given (PyTorch's ``new_zeros``).
+
+        >>> import retrograd as rg
+        >>> rg.tensor([1, 2]).new_zeros(2, 2).dtype
+        dtype('int64')
+        """
+        return _cr.zeros(*size, dtype=self.dtype if dtype is None else dtype, device=device,
+                         requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        """Ones of ``size`` with this tensor's dtype unless ``dtype`` is given (PyTorch's ``new_ones``)."""
+        return _cr.ones(*size, dtype=self.dtype if dtype is None else dtype, device=device,
+                        requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        """An uninitialised (here: zero) tensor of ``size`` with this tensor's dtype (PyTorch's ``new_empty``)."""
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        """``fill_value`` everywhere, with this tensor's dtype unless ``dtype`` is given (``new_full``)."""
+        return _cr.full(size, fill_value, dtype=self.dtype if dtype is None else dtype, device=device,
+                        requires_grad=requires_grad)
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        """A copy of ``data`` with this tensor's dtype unless ``dtype`` is given (``new_tensor``).
+
+        >>> import retrograd as rg
+        >>> rg.zeros(1, dtype=rg.float32).new_tensor([1, 2])
+        tensor([1., 2.], dtype=float32)
+        """
+        return tensor(data, dtype=self.dtype if dtype is None else dtype, device=device,
+                      requires_grad=requires_grad)
+
+    def t(self):
+        """Transpose of a tensor with at most 2 dimensions (PyTorch's ``t``).
+
+        >>> import retrograd as rg
+        >>> rg.zeros(2, 3).t().shape
+        (3, 2)
+        """
+        if self.ndim > 2:
+            raise ValueError(f"t() expects a tensor with <= 2 dimensions, but this one has {self.ndim}; "
+                             "use .transpose(dim0, dim1) or .mT")
+        return _f.transpose(self) if self.ndim == 2 else self
+
+    def neg(self): return _unary(ops.neg, self)
+    negative = neg
+    def add(self, other, *, alpha=1): return self + (other if alpha == 1 else other * alpha)
+    def sub(self, other, *, alpha=1): return self - (other if alpha == 1 else other * alpha)
+    subtract = sub
+    def mul(self, other): return self * other
+    multiply = mul
+    def true_divide(self, other): return self / other
+    def dot(self, other): return _fm.dot(self, other)
+    def where(self, condition, other): return _f.where(condition, self, other)
+    def clamp_min(self, min): return _fm.clamp_min(self, min)
+    def clamp_max(self, max): return _fm.clamp_max(self, max)
+    def select(self, dim, index): return _fs.select(self, dim, index)
+    def unbind(self, dim=0): return _fs.unbind(self, dim)
+    def swapaxes(self, axis0, axis1): return _f.swapaxes(self, axis0, axis1)
+    swapdims = swapaxes
+    def is_floating_point(self) -> bool: return self.dtype.kind == "f"
+    def element_size(self) -> int: return self.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.data.nbytes)
+
+    def cuda(self, device=None, non_blocking=False):
+        """Always an error: retrograd runs on the CPU only (use ``.to(device)`` with ``"cpu"``)."""
+        raise RuntimeError("cuda(): retrograd runs on the CPU (NumPy) only; there is no CUDA device. "
+                           "Use .cpu() or .to('cpu'), or leave the call out")
+    # --- end of the i13b block ---
 
 
 def _shape_args(args):
@@ -735,7 +837,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor(array)
 
 
-def as_tensor(data, dtype=None) -> Tensor:
+def as_tensor(data, dtype=None, device=None) -> Tensor:
     """``data`` as a Tensor, sharing memory when it can (PyTorch's ``torch.as_tensor``).
 
     A Tensor or an ndarray of the requested dtype is shared as is; anything else
@@ -745,6 +847,7 @@ def as_tensor(data, dtype=None) -> Tensor:
     >>> a = np.ones(2); rg.as_tensor(a).numpy() is a
     True
     """
+    check_device(device)
     if isinstance(data, Tensor):
         if dtype is None or np.dtype(dtype) == data.data.dtype:
             return data
@@ -756,6 +859,7 @@ register_tensor(Tensor, apply)
 
 from . import (  # noqa: E402  (these modules import Tensor from here)
     conversion as _fc,
+    creation as _cr,
     functions as _f,
     functions_index as _fi,
     functions_logic as _fl,

@@ -24,7 +24,9 @@ TENSOR_NOT_OPS = {"backward", "detach", "item", "numpy", "tolist", "size", "nume
                   "requires_grad_", "named", "register_hook", "data", "grad", "grad_fn", "is_leaf", "name",
                   "requires_grad", "shape", "ndim", "dtype", "version", "_version",
                   # attributes and Python-bool answers (tests/test_breadth_tensors.py)
-                  "dim", "ndimension", "device", "is_cuda", "is_contiguous", "allclose"}
+                  "dim", "ndimension", "device", "is_cuda", "is_contiguous", "allclose",
+                  # the same, added for PyTorch ports (tests/test_breadth_torch_port.py)
+                  "equal", "is_floating_point", "element_size", "itemsize", "nbytes", "cuda"}
 TENSOR_OPERATORS = ["__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
                     "__rtruediv__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__", "__pos__",
                     "__abs__", "__getitem__", "__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"]

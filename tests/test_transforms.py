@@ -89,7 +89,7 @@ class RG:
 
     @staticmethod
     def var(x, axis=None):
-        return rg.var(x, axis=axis)
+        return rg.var(x, axis=axis, correction=0)
 
     @staticmethod
     def gt(x, v):

@@ -711,6 +711,9 @@ def _const_text(v):
         return f"a Tensor of shape {v.shape} and dtype {v.dtype}" + (f" named {v.name!r}" if v.name else "")
     if isinstance(v, np.ndarray):
         if v.size <= 6:
-            return f"np.array({v.tolist()!r}, dtype=np.{v.dtype.name})"
+            text = repr(v.tolist())
+            if v.dtype.kind in "fc":  # inf and nan are not Python literals
+                text = text.replace("inf", "np.inf").replace("nan", "np.nan")
+            return f"np.array({text}, dtype=np.{v.dtype.name})"
         return f"a constant array of shape {v.shape} and dtype {v.dtype}"
     return f"{type(v).__name__} {v!r:.60}"

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, Self
 
 import numpy as np
 
-from ..backend import get_default_dtype
+from ..backend import check_device, device as device_, get_default_dtype
 from ..hints import ArrayLike, DTypeLike
 from ..ops.elementwise import relu as _relu
 from ..ops.nn import linear as _linear
@@ -40,6 +40,9 @@ __all__ = [
     "Softmax",
     "Tanh",
 ]
+
+
+_DEVICE_NAMES = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "tpu")
 
 
 class Parameter(Tensor):
@@ -326,14 +329,30 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: DTypeLike) -> Self:
-        """Convert every parameter and floating buffer to ``dtype`` (in place); returns self.
+    def to(self, *args: Any, dtype: DTypeLike = None, device: Any = None, non_blocking: bool = False) -> Self:
+        """PyTorch's ``Module.to``: ``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or
+        ``to(tensor)``. Parameters and floating buffers are converted in place; returns self.
+        The device can only be the CPU (anything else is a clear error).
 
         >>> import retrograd as rg
         >>> rg.nn.Linear(2, 1).to(rg.float32).weight.dtype
         dtype('float32')
+        >>> rg.nn.Linear(2, 1).to(rg.device("cpu")).weight.device
+        device(type='cpu')
         """
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, device_) or (isinstance(a, str) and a.split(":")[0] in _DEVICE_NAMES):
+                device = a
+            else:
+                dtype = a
+        check_device(device)
+        if dtype is None:
+            return self
         dt = np.dtype(dtype)
+        if dt.kind != "f":
+            raise TypeError(f"Module.to only accepts floating point dtypes, got {dt}")
         for m in self.modules():
             for p in m._parameters.values():
                 if p is not None and p.data.dtype != dt:

@@ -1,5 +1,5 @@
 """Optimizers with PyTorch's names and update formulas: ``SGD``, ``Adam``, ``AdamW``,
-``RMSprop``, ``Adagrad``; learning-rate schedules in ``rg.optim.lr_scheduler``.
+``RMSprop``, ``Adagrad``, ``Adadelta``; learning-rate schedules in ``rg.optim.lr_scheduler``.
 
 They update ``p.data`` in place (never recorded in a graph).
 
@@ -13,9 +13,10 @@ tensor([1.25], requires_grad=True)
 """
 
 from . import functional, lr_scheduler
+from .adadelta import Adadelta
 from .adam import Adam, AdamW
 from .optimizer import Optimizer
 from .rmsprop import Adagrad, RMSprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "functional", "lr_scheduler"]
+__all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "functional", "lr_scheduler"]

@@ -82,9 +82,22 @@ def _lerp_samples(dtype):
 register(OpInfo("lerp", op=rg.lerp, ref=torch.lerp, method="lerp", samples=_lerp_samples))
 
 # ----- reductions and scans ------------------------------------------------------------------
-register(OpInfo("std", op=rg.std, ref=torch.std, method="std", axis_kwargs=("dim",),
+def _std_ref(x, *args, ddof=None, axis=None, keepdims=None, **kw):
+    """torch.std, with NumPy's ddof=/axis=/keepdims= spelled in PyTorch's words."""
+    for theirs, v in (("correction", ddof), ("dim", axis), ("keepdim", keepdims)):
+        if v is not None:
+            kw[theirs] = v
+    return torch.std(x, *args, **kw)
+
+
+# PyTorch's default is the unbiased estimate (correction=1); NumPy's ddof= is another name of correction
+register(OpInfo("std", op=rg.std, ref=_std_ref, method="std", axis_kwargs=("dim",),
                 samples=_s([((2, 3), (), dict(dim=1, correction=1)), ((4,), (), dict(correction=0)),
-                            ((2, 3, 2), (), dict(dim=(0, 2), keepdim=True, correction=1))])))
+                            ((2, 3, 2), (), dict(dim=(0, 2), keepdim=True, correction=1)),
+                            ((3, 4), (), {}), ((3, 4), (1,), {}), ((3, 4), (0, False), {}),
+                            ((3, 4), (1, True, True), {}), ((3, 4), (False,), {}),
+                            ((3, 4), (), dict(unbiased=False)), ((3, 4), (), dict(axis=1, ddof=0)),
+                            ((2, 5), (), dict(dim=-1, correction=2))])))
 register(OpInfo("prod", op=rg.prod, ref=torch.prod, method="prod", axis_kwargs=(1,),
                 samples=_s([((2, 3), (1,), {}), ((3, 2), (0,), dict(keepdim=True)), ((2, 2), (), {}), ((), (), {}),
                             ((2, 0), (1,), {}), ((3,), (-1,), {})])))

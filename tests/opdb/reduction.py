@@ -134,9 +134,14 @@ register(OpInfo("logsumexp", op=rg.logsumexp, ref=_logsumexp_ref, method="logsum
                 axis_kwargs=("axis", "dim")))
 
 
-def _var_ref(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, correction=None):
-    d, k = _dim(axis, keepdims, dim, keepdim)
-    c = ddof if correction is None else correction
+def _var_ref(x, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None, axis=None,
+             keepdims=None):
+    d, k = (axis if dim is None else dim), bool(keepdim if keepdims is None else keepdims)
+    if isinstance(d, bool):
+        d, unbiased = None, d
+    c = correction if correction is not None else ddof if ddof is not None else 1
+    if unbiased is not None:
+        c = int(unbiased)
     if d is None:
         out = torch.var(x.reshape(-1), correction=c)
         return out.reshape((1,) * x.ndim) if k else out
@@ -146,9 +151,13 @@ def _var_ref(x, axis=None, ddof=0, keepdims=False, *, dim=None, keepdim=None, co
 def _var_samples(dtype):
     out = reduction_samples()(dtype)
     x = make((3, 4), dtype, seed=11)
-    out += [SampleInput(x, kwargs=dict(axis=1, ddof=1), desc="ddof"),
-            SampleInput(x, 0, 1, desc="positional axis and ddof"),
+    out += [SampleInput(x, kwargs=dict(axis=1, ddof=0), desc="NumPy's ddof"),
+            SampleInput(x, 0, False, desc="positional dim and unbiased (PyTorch's overload)"),
+            SampleInput(x, 1, True, True, desc="positional dim, unbiased, keepdim"),
+            SampleInput(x, False, desc="var(unbiased) overload"),
+            SampleInput(x, kwargs=dict(unbiased=False), desc="unbiased=False"),
             SampleInput(x, kwargs=dict(dim=0, correction=1, keepdim=True), desc="correction"),
+            SampleInput(x, kwargs=dict(dim=(0, 1), correction=2), desc="correction 2"),
             SampleInput(make((2,), dtype, seed=12), kwargs=dict(correction=3), smooth=False, check_grad=False,
                         desc="correction > n: inf (its gradient is nan here, PyTorch's +-inf)"),
             SampleInput(make((0, 2), dtype), kwargs=dict(axis=0, correction=1), desc="empty axis: nan",
