@@ -10,6 +10,7 @@
 
 from . import (
     autograd as autograd,
+    custom_function as custom_function,  # installs rg.autograd.Function
     data as data,
     learn as learn,
     linalg as linalg,

@@ -15,182 +15,33 @@ saved arrays and its inputs once processed.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import threading
 import weakref
 
 import numpy as np
 
+from . import core as _core
+from .backend import to_array
+from .core import (  # re-exported: rg.autograd.no_grad, rg.autograd.Node, ... (their home is retrograd.core)
+    Node as Node,
+    NodeExtra as NodeExtra,
+    Tensor,
+    VersionCounter as VersionCounter,
+    bump_version as bump_version,
+    current_epoch as current_epoch,
+    enable_grad,
+    is_grad_enabled as is_grad_enabled,
+    no_grad,
+    node_extra,
+    set_grad_enabled as set_grad_enabled,
+    share_version as share_version,
+    version_counter as version_counter,
+    wrap as _wrap,
+)
+from .errors import ShapeError
 from .ops import sum_to
 from .ops.primitive import raw
-
-
-class _GradMode(threading.local):
-    """Whether operations are recorded, per thread (as PyTorch's grad mode), with the
-    values to restore when the ``with`` blocks that changed it end."""
-
-    def __init__(self):
-        self.enabled = True
-        self.saved = []
-
-
-_mode = _GradMode()
-
-
-def is_grad_enabled() -> bool:
-    """Whether operations are being recorded for backward (in this thread).
-
-    >>> import retrograd as rg
-    >>> with rg.no_grad(): print(rg.is_grad_enabled())
-    False
-    """
-    return _mode.enabled
-
-
-class _GradModeContext(contextlib.ContextDecorator):
-    """Set grad mode on entering a ``with`` block (or a decorated call), restore it on leaving."""
-
-    def __init__(self, mode: bool):
-        self.mode = bool(mode)
-
-    def __enter__(self):
-        _mode.saved.append(_mode.enabled)
-        _mode.enabled = self.mode
-        return self
-
-    def __exit__(self, *exc):
-        _mode.enabled = _mode.saved.pop()
-        return False
-
-
-class set_grad_enabled:
-    """Turn recording on or off: as a plain call, a ``with`` block or a decorator (this thread only).
-
-    As in PyTorch, calling it switches the mode at once; used with ``with``, the mode
-    before the call comes back at the end of the block; as a decorator, only calls of the
-    decorated function run in the mode.
-
-    >>> import retrograd as rg
-    >>> w = rg.tensor(2.0, requires_grad=True)
-    >>> with rg.set_grad_enabled(False): (w * 3).requires_grad
-    False
-    >>> _ = rg.set_grad_enabled(False); rg.is_grad_enabled()
-    False
-    >>> _ = rg.set_grad_enabled(True); rg.is_grad_enabled()
-    True
-    """
-
-    def __init__(self, mode: bool):
-        self.mode = bool(mode)
-        self.prev = _mode.enabled
-        _mode.enabled = self.mode
-
-    def __call__(self, fn):
-        _mode.enabled = self.prev  # decorating must not change the mode of the caller
-        return _GradModeContext(self.mode)(fn)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        _mode.enabled = self.prev
-        return False
-
-    def clone(self):
-        """A fresh context with the same mode (PyTorch's API)."""
-        return _GradModeContext(self.mode)
-
-
-class no_grad(_GradModeContext):
-    """Context manager and decorator: nothing inside is recorded for backward.
-
-    In-place updates of parameters go inside it (``p -= lr * p.grad``).
-
-    >>> import retrograd as rg
-    >>> w = rg.tensor(2.0, requires_grad=True)
-    >>> with rg.no_grad(): y = w * 3
-    >>> y.requires_grad
-    False
-    """
-
-    def __init__(self):
-        super().__init__(False)
-
-
-class enable_grad(_GradModeContext):
-    """Context manager and decorator: record for backward, even inside ``no_grad``.
-
-    >>> import retrograd as rg
-    >>> w = rg.tensor(2.0, requires_grad=True)
-    >>> with rg.no_grad():
-    ...     with rg.enable_grad(): y = w * 3
-    >>> y.requires_grad
-    True
-    """
-
-    def __init__(self):
-        super().__init__(True)
-
-
-# ----- version counters ------------------------------------------------------------------
-# Every in-place write advances one global count of writes, ``_epoch``, and stamps the
-# written tensor's counter with it. A node remembers the count at its creation: if no write
-# happened since (the common case, one integer comparison), nothing it saved can have changed;
-# otherwise the counters of the tensors it read tell whether one of them was written after it.
-_epoch = 0
-
-
-class VersionCounter:
-    """How many times a tensor's memory was written in place (shared by a tensor and its views).
-
-    ``last`` is the global write count at the latest write; ``views`` holds weak references
-    to the tensors that share the memory, so a recorded write can refuse to leave a view stale.
-    """
-
-    __slots__ = ("__weakref__", "last", "version", "views")
-
-    def __init__(self):
-        self.version = 0
-        self.last = -1
-        self.views = None
-
-
-def version_counter(t) -> VersionCounter:
-    """The version counter of Tensor ``t``, made on first use."""
-    vc = getattr(t, "_vc", None)
-    if vc is None:
-        vc = t._vc = VersionCounter()
-        if t._node is not None:  # the node that made t saved t's array as its output
-            node_extra(t._node).out_vc = vc
-    return vc
-
-
-def bump_version(t) -> None:
-    """Record one in-place write of ``t``'s memory (``t._version`` goes up by one)."""
-    global _epoch
-    vc = version_counter(t)
-    _epoch += 1
-    vc.version += 1
-    vc.last = _epoch
-
-
-def share_version(view, base) -> None:
-    """``view`` shares ``base``'s memory: give both one counter (as PyTorch's views)."""
-    vc = version_counter(base)
-    view._vc = vc
-    if view._node is not None:
-        node_extra(view._node).out_vc = vc
-    if vc.views is None:
-        vc.views = {}  # id -> weak reference (a WeakSet would compare tensors with ==)
-    vc.views[id(view)] = weakref.ref(view)
-    vc.views[id(base)] = weakref.ref(base)
-
-
-def current_epoch() -> int:
-    """The global count of in-place writes so far."""
-    return _epoch
-
 
 MODIFIED_MESSAGE = (
     "one of the variables needed for gradient computation has been modified by an inplace "
@@ -244,58 +95,6 @@ def resolve_parents(node) -> None:
     if changed:
         node.parents = tuple(parents)
 
-
-class NodeExtra:
-    """What only some nodes carry: gradient hooks, a retained gradient, the output's counter."""
-
-    __slots__ = ("hooks", "out_vc", "retain")
-
-    def __init__(self):
-        self.hooks = None
-        self.retain = None
-        self.out_vc = None
-
-
-def node_extra(node) -> NodeExtra:
-    """The node's extras, made on first use."""
-    extra = node.extra
-    if extra is None:
-        extra = node.extra = NodeExtra()
-    return extra
-
-
-class Node:
-    """One recorded primitive call: the ``grad_fn`` of the Tensor it produced.
-
-    ``inputs`` are the arguments as given (Tensors or constants), ``parents``
-    the ``(argnum, Tensor)`` pairs that need a gradient, ``saved`` the plain
-    arrays of the arguments, ``out`` the plain output array.
-    """
-
-    __slots__ = ("__weakref__", "epoch", "extra", "inputs", "out", "params", "parents", "prim", "saved")
-
-    def __init__(self, prim, inputs, parents, saved, params, out):
-        self.prim = prim
-        self.inputs = inputs
-        self.parents = parents
-        self.saved = saved
-        self.params = params
-        self.out = out
-        self.extra = None      # a NodeExtra once a hook, retain_grad or a version counter needs one
-        self.epoch = _epoch    # the in-place write count when the node saved its arrays
-
-    @property
-    def name(self) -> str:
-        """The primitive's name, e.g. ``"mul"``."""
-        return self.prim.name
-
-    @property
-    def freed(self) -> bool:
-        """True once a backward pass without ``retain_graph`` released this node."""
-        return self.saved is None
-
-    def __repr__(self) -> str:
-        return f"<{self.prim.name} backward>"
 
 
 class FreedInput:
@@ -367,8 +166,6 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     the same for every root): that is how a whole Jacobian is computed in one
     walk.
     """
-    from .tensor import Tensor, _wrap
-
     nb = raw(root_grads[0]).ndim - roots[0].data.ndim if roots else 0
     grads: dict = {}
     leaf_grads: dict = {}
@@ -387,7 +184,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
 
     while stack:  # count the consumers of every reachable node
         node = stack.pop()
-        if node.epoch != _epoch:
+        if node.epoch != _core._epoch:
             resolve_parents(node)
         for _, p in node.parents:
             pn = p._node
@@ -410,7 +207,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             saved = node.saved
             if saved is None:
                 raise RuntimeError(FREED_GRAPH_MESSAGE.format(name=node.prim.name))
-            if node.epoch != _epoch:  # something was written in place since this node was made
+            if node.epoch != _core._epoch:  # something was written in place since this node was made
                 _check_versions(node)
             if node.extra is not None:
                 g = _node_gradient_ready(node, g, create_graph, _wrap, capture is None)
@@ -603,8 +400,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     >>> rg.autograd.grad(a ** 2, [a, w])
     (tensor(22.), tensor(66.))
     """
-    from .tensor import Tensor, _root_gradient, _wrap
-
     single_output = isinstance(outputs, Tensor)
     outputs = [outputs] if single_output else list(outputs)
     single_input = isinstance(inputs, Tensor)
@@ -622,7 +417,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise RuntimeError("grad(): an output does not require grad: it does not depend on any input "
                                "that requires grad")
         roots.append(o)
-        seeds.append(g if create_graph and isinstance(g, Tensor) else _root_gradient(o, g))
+        seeds.append(g if create_graph and isinstance(g, Tensor) else root_gradient(o, g))
     if retain_graph is None:
         retain_graph = create_graph
     keys = [t._node if t._node is not None else t for t in inputs]
@@ -643,9 +438,71 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(results)
 
 
-def __getattr__(name):
-    # rg.autograd.Function lives in its own module, which needs Tensor (imported after this one).
-    if name in ("Function", "FunctionCtx"):
-        from . import custom_function
-        return getattr(custom_function, name)
-    raise AttributeError(f"module 'retrograd.autograd' has no attribute {name!r}")
+def root_gradient(t, gradient):
+    """The starting cotangent of a backward pass from ``t``, checked against it (ones for a scalar).
+
+    >>> root_gradient(Tensor(2.0), None)
+    array(1.)
+    """
+    if gradient is None:
+        if t.data.size != 1:
+            raise RuntimeError(
+                f"backward(): grad can be implicitly created only for scalar outputs, but this "
+                f"tensor has shape {t.shape}; pass gradient= (a tensor of shape {t.shape}), "
+                "or reduce the output first, e.g. y.sum().backward()")
+        return np.ones_like(t.data)
+    g = gradient.data if isinstance(gradient, Tensor) else to_array(gradient, t.data.dtype, what="gradient")
+    if g.shape != t.shape:
+        raise ShapeError(f"backward(): gradient has shape {g.shape} but the tensor has shape {t.shape}")
+    if g.dtype != t.data.dtype:
+        g = g.astype(t.data.dtype)
+    return g
+
+
+class _TensorAutograd:
+    """The autograd methods of Tensor (installed onto ``retrograd.core.Tensor`` below)."""
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
+        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is required when ``self`` is not a scalar (it is the vector
+        of the vector-Jacobian product). The graph is freed afterwards unless
+        ``retain_graph=True``; ``create_graph=True`` records the backward pass
+        itself so the gradients can be differentiated again.
+
+        >>> import retrograd as rg
+        >>> x = rg.tensor(2.0, requires_grad=True)
+        >>> (x ** 3).backward(); x.grad
+        tensor(12.)
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn; "
+                               "create the inputs with requires_grad=True")
+        g = root_gradient(self, gradient)
+        if retain_graph is None:
+            retain_graph = create_graph
+        run_backward([self], [g], retain_graph=retain_graph, create_graph=create_graph)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` each time the gradient of this tensor is computed in backward.
+
+        The hook may return a tensor that replaces the gradient (for the rest of the walk
+        and for ``.grad``); ``handle.remove()`` unregisters it. Works on leaves and on
+        intermediate tensors, as PyTorch's ``Tensor.register_hook``.
+
+        >>> import retrograd as rg
+        >>> x = rg.tensor(2.0, requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> (x * 3).backward(); x.grad
+        tensor(30.)
+        >>> h.remove()
+        """
+        return register_hook(self, hook)
+
+    def retain_grad(self) -> Tensor:
+        """Keep the gradient of this non-leaf tensor in ``.grad`` at the next backward."""
+        retain(self)
+        return self
+
+
+_core.add_methods(_TensorAutograd)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import autograd, ops
-from .autograd import enable_grad, no_grad
+from .core import enable_grad, no_grad, wrap as _wrap
 from .ops.primitive import raw
 
 # Elementwise primitives that broadcast their array arguments against each other. Their
@@ -112,7 +112,6 @@ def _tangent_of_node(node, tans, nb, record):
         args = list(node.saved)
         for i, p in node.parents:
             args[i] = p
-        from .tensor import _wrap
         out = _wrap(node.out, node)
     else:
         args, out = node.saved, node.out

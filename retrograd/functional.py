@@ -37,11 +37,11 @@ import numpy as np
 from . import ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, run_backward
 from .backend import get_default_dtype, to_array
+from .core import Tensor, wrap as _wrap
 from .errors import ShapeError
 from .forward import key_of, push_forward
 from .ops.primitive import Primitive
 from .pytree import tree_flatten, tree_map, tree_unflatten
-from .tensor import Tensor, _wrap
 from .tracing import Tracer, active_trace, bind, fresh, stop_gradient as _stop_gradient, tape_jvp, tape_vjp
 
 __all__ = [

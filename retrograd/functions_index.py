@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .core import Tensor
 from .dims import norm_dim
 from .errors import ShapeError
 from .ops.primitive import raw
-from .tensor import Tensor
 
 
 def _shape(x) -> tuple:

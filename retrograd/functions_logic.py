@@ -12,9 +12,9 @@ import builtins
 import numpy as np
 
 from . import ops
+from .core import Tensor, wrap as _wrap
 from .dims import norm_dims
 from .errors import shape_error
-from .tensor import Tensor, _wrap
 
 
 def _data(x, op):

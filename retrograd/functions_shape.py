@@ -14,10 +14,10 @@ import itertools
 import numpy as np
 
 from . import ops
+from .core import Tensor
 from .dims import norm_dim, norm_dims
 from .errors import ShapeError
 from .ops.primitive import raw
-from .tensor import Tensor
 
 
 def _shape(x) -> tuple:

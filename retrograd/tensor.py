@@ -1,4 +1,9 @@
-"""The Tensor: an ndarray, its gradient, and the node that made it.
+"""The Tensor's operators and PyTorch-named methods, installed onto :class:`retrograd.core.Tensor`.
+
+The core holds the Tensor's state; the methods here call the array functions (``functions*.py``,
+``conversion``, ``inplace``), so they live at the functions layer and are installed onto the
+class when this module is imported (``import retrograd`` does). ``retrograd.tensor.Tensor`` is
+the core's class.
 
 >>> import retrograd as rg
 >>> w = rg.tensor(3.0, requires_grad=True, name="w")
@@ -12,82 +17,36 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import autograd, ops
-from .autograd import Node, _mode as _grad_mode, run_backward
-from .backend import CPU, check_device, to_array
-from .errors import ShapeError, shape_error
-from .ops.primitive import register_tensor
+from . import (
+    conversion as _fc,
+    functions as _f,
+    functions_index as _fi,
+    functions_logic as _fl,
+    functions_math as _fm,
+    functions_shape as _fs,
+    inplace as _ip,
+    ops,
+)
+from .backend import CPU
+from .core import (
+    Tensor as Tensor,
+    add_methods,
+    apply_binary as _binary,
+    apply_unary as _unary,
+    as_tensor as as_tensor,
+    from_numpy as from_numpy,
+    operand,
+    tensor as tensor,
+    wrap,
+)
+from .errors import shape_error
 
-_ndarray = np.ndarray
-_new = object.__new__
-_NUMBER_TYPES = (int, float, np.ndarray, np.generic)
 
+class _TensorMethods:
+    """The methods of :class:`retrograd.core.Tensor` that need the array functions (installed below).
 
-class Tensor:
-    """A multi-dimensional array that remembers how it was computed.
-
-    Make one with :func:`retrograd.tensor`. Arithmetic on Tensors builds a
-    graph; ``.backward()`` fills the ``.grad`` of the leaves that require grad.
-
-    >>> import retrograd as rg
-    >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
-    >>> (x * x).sum().backward(); x.grad
-    tensor([2., 4.])
+    Each is a thin call of the function of the same name (see functions_*.py, conversion.py).
     """
-
-    # ``_vc`` (version counter), ``_hooks`` (leaf gradient hooks) and ``_history`` (graphs the
-    # tensor had before recorded in-place writes) are set only on the tensors that need them.
-    __slots__ = (
-        "__weakref__",
-        "_history",
-        "_hooks",
-        "_node",
-        "_vc",
-        "data",
-        "grad",
-        "name",
-        "requires_grad",
-    )
-    __array_ufunc__ = None  # make NumPy hand `ndarray op Tensor` to our reflected operators
-    __hash__ = object.__hash__
-
-    def __init__(self, data, requires_grad=False, dtype=None, name=None):
-        data = to_array(data, dtype)
-        if requires_grad and data.dtype.kind != "f":
-            raise TypeError(
-                f"only floating point tensors can require gradients, got dtype {data.dtype}; "
-                "pass dtype=rg.float64 (or float32)")
-        self.data = data
-        self.grad = None
-        self.requires_grad = bool(requires_grad)
-        self._node = None
-        self.name = name
-
-    # ----- attributes -------------------------------------------------------------
-    @property
-    def shape(self) -> tuple:
-        """The shape tuple, as NumPy's."""
-        return self.data.shape
-
-    @property
-    def ndim(self) -> int:
-        """Number of dimensions."""
-        return self.data.ndim
-
-    @property
-    def dtype(self):
-        """The NumPy dtype of the data."""
-        return self.data.dtype
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for tensors made by the user rather than by an operation on tensors that require grad."""
-        return self._node is None
-
-    @property
-    def grad_fn(self):
-        """The graph node that produced this tensor (None for leaves)."""
-        return self._node
 
     def size(self, dim=None):
         """The shape (PyTorch's ``size()``), or one dimension of it."""
@@ -97,141 +56,6 @@ class Tensor:
             raise _f.AxisError(f"size: axis {dim} is out of range for a tensor with 0 dimension(s); "
                                "a 0-d tensor has no sizes (its shape is ())")
         return self.data.shape[_f._axis(dim, self.data.ndim, "size")]
-
-    def numel(self) -> int:
-        """Number of elements."""
-        return self.data.size
-
-    def __len__(self) -> int:
-        if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
-
-    def item(self) -> float:
-        """The single value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item(): only one-element tensors can be converted, this one has shape {self.shape}")
-        return self.data.item()
-
-    def numpy(self) -> np.ndarray:
-        """The underlying ndarray (shared, not copied)."""
-        return self.data
-
-    def tolist(self):
-        """The values as (nested) Python lists."""
-        return self.data.tolist()
-
-    def __float__(self):
-        return float(self.item())
-
-    def __int__(self):
-        return int(self.item())
-
-    def __bool__(self):
-        if self.data.size != 1:
-            raise ValueError(f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
-                             "use .any() or .all() on .numpy()")
-        return bool(self.data)
-
-    def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
-
-    def __iter__(self):
-        if self.data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
-
-    def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
-        extra = []
-        if self.name is not None:
-            extra.append(f"name={self.name!r}")
-        if self.data.dtype not in (np.float64, np.int64, np.bool_):
-            extra.append(f"dtype={self.data.dtype}")
-        if self._node is not None:
-            extra.append(f"grad_fn=<{self._node.prim.name}>")
-        elif self.requires_grad:
-            extra.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extra) + ")"
-
-    # ----- autograd ---------------------------------------------------------------
-    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
-        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
-
-        ``gradient`` is required when ``self`` is not a scalar (it is the vector
-        of the vector-Jacobian product). The graph is freed afterwards unless
-        ``retain_graph=True``; ``create_graph=True`` records the backward pass
-        itself so the gradients can be differentiated again.
-
-        >>> import retrograd as rg
-        >>> x = rg.tensor(2.0, requires_grad=True)
-        >>> (x ** 3).backward(); x.grad
-        tensor(12.)
-        """
-        if not self.requires_grad:
-            raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn; "
-                               "create the inputs with requires_grad=True")
-        g = _root_gradient(self, gradient)
-        if retain_graph is None:
-            retain_graph = create_graph
-        run_backward([self], [g], retain_graph=retain_graph, create_graph=create_graph)
-
-    @property
-    def _version(self) -> int:
-        """How many times this tensor's memory was written in place (PyTorch's ``_version``).
-
-        >>> import retrograd as rg
-        >>> t = rg.zeros(2); t += 1; t._version
-        1
-        """
-        vc = getattr(self, "_vc", None)
-        return 0 if vc is None else vc.version
-
-    def register_hook(self, hook):
-        """Call ``hook(grad)`` each time the gradient of this tensor is computed in backward.
-
-        The hook may return a tensor that replaces the gradient (for the rest of the walk
-        and for ``.grad``); ``handle.remove()`` unregisters it. Works on leaves and on
-        intermediate tensors, as PyTorch's ``Tensor.register_hook``.
-
-        >>> import retrograd as rg
-        >>> x = rg.tensor(2.0, requires_grad=True)
-        >>> h = x.register_hook(lambda g: g * 10)
-        >>> (x * 3).backward(); x.grad
-        tensor(30.)
-        >>> h.remove()
-        """
-        return autograd.register_hook(self, hook)
-
-    def retain_grad(self) -> Tensor:
-        """Keep the gradient of this non-leaf tensor in ``.grad`` at the next backward."""
-        autograd.retain(self)
-        return self
-
-    def detach(self) -> Tensor:
-        """The same data as a new leaf that does not require grad (memory and version shared)."""
-        t = _wrap(self.data, None)
-        autograd.share_version(t, self)
-        return t
-
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place on a leaf; returns self."""
-        if not self.is_leaf:
-            raise RuntimeError("requires_grad_() can only change leaves; use .detach() first")
-        if requires_grad and self.data.dtype.kind != "f":
-            raise TypeError(f"only floating point tensors can require gradients, got dtype {self.data.dtype}")
-        self.requires_grad = bool(requires_grad)
-        return self
-
-    def named(self, name: str) -> Tensor:
-        """Give this tensor a name (shown in explanations and drawings); returns self.
-
-        >>> import retrograd as rg
-        >>> (rg.tensor(2.0) * 3).named("a").name
-        'a'
-        """
-        self.name = name
-        return self
 
     # ----- operators ---------------------------------------------------------------
     def __add__(self, other): return _binary(ops.add, self, other)
@@ -570,196 +394,13 @@ def _shape_args(args):
     return tuple(args)
 
 
-def _wrap(data, node):
-    """A Tensor around an existing array; ``node`` is its grad_fn (or None)."""
-    t = _new(Tensor)
-    t.data = data
-    t.grad = None
-    t.requires_grad = node is not None
-    t._node = node
-    t.name = None
-    return t
-
-
-def _operand(x, op_name):
-    """Check a non-Tensor operand: numbers and numeric arrays only."""
-    if isinstance(x, _NUMBER_TYPES) and not isinstance(x, (str, bytes)):
-        if isinstance(x, _ndarray) and x.dtype.kind not in "fiub":
-            raise TypeError(f"{op_name}: unsupported operand: an array of dtype {x.dtype}")
-        return x
-    if isinstance(x, (list, tuple)):
-        return to_array(x, what=op_name)
-    raise TypeError(f"{op_name}: unsupported operand of type {type(x).__name__} ({x!r:.40}); "
-                    "expected a Tensor, a number or a numeric array")
-
-
-def apply(prim, args, params):
-    """Run ``prim`` forward on the arrays behind ``args``; record a node if needed."""
-    saved = [a.data if isinstance(a, Tensor) else a for a in args]
-    try:
-        out = prim.impl(*saved, **params)
-    except (ValueError, IndexError, TypeError) as exc:
-        raise shape_error(prim.name, saved, params, exc) from None
-    if type(out) is not _ndarray:
-        out = np.asarray(out)
-    t = None
-    if _grad_mode.enabled:
-        parents = tuple((i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad)
-        if parents:
-            t = _wrap(out, Node(prim, args, parents, saved, params, out))
-    if t is None:
-        t = _wrap(out, None)
-    if out.base is not None:  # a view (reshape, transpose, basic indexing): share the version counter
-        for a in args:
-            if isinstance(a, Tensor) and np.may_share_memory(out, a.data):
-                autograd.share_version(t, a)
-                break
-    return t
-
-
-def _unary(prim, x):
-    try:
-        out = prim.impl(x.data)
-    except (ValueError, TypeError) as exc:
-        raise shape_error(prim.name, [x.data], {}, exc) from None
-    if type(out) is not _ndarray:
-        out = np.asarray(out)
-    t = _new(Tensor)
-    t.data = out
-    t.grad = t.name = None
-    if x.requires_grad and _grad_mode.enabled:
-        t.requires_grad = True
-        t._node = Node(prim, (x,), ((0, x),), (x.data,), _NO_PARAMS, out)
-    else:
-        t.requires_grad = False
-        t._node = None
-    return t
-
-
-_NO_PARAMS: dict = {}
-
-
-def _binary(prim, a, b):
-    # The hot path of every arithmetic operator: kept flat on purpose.
-    if isinstance(a, Tensor):
-        ad = a.data
-        a_rg = a.requires_grad
-    else:
-        ad = a = a if type(a) is float or type(a) is int else _operand(a, prim.name)
-        a_rg = False
-    if isinstance(b, Tensor):
-        bd = b.data
-        b_rg = b.requires_grad
-    else:
-        bd = b = b if type(b) is float or type(b) is int else _operand(b, prim.name)
-        b_rg = False
-    try:
-        out = prim.impl(ad, bd)
-    except (ValueError, TypeError) as exc:
-        raise shape_error(prim.name, [ad, bd], {}, exc) from None
-    if type(out) is not _ndarray:
-        out = np.asarray(out)
-    t = _new(Tensor)
-    t.data = out
-    t.grad = t.name = None
-    if (a_rg or b_rg) and _grad_mode.enabled:
-        t.requires_grad = True
-        parents = ((0, a), (1, b)) if a_rg and b_rg else (((0, a),) if a_rg else ((1, b),))
-        t._node = Node(prim, (a, b), parents, (ad, bd), _NO_PARAMS, out)
-    else:
-        t.requires_grad = False
-        t._node = None
-    return t
-
-
 def _compare(ufunc, a, b):
     ad = a.data
-    bd = b.data if isinstance(b, Tensor) else _operand(b, ufunc.__name__)
+    bd = b.data if isinstance(b, Tensor) else operand(b, ufunc.__name__)
     try:
-        return _wrap(np.asarray(ufunc(ad, bd)), None)
+        return wrap(np.asarray(ufunc(ad, bd)), None)
     except ValueError as exc:
         raise shape_error(ufunc.__name__, [ad, bd], {}, exc) from None
 
 
-def _root_gradient(t, gradient):
-    """The starting cotangent of a backward pass, checked against ``t``."""
-    if gradient is None:
-        if t.data.size != 1:
-            raise RuntimeError(
-                f"backward(): grad can be implicitly created only for scalar outputs, but this "
-                f"tensor has shape {t.shape}; pass gradient= (a tensor of shape {t.shape}), "
-                "or reduce the output first, e.g. y.sum().backward()")
-        return np.ones_like(t.data)
-    g = gradient.data if isinstance(gradient, Tensor) else to_array(gradient, t.data.dtype, what="gradient")
-    if g.shape != t.shape:
-        raise ShapeError(f"backward(): gradient has shape {g.shape} but the tensor has shape {t.shape}")
-    if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
-    return g
-
-
-def tensor(data, requires_grad=False, dtype=None, name=None, device=None) -> Tensor:
-    """Make a Tensor from a number, a (nested) list or an ndarray.
-
-    Python floats and float lists get the default dtype (float64, see
-    ``rg.set_default_dtype``); Python ints and integer lists get int64 and
-    bools bool, as in PyTorch; NumPy arrays keep their dtype unless ``dtype``
-    is given. Strings and object arrays raise TypeError. ``device`` may only
-    be ``"cpu"``.
-
-    >>> import retrograd as rg
-    >>> rg.tensor([1.0, 2.0], requires_grad=True, name="w")
-    tensor([1., 2.], name='w', requires_grad=True)
-    >>> rg.tensor([1, 2]).dtype
-    dtype('int64')
-    """
-    check_device(device)
-    if isinstance(data, Tensor):
-        data = data.data
-    if isinstance(data, np.ndarray):
-        data = data.copy()  # as torch.tensor: never share memory with the caller's array
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
-
-
-def from_numpy(array: np.ndarray) -> Tensor:
-    """A Tensor that shares memory with ``array`` (PyTorch's ``torch.from_numpy``).
-
-    Writes to either side show in the other; the dtype is the array's.
-
-    >>> import numpy as np, retrograd as rg
-    >>> a = np.zeros(2); t = rg.from_numpy(a); a[0] = 5.0; t
-    tensor([5., 0.])
-    """
-    if not isinstance(array, np.ndarray):
-        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
-    return Tensor(array)
-
-
-def as_tensor(data, dtype=None) -> Tensor:
-    """``data`` as a Tensor, sharing memory when it can (PyTorch's ``torch.as_tensor``).
-
-    A Tensor or an ndarray of the requested dtype is shared as is; anything else
-    (lists, numbers, another dtype) is converted into new memory.
-
-    >>> import numpy as np, retrograd as rg
-    >>> a = np.ones(2); rg.as_tensor(a).numpy() is a
-    True
-    """
-    if isinstance(data, Tensor):
-        if dtype is None or np.dtype(dtype) == data.data.dtype:
-            return data
-        return Tensor(data.data.astype(dtype))
-    return Tensor(data, dtype=dtype)
-
-
-register_tensor(Tensor, apply)
-
-from . import (  # noqa: E402  (these modules import Tensor from here)
-    conversion as _fc,
-    functions as _f,
-    functions_index as _fi,
-    functions_logic as _fl,
-    functions_math as _fm,
-    functions_shape as _fs,
-    inplace as _ip,
-)
+add_methods(_TensorMethods)

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
+from ..core import Tensor, wrap as _wrap
 from ..creation import generator
-from ..tensor import Tensor, _wrap
 
 generator_ = generator  # random_split's argument is called generator, as PyTorch's
 

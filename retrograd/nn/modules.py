@@ -17,9 +17,9 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from ..backend import get_default_dtype
+from ..core import Tensor, apply_unary as _unary
 from ..ops.elementwise import relu as _relu
 from ..ops.nn import linear as _linear
-from ..tensor import Tensor, _unary
 from . import _hooks, functional as F, init
 
 __all__ = [

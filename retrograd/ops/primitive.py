@@ -31,16 +31,32 @@ with at least one Tensor it returns a Tensor and records the graph.
 
 from __future__ import annotations
 
-# Filled in by retrograd.tensor at import time: ops sit below tensor in the
-# layering, so they must not import it.
-_tensor_type: type | None = None
-_apply = None
+from typing import Any
 
 
-def register_tensor(tensor_type, apply) -> None:
-    """Connect the primitives to the Tensor class and its recording ``apply``."""
-    global _tensor_type, _apply
-    _tensor_type, _apply = tensor_type, apply
+class Box:
+    """The base class of the values a primitive hands to the recording ``apply`` (retrograd's Tensor).
+
+    The ops know nothing of Tensor: ``retrograd.core`` subclasses Box and installs its
+    ``apply`` with :func:`set_apply`. A primitive called with a Box among its arguments returns
+    ``apply(prim, args, params)``; with none, the plain result of its ``impl``.
+    """
+
+    __slots__ = ()
+    data: Any  # the plain array inside (a slot of the subclass)
+
+
+_apply: Any = None  # set by retrograd.core (and swapped by rg.jit's tracer while it traces)
+
+
+def set_apply(apply) -> None:
+    """Make ``apply(prim, args, params)`` the handler of primitive calls that have a Box argument.
+
+    >>> import retrograd.core as core
+    >>> set_apply(core.apply)
+    """
+    global _apply
+    _apply = apply
 
 
 class Primitive:
@@ -93,9 +109,9 @@ class Primitive:
         return rule
 
     def __call__(self, *args, **params):
-        t = _tensor_type
+        box = Box
         for a in args:
-            if isinstance(a, t):
+            if isinstance(a, box):
                 return _apply(self, args, params)
         return self.impl(*args, **params)
 
@@ -112,4 +128,4 @@ def raw(x):
     >>> raw(np.ones(2))
     array([1., 1.])
     """
-    return x.data if isinstance(x, _tensor_type) else x
+    return x.data if isinstance(x, Box) else x
