@@ -57,19 +57,6 @@ from .creation import (
     zeros_like,
 )
 from .errors import GradcheckError, ShapeError
-from .functional import (
-    checkpoint,
-    grad,
-    hessian,
-    hvp,
-    jacfwd,
-    jacobian,
-    jacrev,
-    jvp,
-    stop_gradient,
-    value_and_grad,
-    vjp,
-)
 from .functions import (
     abs,
     add,
@@ -237,6 +224,19 @@ from .pytree import tree_flatten, tree_leaves, tree_map, tree_structure, tree_un
 from .serialization import load, save
 from .tensor import Tensor, as_tensor, from_numpy, tensor
 from .tracing import TracingError
+from .transforms import (
+    checkpoint,
+    grad,
+    hessian,
+    hvp,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    stop_gradient,
+    value_and_grad,
+    vjp,
+)
 from .vmap import vmap
 
 # PyTorch's dtype names (they shadow the builtins only as attributes of this package).

@@ -24,9 +24,9 @@ def forward_backward(w, x):
 
 from __future__ import annotations
 
-from ..functional import value_and_grad
 from ..jit import jit
 from ..tensor import Tensor
+from ..transforms import value_and_grad
 from .program import evaluate
 
 __all__ = ["program_code"]
