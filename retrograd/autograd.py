@@ -58,11 +58,11 @@ def _check_versions(node) -> None:
     reads = prim.reads_inputs
     if reads:
         if reads is True:
-            read = range(len(node.inputs))
+            read = range(len(node._inputs))
         else:  # {argnum: the arguments its rule reads}: only the rules of the parents run
             read = sorted({j for i, _ in node.parents for j in reads.get(i, ())})
         for i in read:
-            a = node.inputs[i]
+            a = node._inputs[i]
             vc = getattr(a, "_vc", None) if hasattr(a, "_node") else None
             if vc is not None and vc.last > epoch:
                 label = f"tensor '{a.name}'" if getattr(a, "name", None) else f"argument {i}, shape {a.shape}"
@@ -154,7 +154,7 @@ def _add(a, b):
 _accumulate_lock = threading.Lock()
 
 
-def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None):
+def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None, stop=None):
     """Propagate ``root_grads`` from ``roots`` back through the graph.
 
     Without ``capture`` the gradients of leaves accumulate into ``.grad`` (the
@@ -165,7 +165,22 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     Gradients may carry extra leading batch dimensions (``g.ndim - out.ndim``,
     the same for every root): that is how a whole Jacobian is computed in one
     walk.
+
+    ``stop`` (nodes, or Tensors standing for their ``grad_fn``) marks where the walk ends, as
+    the forward engine's ``stop``: a stop node gets its gradient (its hooks run, ``capture``
+    receives it) but sends nothing on to its inputs and is never freed. The graph is left
+    as it is, so walks from several threads may share it.
+
+    >>> import retrograd as rg
+    >>> x = rg.tensor(2.0, requires_grad=True)
+    >>> h = x * x; y = h * 3
+    >>> got = {h.grad_fn: None, x: None}
+    >>> run_backward([y], [np.array(1.0)], retain_graph=True, capture=got, stop={h})
+    >>> float(got[h.grad_fn]), got[x]
+    (3.0, None)
     """
+    if stop is not None:
+        stop = {s._node if isinstance(s, Tensor) else s for s in stop}
     nb = raw(root_grads[0]).ndim - roots[0].data.ndim if roots else 0
     grads: dict = {}
     leaf_grads: dict = {}
@@ -184,6 +199,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
 
     while stack:  # count the consumers of every reachable node
         node = stack.pop()
+        if stop is not None and node in stop:
+            continue
         if node.epoch != _core._epoch:
             resolve_parents(node)
         for _, p in node.parents:
@@ -207,12 +224,15 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             saved = node.saved
             if saved is None:
                 raise RuntimeError(FREED_GRAPH_MESSAGE.format(name=node.prim.name))
-            if node.epoch != _core._epoch:  # something was written in place since this node was made
+            ends = stop is not None and node in stop
+            if node.epoch != _core._epoch and not ends:  # something was written in place since it was made
                 _check_versions(node)
             if node.extra is not None:
                 g = _node_gradient_ready(node, g, create_graph, _wrap, capture is None)
             if capture is not None and node in capture:
                 capture[node] = _add(capture[node], g)
+            if ends:  # the walk stops here: the gradient is kept, not sent on
+                continue
             if create_graph:
                 args = list(saved)
                 for i, p in node.parents:
@@ -222,7 +242,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                     g = _wrap(g, None)
             else:
                 args, out = saved, node.out
-            prim, params = node.prim, node.params
+            prim, params = node.prim, node._params
             rules = prim.vjps
             for i, p in node.parents:
                 rule = rules[i] if rules is not None else prim.vjp_for(i)
@@ -245,7 +265,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                         ready.append(pn)
             if not retain_graph:  # free the node: its saved arrays and its links to the inputs
                 node.saved = node.out = None
-                node.inputs = _skeleton(node.inputs) if keep_structure else None
+                node._inputs = _skeleton(node._inputs) if keep_structure else None
                 node.parents = ()
 
         while leaf_grads:  # popped, so that the dict holds no reference (see _private)

@@ -221,22 +221,48 @@ def node_extra(node) -> NodeExtra:
 class Node:
     """One recorded primitive call: the ``grad_fn`` of the Tensor it produced.
 
-    ``inputs`` are the arguments as given (Tensors or constants), ``parents``
-    the ``(argnum, Tensor)`` pairs that need a gradient, ``saved`` the plain
-    arrays of the arguments, ``out`` the plain output array.
+    The public, read-only view (what ``rg.learn`` and other readers of a graph use):
+    ``inputs`` (the arguments as given, Tensors or constants), ``params`` (the keyword
+    parameters), ``name`` (the primitive's), ``freed`` and ``evaluate(*arrays)`` (the
+    primitive's forward on plain arrays, nothing recorded). The engine's own fields:
+    ``parents``, the ``(argnum, Tensor)`` pairs that need a gradient, ``saved``, the plain
+    arrays of the arguments, ``out``, the plain output array.
+
+    >>> import retrograd as rg
+    >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
+    >>> n = (x * 3).grad_fn
+    >>> n.name, n.inputs[0] is x, n.inputs[1], n.params, n.freed
+    ('mul', True, 3, {}, False)
+    >>> n.evaluate(np.array([5.0]), 2.0)
+    array([10.])
     """
 
-    __slots__ = ("__weakref__", "epoch", "extra", "inputs", "out", "params", "parents", "prim", "saved")
+    __slots__ = ("__weakref__", "_inputs", "_params", "epoch", "extra", "out", "parents", "prim", "saved")
 
     def __init__(self, prim, inputs, parents, saved, params, out):
         self.prim = prim
-        self.inputs = inputs
+        self._inputs = inputs
         self.parents = parents
         self.saved = saved
-        self.params = params
+        self._params = params
         self.out = out
         self.extra = None      # a NodeExtra once a hook, retain_grad or a version counter needs one
         self.epoch = _epoch    # the in-place write count when the node saved its arrays
+
+    @property
+    def inputs(self):
+        """The arguments of the call as given: Tensors and constants, in order.
+
+        After a backward pass without ``retain_graph`` a small graph keeps its structure: the
+        Tensors become ``FreedInput`` records (see :mod:`retrograd.autograd`); a large graph's
+        freed node has ``None``.
+        """
+        return self._inputs
+
+    @property
+    def params(self) -> dict:
+        """The keyword parameters of the call (``{"axis": 0}`` for a sum over axis 0)."""
+        return self._params
 
     @property
     def name(self) -> str:
@@ -248,9 +274,12 @@ class Node:
         """True once a backward pass without ``retain_graph`` released this node."""
         return self.saved is None
 
+    def evaluate(self, *arrays):
+        """The primitive's forward value on plain arrays, with this node's parameters; nothing is recorded."""
+        return self.prim.impl(*arrays, **self._params)
+
     def __repr__(self) -> str:
         return f"<{self.prim.name} backward>"
-
 
 
 class Tensor(Box):

@@ -115,7 +115,7 @@ def _tangent_of_node(node, tans, nb, record):
         out = _wrap(node.out, node)
     else:
         args, out = node.saved, node.out
-    prim, params = node.prim, node.params
+    prim, params = node.prim, node._params
     out_shape = node.out.shape
     if callable(prim.jvp) and not isinstance(prim.jvp, (list, tuple)):
         ts = tuple(have.get(i) for i in range(len(args)))

@@ -306,17 +306,9 @@ def _pullback(out, ins, seed, record):
     keys = [key_of(x) for x in ins]
     capture = {k: None for k in keys}
     # An input traced by an outer transform is a node on top of the outer variable. The walk must
-    # stop there (the outer graph is the outer transform's business, and may even be freed): cut
-    # the node's link to its parents for the walk, and put it back afterwards.
-    cut = [(x._node, x._node.parents) for x in ins if x._node is not None]
-    try:
-        for node, _ in cut:
-            node.parents = ()
-        run_backward([o for o, _ in pairs], [s for _, s in pairs], retain_graph=True,
-                     create_graph=record, capture=capture)
-    finally:
-        for node, parents in cut:
-            node.parents = parents
+    # stop there (the outer graph is the outer transform's business, and may even be freed).
+    run_backward([o for o, _ in pairs], [s for _, s in pairs], retain_graph=True,
+                 create_graph=record, capture=capture, stop=[x._node for x in ins if x._node is not None])
     return [capture[k] for k in keys]
 
 
