@@ -18,6 +18,8 @@ from __future__ import annotations
 import sys
 import threading
 import weakref
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -40,8 +42,8 @@ from .core import (  # re-exported: rg.autograd.no_grad, rg.autograd.Node, ... (
     wrap as _wrap,
 )
 from .errors import ShapeError
-from .ops import sum_to
-from .ops.primitive import raw
+from .ops.primitive import Primitive, raw
+from .ops.shape import sum_to
 
 MODIFIED_MESSAGE = (
     "one of the variables needed for gradient computation has been modified by an inplace "
@@ -51,14 +53,14 @@ MODIFIED_MESSAGE = (
 )
 
 
-def _check_versions(node) -> None:
+def _check_versions(node: Node) -> None:
     """Raise if an array ``node`` reads was written in place after the node saved it."""
     epoch = node.epoch
     prim = node.prim
     reads = prim.reads_inputs
     if reads:
         if reads is True:
-            read = range(len(node._inputs))
+            read: Iterable[int] = range(len(node._inputs))
         else:  # {argnum: the arguments its rule reads}: only the rules of the parents run
             read = sorted({j for i, _ in node.parents for j in reads.get(i, ())})
         for i in read:
@@ -75,7 +77,7 @@ def _check_versions(node) -> None:
                                                    now=extra.out_vc.version))
 
 
-def resolve_parents(node) -> None:
+def resolve_parents(node: Node) -> None:
     """Point ``node``'s edges at its parents' histories as they were when it was recorded.
 
     A recorded in-place write gives a tensor a new history; nodes recorded before the write
@@ -108,7 +110,7 @@ class FreedInput:
 
     __slots__ = ("leaf", "name", "node")
 
-    def __init__(self, node, name, leaf):
+    def __init__(self, node: Node | None, name: str | None, leaf: Tensor | None) -> None:
         self.node, self.name, self.leaf = node, name, leaf
 
 
@@ -122,11 +124,11 @@ KEEP_STRUCTURE_NODES = 64
 _NOT_A_TENSOR = object()
 
 
-def _skeleton(inputs):
+def _skeleton(inputs: Sequence[Any]) -> tuple[Any, ...]:
     """A freed node's inputs: Tensors made by nodes become FreedInputs (their arrays can go)."""
     out = []
     for a in inputs:
-        made_by = getattr(a, "_node", _NOT_A_TENSOR)
+        made_by: Any = getattr(a, "_node", _NOT_A_TENSOR)
         if made_by is not _NOT_A_TENSOR:
             if made_by is not None:
                 a = FreedInput(made_by, a.name, None)
@@ -145,7 +147,7 @@ FREED_GRAPH_MESSAGE = (
 )
 
 
-def _add(a, b):
+def _add(a: Any, b: Any) -> Any:
     return b if a is None else a + b
 
 
@@ -154,7 +156,9 @@ def _add(a, b):
 _accumulate_lock = threading.Lock()
 
 
-def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None, stop=None):
+def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool = False,
+                 create_graph: bool = False, capture: dict[Any, Any] | None = None,
+                 stop: Iterable[Node | Tensor] | None = None) -> None:
     """Propagate ``root_grads`` from ``roots`` back through the graph.
 
     Without ``capture`` the gradients of leaves accumulate into ``.grad`` (the
@@ -179,12 +183,11 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     >>> float(got[h.grad_fn]), got[x]
     (3.0, None)
     """
-    if stop is not None:
-        stop = {s._node if isinstance(s, Tensor) else s for s in stop}
+    stops: set[Any] | None = None if stop is None else {s._node if isinstance(s, Tensor) else s for s in stop}
     nb = raw(root_grads[0]).ndim - roots[0].data.ndim if roots else 0
-    grads: dict = {}
-    leaf_grads: dict = {}
-    deps: dict = {}
+    grads: dict[Node, Any] = {}
+    leaf_grads: dict[Tensor, Any] = {}
+    deps: dict[Node, int] = {}
     stack = []
     for t, g in zip(roots, root_grads):
         node = t._node
@@ -199,7 +202,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
 
     while stack:  # count the consumers of every reachable node
         node = stack.pop()
-        if stop is not None and node in stop:
+        if stops is not None and node in stops:
             continue
         if node.epoch != _core._epoch:
             resolve_parents(node)
@@ -224,7 +227,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             saved = node.saved
             if saved is None:
                 raise RuntimeError(FREED_GRAPH_MESSAGE.format(name=node.prim.name))
-            ends = stop is not None and node in stop
+            ends = stops is not None and node in stops
             if node.epoch != _core._epoch and not ends:  # something was written in place since it was made
                 _check_versions(node)
             if node.extra is not None:
@@ -245,7 +248,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             prim, params = node.prim, node._params
             rules = prim.vjps
             for i, p in node.parents:
-                rule = rules[i] if rules is not None else prim.vjp_for(i)
+                rule: Any = rules[i] if rules is not None else prim.vjp_for(i)
                 gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
                 if create_graph and not isinstance(gi, Tensor):
                     _check_recorded(prim, i, g, args)
@@ -280,7 +283,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                 _accumulate(leaf, g, create_graph, _wrap)
 
 
-def _run_hooks(hooks, g, create_graph, wrap):
+def _run_hooks(hooks: dict[int, Callable[[Any], Any]], g: Any, create_graph: bool,
+               wrap: Callable[[Any, None], Tensor]) -> Any:
     """Call each gradient hook on ``g`` in order; a hook that returns a value replaces ``g``."""
     for fn in list(hooks.values()):
         gt = g if hasattr(g, "_node") else wrap(g, None)
@@ -290,9 +294,10 @@ def _run_hooks(hooks, g, create_graph, wrap):
     return g
 
 
-def _node_gradient_ready(node, g, create_graph, wrap, accumulate):
+def _node_gradient_ready(node: Node, g: Any, create_graph: bool, wrap: Callable[[Any, None], Tensor],
+                         accumulate: bool) -> Any:
     """The whole gradient of a node's output has arrived: run its hooks, keep it if retained."""
-    extra = node.extra
+    extra: Any = node.extra
     if extra.hooks:
         g = _run_hooks(extra.hooks, g, create_graph, wrap)
     if accumulate and extra.retain is not None:
@@ -302,7 +307,7 @@ def _node_gradient_ready(node, g, create_graph, wrap, accumulate):
     return g
 
 
-def _check_recorded(prim, i, g, args) -> None:
+def _check_recorded(prim: Primitive, i: int, g: Any, args: Sequence[Any]) -> None:
     """Under create_graph a rule must record: a plain array would silently cut the graph."""
     if getattr(g, "requires_grad", False) or any(getattr(a, "requires_grad", False) for a in args):
         raise RuntimeError(
@@ -312,7 +317,7 @@ def _check_recorded(prim, i, g, args) -> None:
             "constants such as masks and shapes")
 
 
-def _accumulate(t, g, create_graph, wrap) -> None:
+def _accumulate(t: Tensor, g: Any, create_graph: bool, wrap: Callable[[Any, None], Tensor]) -> None:
     """Add ``g`` to ``t.grad``.
 
     The first gradient is copied, so a leaf's ``.grad`` never shares memory with another
@@ -337,7 +342,7 @@ def _accumulate(t, g, create_graph, wrap) -> None:
             t.grad = wrap((old.data + g).astype(t.data.dtype, copy=False), None)
 
 
-def _reference_count(g) -> int:
+def _reference_count(g: Any) -> int:
     return sys.getrefcount(g)
 
 
@@ -345,10 +350,10 @@ def _calibrate() -> int:
     """The reference count a gradient array has in ``_private`` when only the walk holds it: a
     local of run_backward, the argument of _accumulate and of _private (measured, not assumed,
     so that another CPython counting differently only makes more copies)."""
-    def accumulate_like(g):
+    def accumulate_like(g: Any) -> int:
         return private_like(g)
 
-    def private_like(g):
+    def private_like(g: Any) -> int:
         return _reference_count(g)
 
     g = np.empty(1)
@@ -358,7 +363,7 @@ def _calibrate() -> int:
 _WALK_REFERENCES = _calibrate()
 
 
-def _private(g, dtype) -> bool:
+def _private(g: Any, dtype: Any) -> bool:
     """Whether ``g`` is a fresh array nobody else can see, so ``.grad`` may take it without a copy.
 
     A rule's result usually is (``g.T @ x``); but ``add`` hands the same array to both of its
@@ -369,7 +374,7 @@ def _private(g, dtype) -> bool:
             and _reference_count(g) <= _WALK_REFERENCES)
 
 
-def retain(t) -> None:
+def retain(t: Tensor) -> None:
     """Make a non-leaf Tensor keep its gradient in ``.grad`` (see ``Tensor.retain_grad``)."""
     if t._node is not None:
         node_extra(t._node).retain = weakref.ref(t)
@@ -380,7 +385,7 @@ class RemovableHandle:
 
     _next_id = 0
 
-    def __init__(self, hooks: dict):
+    def __init__(self, hooks: dict[int, Callable[[Any], Any]]) -> None:
         self._hooks = hooks
         self.id = RemovableHandle._next_id
         RemovableHandle._next_id += 1
@@ -390,7 +395,7 @@ class RemovableHandle:
         self._hooks.pop(self.id, None)
 
 
-def register_hook(t, fn) -> RemovableHandle:
+def register_hook(t: Tensor, fn: Callable[[Any], Any]) -> RemovableHandle:
     """Call ``fn(grad)`` whenever the gradient of Tensor ``t`` is computed (see ``Tensor.register_hook``)."""
     if not t.requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
@@ -408,7 +413,9 @@ def register_hook(t, fn) -> RemovableHandle:
     return handle
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor], grad_outputs: Any = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple[Tensor | None, ...]:
     """Gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated.
 
     PyTorch's ``torch.autograd.grad``: ``inputs`` may be leaves or
@@ -421,9 +428,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     (tensor(22.), tensor(66.))
     """
     single_output = isinstance(outputs, Tensor)
-    outputs = [outputs] if single_output else list(outputs)
+    outputs = [outputs] if single_output else list(outputs)  # type: ignore[list-item]
     single_input = isinstance(inputs, Tensor)
-    inputs = [inputs] if single_input else list(inputs)
+    inputs = [inputs] if single_input else list(inputs)  # type: ignore[list-item]
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor) or not isinstance(grad_outputs, (list, tuple)):
@@ -443,7 +450,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     keys = [t._node if t._node is not None else t for t in inputs]
     capture = {k: None for k in keys}
     run_backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph, capture=capture)
-    results = []
+    results: list[Tensor | None] = []
     for i, (t, k) in enumerate(zip(inputs, keys)):
         g = capture[k]
         if g is None:
@@ -458,7 +465,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(results)
 
 
-def root_gradient(t, gradient):
+def root_gradient(t: Tensor, gradient: Any) -> Any:
     """The starting cotangent of a backward pass from ``t``, checked against it (ones for a scalar).
 
     >>> root_gradient(Tensor(2.0), None)
@@ -482,7 +489,8 @@ def root_gradient(t, gradient):
 class _TensorAutograd:
     """The autograd methods of Tensor (installed onto ``retrograd.core.Tensor`` below)."""
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
+    def backward(self: Any, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
 
         ``gradient`` is required when ``self`` is not a scalar (it is the vector
@@ -503,7 +511,7 @@ class _TensorAutograd:
             retain_graph = create_graph
         run_backward([self], [g], retain_graph=retain_graph, create_graph=create_graph)
 
-    def register_hook(self, hook):
+    def register_hook(self: Any, hook: Callable[[Any], Any]) -> RemovableHandle:
         """Call ``hook(grad)`` each time the gradient of this tensor is computed in backward.
 
         The hook may return a tensor that replaces the gradient (for the rest of the walk
@@ -519,10 +527,10 @@ class _TensorAutograd:
         """
         return register_hook(self, hook)
 
-    def retain_grad(self) -> Tensor:
+    def retain_grad(self: Any) -> Tensor:
         """Keep the gradient of this non-leaf tensor in ``.grad`` at the next backward."""
         retain(self)
-        return self
+        return self  # type: ignore[no-any-return]  # self is the Tensor this method is installed on
 
 
 _core.add_methods(_TensorAutograd)

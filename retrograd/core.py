@@ -21,12 +21,16 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
 from .backend import check_device, to_array
 from .errors import shape_error
-from .ops.primitive import Box, set_apply
+from .ops.primitive import Box, Primitive, set_apply
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _ndarray = np.ndarray
 _new = object.__new__
@@ -38,9 +42,9 @@ class _GradMode(threading.local):
     """Whether operations are recorded, per thread (as PyTorch's grad mode), with the
     values to restore when the ``with`` blocks that changed it end."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.enabled = True
-        self.saved = []
+        self.saved: list[bool] = []
 
 
 _mode = _GradMode()
@@ -59,15 +63,15 @@ def is_grad_enabled() -> bool:
 class _GradModeContext(contextlib.ContextDecorator):
     """Set grad mode on entering a ``with`` block (or a decorated call), restore it on leaving."""
 
-    def __init__(self, mode: bool):
+    def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
 
-    def __enter__(self):
+    def __enter__(self) -> _GradModeContext:
         _mode.saved.append(_mode.enabled)
         _mode.enabled = self.mode
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         _mode.enabled = _mode.saved.pop()
         return False
 
@@ -89,23 +93,23 @@ class set_grad_enabled:
     True
     """
 
-    def __init__(self, mode: bool):
+    def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
         self.prev = _mode.enabled
         _mode.enabled = self.mode
 
-    def __call__(self, fn):
+    def __call__(self, fn: _F) -> _F:
         _mode.enabled = self.prev  # decorating must not change the mode of the caller
         return _GradModeContext(self.mode)(fn)
 
-    def __enter__(self):
+    def __enter__(self) -> set_grad_enabled:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         _mode.enabled = self.prev
         return False
 
-    def clone(self):
+    def clone(self) -> _GradModeContext:
         """A fresh context with the same mode (PyTorch's API)."""
         return _GradModeContext(self.mode)
 
@@ -122,7 +126,7 @@ class no_grad(_GradModeContext):
     False
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(False)
 
 
@@ -137,7 +141,7 @@ class enable_grad(_GradModeContext):
     True
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(True)
 
 
@@ -158,23 +162,24 @@ class VersionCounter:
 
     __slots__ = ("__weakref__", "last", "version", "views")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.version = 0
         self.last = -1
-        self.views = None
+        self.views: dict[int, weakref.ref[Tensor]] | None = None
 
 
-def version_counter(t) -> VersionCounter:
+def version_counter(t: Tensor) -> VersionCounter:
     """The version counter of Tensor ``t``, made on first use."""
     vc = getattr(t, "_vc", None)
     if vc is None:
-        vc = t._vc = VersionCounter()
+        vc = VersionCounter()
+        t._vc = vc
         if t._node is not None:  # the node that made t saved t's array as its output
             node_extra(t._node).out_vc = vc
     return vc
 
 
-def bump_version(t) -> None:
+def bump_version(t: Tensor) -> None:
     """Record one in-place write of ``t``'s memory (``t._version`` goes up by one)."""
     global _epoch
     vc = version_counter(t)
@@ -183,7 +188,7 @@ def bump_version(t) -> None:
     vc.last = _epoch
 
 
-def share_version(view, base) -> None:
+def share_version(view: Tensor, base: Tensor) -> None:
     """``view`` shares ``base``'s memory: give both one counter (as PyTorch's views)."""
     vc = version_counter(base)
     view._vc = vc
@@ -204,17 +209,18 @@ class NodeExtra:
 
     __slots__ = ("hooks", "out_vc", "retain")
 
-    def __init__(self):
-        self.hooks = None
-        self.retain = None
-        self.out_vc = None
+    def __init__(self) -> None:
+        self.hooks: dict[int, Callable[[Any], Any]] | None = None
+        self.retain: weakref.ref[Tensor] | None = None
+        self.out_vc: VersionCounter | None = None
 
 
-def node_extra(node) -> NodeExtra:
+def node_extra(node: Node) -> NodeExtra:
     """The node's extras, made on first use."""
     extra = node.extra
     if extra is None:
-        extra = node.extra = NodeExtra()
+        extra = NodeExtra()
+        node.extra = extra
     return extra
 
 
@@ -239,18 +245,19 @@ class Node:
 
     __slots__ = ("__weakref__", "_inputs", "_params", "epoch", "extra", "out", "parents", "prim", "saved")
 
-    def __init__(self, prim, inputs, parents, saved, params, out):
+    def __init__(self, prim: Primitive, inputs: tuple[Any, ...], parents: tuple[tuple[int, Tensor], ...],
+                 saved: Any, params: dict[str, Any], out: Any) -> None:
         self.prim = prim
-        self._inputs = inputs
+        self._inputs: Any = inputs  # a tuple; FreedInputs or None once freed
         self.parents = parents
         self.saved = saved
         self._params = params
         self.out = out
-        self.extra = None      # a NodeExtra once a hook, retain_grad or a version counter needs one
+        self.extra: NodeExtra | None = None  # a NodeExtra once a hook, retain_grad or a version counter needs one
         self.epoch = _epoch    # the in-place write count when the node saved its arrays
 
     @property
-    def inputs(self):
+    def inputs(self) -> Any:
         """The arguments of the call as given: Tensors and constants, in order.
 
         After a backward pass without ``retain_graph`` a small graph keeps its structure: the
@@ -260,21 +267,22 @@ class Node:
         return self._inputs
 
     @property
-    def params(self) -> dict:
-        """The keyword parameters of the call (``{"axis": 0}`` for a sum over axis 0)."""
+    def params(self) -> dict[str, Any]:
+        """The keyword parameters of the call (``{"keepdims": False}`` for a sum)."""
         return self._params
 
     @property
     def name(self) -> str:
         """The primitive's name, e.g. ``"mul"``."""
-        return self.prim.name
+        name: str = self.prim.name
+        return name
 
     @property
     def freed(self) -> bool:
         """True once a backward pass without ``retain_graph`` released this node."""
         return self.saved is None
 
-    def evaluate(self, *arrays):
+    def evaluate(self, *arrays: Any) -> Any:
         """The primitive's forward value on plain arrays, with this node's parameters; nothing is recorded."""
         return self.prim.impl(*arrays, **self._params)
 
@@ -309,34 +317,56 @@ class Tensor(Box):
     )
     __array_ufunc__ = None  # make NumPy hand `ndarray op Tensor` to our reflected operators
     __hash__ = object.__hash__
+    _vc: VersionCounter
+    _hooks: dict[int, Callable[[Any], Any]]
+    _history: list[tuple[int, Tensor]]
 
-    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+    if TYPE_CHECKING:  # installed by the layers above: operators and methods (retrograd.tensor), backward
+        def __getattr__(self, name: str) -> Any: ...
+        def __getitem__(self, idx: Any) -> Tensor: ...
+        def __add__(self, other: Any) -> Tensor: ...
+        def __radd__(self, other: Any) -> Tensor: ...
+        def __sub__(self, other: Any) -> Tensor: ...
+        def __rsub__(self, other: Any) -> Tensor: ...
+        def __mul__(self, other: Any) -> Tensor: ...
+        def __rmul__(self, other: Any) -> Tensor: ...
+        def __truediv__(self, other: Any) -> Tensor: ...
+        def __rtruediv__(self, other: Any) -> Tensor: ...
+        def __pow__(self, other: Any) -> Tensor: ...
+        def __rpow__(self, other: Any) -> Tensor: ...
+        def __matmul__(self, other: Any) -> Tensor: ...
+        def __rmatmul__(self, other: Any) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None) -> None:
         data = to_array(data, dtype)
         if requires_grad and data.dtype.kind != "f":
             raise TypeError(
                 f"only floating point tensors can require gradients, got dtype {data.dtype}; "
                 "pass dtype=rg.float64 (or float32)")
         self.data = data
-        self.grad = None
+        self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
-        self._node = None
+        self._node: Node | None = None
         self.name = name
 
     # ----- attributes -------------------------------------------------------------
     @property
-    def shape(self) -> tuple:
+    def shape(self) -> tuple[int, ...]:
         """The shape tuple, as NumPy's."""
-        return self.data.shape
+        shape: tuple[int, ...] = self.data.shape
+        return shape
 
     @property
     def ndim(self) -> int:
         """Number of dimensions."""
-        return self.data.ndim
+        return int(self.data.ndim)
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype[Any]:
         """The NumPy dtype of the data."""
-        return self.data.dtype
+        dt: np.dtype[Any] = self.data.dtype
+        return dt
 
     @property
     def is_leaf(self) -> bool:
@@ -344,49 +374,51 @@ class Tensor(Box):
         return self._node is None
 
     @property
-    def grad_fn(self):
+    def grad_fn(self) -> Node | None:
         """The graph node that produced this tensor (None for leaves)."""
         return self._node
 
     def numel(self) -> int:
         """Number of elements."""
-        return self.data.size
+        return int(self.data.size)
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return int(self.data.shape[0])
 
     def item(self) -> float:
         """The single value of a one-element tensor as a Python number."""
         if self.data.size != 1:
             raise ValueError(f"item(): only one-element tensors can be converted, this one has shape {self.shape}")
-        return self.data.item()
+        value: float = self.data.item()
+        return value
 
     def numpy(self) -> np.ndarray:
         """The underlying ndarray (shared, not copied)."""
-        return self.data
+        data: np.ndarray = self.data
+        return data
 
-    def tolist(self):
+    def tolist(self) -> Any:
         """The values as (nested) Python lists."""
         return self.data.tolist()
 
-    def __float__(self):
+    def __float__(self) -> float:
         return float(self.item())
 
-    def __int__(self):
+    def __int__(self) -> int:
         return int(self.item())
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         if self.data.size != 1:
             raise ValueError(f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
                              "use .any() or .all() on .numpy()")
         return bool(self.data)
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> Any:
         return self.data if dtype is None else self.data.astype(dtype)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         if self.data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self.data.shape[0]))
@@ -414,7 +446,7 @@ class Tensor(Box):
         1
         """
         vc = getattr(self, "_vc", None)
-        return 0 if vc is None else vc.version
+        return 0 if vc is None else int(vc.version)
 
     def detach(self) -> Tensor:
         """The same data as a new leaf that does not require grad (memory and version shared)."""
@@ -442,7 +474,7 @@ class Tensor(Box):
         return self
 
 
-def wrap(data, node=None):
+def wrap(data: Any, node: Node | None = None) -> Tensor:
     """A Tensor around an existing array (not copied); ``node`` is its grad_fn (or None).
 
     >>> import numpy as np
@@ -458,7 +490,7 @@ def wrap(data, node=None):
     return t
 
 
-def operand(x, op_name):
+def operand(x: Any, op_name: str) -> Any:
     """Check a non-Tensor operand of ``op_name``: numbers and numeric arrays pass, lists become arrays.
 
     >>> operand([1, 2], "add")
@@ -474,7 +506,7 @@ def operand(x, op_name):
                     "expected a Tensor, a number or a numeric array")
 
 
-def apply(prim, args, params):
+def apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
     """Run ``prim`` forward on the arrays behind ``args``; record a node if an argument requires grad.
 
     The one way a primitive call becomes a Tensor (``prim(*args)`` with a Tensor argument comes
@@ -492,7 +524,7 @@ def apply(prim, args, params):
         raise shape_error(prim.name, saved, params, exc) from None
     if type(out) is not _ndarray:
         out = np.asarray(out)
-    t = None
+    t: Tensor | None = None
     if _mode.enabled:
         parents = tuple((i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad)
         if parents:
@@ -507,7 +539,7 @@ def apply(prim, args, params):
     return t
 
 
-def apply_unary(prim, x):
+def apply_unary(prim: Primitive, x: Tensor) -> Tensor:
     """:func:`apply` for a primitive of one Tensor argument and no parameters (the fast path).
 
     >>> from retrograd import ops
@@ -532,10 +564,10 @@ def apply_unary(prim, x):
     return t
 
 
-_NO_PARAMS: dict = {}
+_NO_PARAMS: dict[str, Any] = {}
 
 
-def apply_binary(prim, a, b):
+def apply_binary(prim: Primitive, a: Any, b: Any) -> Tensor:
     """:func:`apply` for a primitive of two arguments (Tensors or numbers) and no parameters.
 
     The hot path of every arithmetic operator.
@@ -576,7 +608,8 @@ def apply_binary(prim, a, b):
     return t
 
 
-def tensor(data, requires_grad=False, dtype=None, name=None, device=None) -> Tensor:
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None,
+           device: Any = None) -> Tensor:
     """Make a Tensor from a number, a (nested) list or an ndarray.
 
     Python floats and float lists get the default dtype (float64, see
@@ -613,7 +646,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor(array)
 
 
-def as_tensor(data, dtype=None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     """``data`` as a Tensor, sharing memory when it can (PyTorch's ``torch.as_tensor``).
 
     A Tensor or an ndarray of the requested dtype is shared as is; anything else
@@ -648,7 +681,7 @@ def add_methods(source: type) -> None:
     for name, value in vars(source).items():
         if name in _NOT_METHODS or (name == "__hash__" and value is None):  # __eq__ without __hash__
             continue
-        fn = value.fget if isinstance(value, property) else value
+        fn: Any = value.fget if isinstance(value, property) else value
         if hasattr(fn, "__qualname__") and not fn.__qualname__.startswith("Tensor."):  # aliases keep theirs
             fn.__qualname__ = f"Tensor.{name}"  # as if defined in the class (docs, reprs)
             fn.__module__ = __name__
