@@ -62,10 +62,10 @@ def step():
 """,
     "retrograd rev, dense seed": """
 import retrograd as rg
-from retrograd import functional
+from retrograd import transforms
 # The same single batched backward, seeded with a plain np.eye (no structured diagonal): this
 # variant shows what the structured seed saves (a 100x100x100 matrix product).
-functional._unit_seed = lambda shape, dtype, structured=False: np.eye(
+transforms._unit_seed = lambda shape, dtype, structured=False: np.eye(
     int(np.prod(shape)), dtype=dtype).reshape(tuple(shape) * 2)
 jac = rg.jacobian(lambda x: rg.tanh(W @ x), mode="rev")
 def step():

@@ -40,7 +40,7 @@ def _role(match: re.Match) -> str:
 def to_markdown(text: str) -> str:
     """Rewrite one docstring: doctests and literal blocks fenced, Sphinx roles as code.
 
-    >>> to_markdown("See :func:`~retrograd.functional.grad` and :mod:`retrograd.nn`.")
+    >>> to_markdown("See :func:`~retrograd.transforms.grad` and :mod:`retrograd.nn`.")
     'See `grad` and `retrograd.nn`.'
     """
     lines = text.splitlines()

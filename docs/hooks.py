@@ -126,7 +126,7 @@ def _relink(markdown: str, page_uri: str) -> str:
 
 # ----- the top-level API page ---------------------------------------------------------
 _GROUPS = {  # defining module -> section title, in page order
-    "retrograd.tensor": "Making tensors",
+    "retrograd.core": "Making tensors, grad mode",
     "retrograd.creation": "Creation and random numbers",
     "retrograd.functions": "Array functions",
     "retrograd.functions_math": "More maths: rounding, scans, sorting, norms, products",
@@ -140,7 +140,7 @@ _GROUPS = {  # defining module -> section title, in page order
     "retrograd.ops.primitive": "Primitives",
     "retrograd.errors": "Errors",
 }
-_ELSEWHERE = {"retrograd.functional": "transforms.md", "retrograd.transforms": "transforms.md",
+_ELSEWHERE = {"retrograd.transforms": "transforms.md",
               "Tensor": "tensor.md"}
 
 

@@ -11,6 +11,7 @@
 from . import (
     accelerator as accelerator,
     autograd as autograd,
+    custom_function as custom_function,  # installs rg.autograd.Function
     data as data,
     learn as learn,
     linalg as linalg,
@@ -60,19 +61,6 @@ from .creation import (
 )
 from .custom_derivatives import custom_jvp, custom_vjp
 from .errors import GradcheckError, ShapeError
-from .functional import (
-    checkpoint,
-    grad,
-    hessian,
-    hvp,
-    jacfwd,
-    jacobian,
-    jacrev,
-    jvp,
-    stop_gradient,
-    value_and_grad,
-    vjp,
-)
 from .functions import (
     abs,
     add,
@@ -259,6 +247,19 @@ from .pytree import tree_flatten, tree_leaves, tree_map, tree_structure, tree_un
 from .serialization import load, save
 from .tensor import Tensor, as_tensor, from_numpy, tensor
 from .tracing import TracingError
+from .transforms import (
+    checkpoint,
+    grad,
+    hessian,
+    hvp,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    stop_gradient,
+    value_and_grad,
+    vjp,
+)
 from .version import __version__ as __version__
 from .vmap import vmap
 

@@ -15,197 +15,36 @@ saved arrays and its inputs once processed.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import threading
 import weakref
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-from .ops import sum_to
-from .ops.primitive import raw
-
-
-class _GradMode(threading.local):
-    """Whether operations are recorded, per thread (as PyTorch's grad mode), with the
-    values to restore when the ``with`` blocks that changed it end."""
-
-    def __init__(self):
-        self.enabled = True
-        self.saved = []
-
-
-_mode = _GradMode()
-
-
-def is_grad_enabled() -> bool:
-    """Whether operations are being recorded for backward (in this thread).
-
-    >>> import retrograd as rg
-    >>> with rg.no_grad(): print(rg.is_grad_enabled())
-    False
-    """
-    return _mode.enabled
-
-
-class _GradModeContext(contextlib.ContextDecorator):
-    """Set grad mode on entering a ``with`` block (or a decorated call), restore it on leaving."""
-
-    def __init__(self, mode: bool):
-        self.mode = bool(mode)
-
-    def __enter__(self):
-        _mode.saved.append(_mode.enabled)
-        _mode.enabled = self.mode
-        return self
-
-    def __exit__(self, *exc):
-        _mode.enabled = _mode.saved.pop()
-        return False
-
-
-class set_grad_enabled:
-    """Turn recording on or off: as a plain call, a ``with`` block or a decorator (this thread only).
-
-    As in PyTorch, calling it switches the mode at once; used with ``with``, the mode
-    before the call comes back at the end of the block; as a decorator, only calls of the
-    decorated function run in the mode.
-
-    >>> import retrograd as rg
-    >>> w = rg.tensor(2.0, requires_grad=True)
-    >>> with rg.set_grad_enabled(False): (w * 3).requires_grad
-    False
-    >>> _ = rg.set_grad_enabled(False); rg.is_grad_enabled()
-    False
-    >>> _ = rg.set_grad_enabled(True); rg.is_grad_enabled()
-    True
-    """
-
-    def __init__(self, mode: bool):
-        self.mode = bool(mode)
-        self.prev = _mode.enabled
-        _mode.enabled = self.mode
-
-    def __call__(self, fn):
-        _mode.enabled = self.prev  # decorating must not change the mode of the caller
-        return _GradModeContext(self.mode)(fn)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        _mode.enabled = self.prev
-        return False
-
-    def clone(self):
-        """A fresh context with the same mode (PyTorch's API)."""
-        return _GradModeContext(self.mode)
-
-
-class no_grad(_GradModeContext):
-    """Context manager and decorator: nothing inside is recorded for backward.
-
-    In-place updates of parameters go inside it (``p -= lr * p.grad``).
-
-    >>> import retrograd as rg
-    >>> w = rg.tensor(2.0, requires_grad=True)
-    >>> with rg.no_grad(): y = w * 3
-    >>> y.requires_grad
-    False
-    """
-
-    def __init__(self):
-        super().__init__(False)
-
-
-class enable_grad(_GradModeContext):
-    """Context manager and decorator: record for backward, even inside ``no_grad``.
-
-    >>> import retrograd as rg
-    >>> w = rg.tensor(2.0, requires_grad=True)
-    >>> with rg.no_grad():
-    ...     with rg.enable_grad(): y = w * 3
-    >>> y.requires_grad
-    True
-    """
-
-    def __init__(self):
-        super().__init__(True)
-
-
-class inference_mode(_GradModeContext):
-    """PyTorch's ``torch.inference_mode``: here the same as :class:`no_grad`; ``mode=False``
-    records for backward, even inside ``no_grad`` (as PyTorch's). Context manager and decorator.
-
-    >>> import retrograd as rg
-    >>> w = rg.tensor(2.0, requires_grad=True)
-    >>> with rg.inference_mode(): y = w * 3
-    >>> y.requires_grad
-    False
-    """
-
-    def __init__(self, mode: bool = True):
-        super().__init__(not mode)
-
-
-# ----- version counters ------------------------------------------------------------------
-# Every in-place write advances one global count of writes, ``_epoch``, and stamps the
-# written tensor's counter with it. A node remembers the count at its creation: if no write
-# happened since (the common case, one integer comparison), nothing it saved can have changed;
-# otherwise the counters of the tensors it read tell whether one of them was written after it.
-_epoch = 0
-
-
-class VersionCounter:
-    """How many times a tensor's memory was written in place (shared by a tensor and its views).
-
-    ``last`` is the global write count at the latest write; ``views`` holds weak references
-    to the tensors that share the memory, so a recorded write can refuse to leave a view stale.
-    """
-
-    __slots__ = ("__weakref__", "last", "version", "views")
-
-    def __init__(self):
-        self.version = 0
-        self.last = -1
-        self.views = None
-
-
-def version_counter(t) -> VersionCounter:
-    """The version counter of Tensor ``t``, made on first use."""
-    vc = getattr(t, "_vc", None)
-    if vc is None:
-        vc = t._vc = VersionCounter()
-        if t._node is not None:  # the node that made t saved t's array as its output
-            node_extra(t._node).out_vc = vc
-    return vc
-
-
-def bump_version(t) -> None:
-    """Record one in-place write of ``t``'s memory (``t._version`` goes up by one)."""
-    global _epoch
-    vc = version_counter(t)
-    _epoch += 1
-    vc.version += 1
-    vc.last = _epoch
-
-
-def share_version(view, base) -> None:
-    """``view`` shares ``base``'s memory: give both one counter (as PyTorch's views)."""
-    vc = version_counter(base)
-    view._vc = vc
-    if view._node is not None:
-        node_extra(view._node).out_vc = vc
-    if vc.views is None:
-        vc.views = {}  # id -> weak reference (a WeakSet would compare tensors with ==)
-    vc.views[id(view)] = weakref.ref(view)
-    vc.views[id(base)] = weakref.ref(base)
-
-
-def current_epoch() -> int:
-    """The global count of in-place writes so far."""
-    return _epoch
-
+from . import core as _core
+from .backend import to_array
+from .core import (  # re-exported: rg.autograd.no_grad, rg.autograd.Node, ... (their home is retrograd.core)
+    Node as Node,
+    NodeExtra as NodeExtra,
+    Tensor,
+    VersionCounter as VersionCounter,
+    bump_version as bump_version,
+    current_epoch as current_epoch,
+    enable_grad as enable_grad,
+    inference_mode as inference_mode,
+    is_grad_enabled as is_grad_enabled,
+    no_grad as no_grad,
+    node_extra,
+    set_grad_enabled as set_grad_enabled,
+    share_version as share_version,
+    version_counter as version_counter,
+    wrap as _wrap,
+)
+from .errors import ShapeError
+from .ops.primitive import Primitive, raw
+from .ops.shape import sum_to
 
 MODIFIED_MESSAGE = (
     "one of the variables needed for gradient computation has been modified by an inplace "
@@ -215,18 +54,18 @@ MODIFIED_MESSAGE = (
 )
 
 
-def _check_versions(node) -> None:
+def _check_versions(node: Node) -> None:
     """Raise if an array ``node`` reads was written in place after the node saved it."""
     epoch = node.epoch
     prim = node.prim
     reads = prim.reads_inputs
     if reads:
         if reads is True:
-            read = range(len(node.inputs))
+            read: Iterable[int] = range(len(node._inputs))
         else:  # {argnum: the arguments its rule reads}: only the rules of the parents run
             read = sorted({j for i, _ in node.parents for j in reads.get(i, ())})
         for i in read:
-            a = node.inputs[i]
+            a = node._inputs[i]
             vc = getattr(a, "_vc", None) if hasattr(a, "_node") else None
             if vc is not None and vc.last > epoch:
                 label = f"tensor '{a.name}'" if getattr(a, "name", None) else f"argument {i}, shape {a.shape}"
@@ -239,7 +78,7 @@ def _check_versions(node) -> None:
                                                    now=extra.out_vc.version))
 
 
-def resolve_parents(node) -> None:
+def resolve_parents(node: Node) -> None:
     """Point ``node``'s edges at its parents' histories as they were when it was recorded.
 
     A recorded in-place write gives a tensor a new history; nodes recorded before the write
@@ -260,67 +99,6 @@ def resolve_parents(node) -> None:
         node.parents = tuple(parents)
 
 
-class NodeExtra:
-    """What only some nodes carry: gradient hooks, a retained gradient, the output's counter."""
-
-    __slots__ = ("hooks", "out_vc", "retain")
-
-    def __init__(self):
-        self.hooks = None
-        self.retain = None
-        self.out_vc = None
-
-
-def node_extra(node) -> NodeExtra:
-    """The node's extras, made on first use."""
-    extra = node.extra
-    if extra is None:
-        extra = node.extra = NodeExtra()
-    return extra
-
-
-class Node:
-    """One recorded primitive call: the ``grad_fn`` of the Tensor it produced.
-
-    ``inputs`` are the arguments as given (Tensors or constants), ``parents``
-    the ``(argnum, Tensor)`` pairs that need a gradient, ``saved`` the plain
-    arrays of the arguments, ``out`` the plain output array.
-    """
-
-    __slots__ = ("__weakref__", "epoch", "extra", "inputs", "out", "params", "parents", "prim", "saved")
-
-    def __init__(self, prim, inputs, parents, saved, params, out):
-        self.prim = prim
-        self.inputs = inputs
-        self.parents = parents
-        self.saved = saved
-        self.params = params
-        self.out = out
-        self.extra = None      # a NodeExtra once a hook, retain_grad or a version counter needs one
-        self.epoch = _epoch    # the in-place write count when the node saved its arrays
-
-    @property
-    def name(self) -> str:
-        """The primitive's name, e.g. ``"mul"``."""
-        return self.prim.name
-
-    @property
-    def freed(self) -> bool:
-        """True once a backward pass without ``retain_graph`` released this node."""
-        return self.saved is None
-
-    def evaluate(self, *args):
-        """The primitive's forward on plain arrays ``args`` with this node's params, recording nothing.
-
-        >>> import retrograd as rg
-        >>> float((rg.tensor(2.0, requires_grad=True) * 3).grad_fn.evaluate(4.0, 3))
-        12.0
-        """
-        return self.prim.impl(*args, **self.params)
-
-    def __repr__(self) -> str:
-        return f"<{self.prim.name} backward>"
-
 
 class FreedInput:
     """What a freed node keeps of a Tensor input: the structure, not the values.
@@ -333,7 +111,7 @@ class FreedInput:
 
     __slots__ = ("leaf", "name", "node")
 
-    def __init__(self, node, name, leaf):
+    def __init__(self, node: Node | None, name: str | None, leaf: Tensor | None) -> None:
         self.node, self.name, self.leaf = node, name, leaf
 
 
@@ -347,11 +125,11 @@ KEEP_STRUCTURE_NODES = 64
 _NOT_A_TENSOR = object()
 
 
-def _skeleton(inputs):
+def _skeleton(inputs: Sequence[Any]) -> tuple[Any, ...]:
     """A freed node's inputs: Tensors made by nodes become FreedInputs (their arrays can go)."""
     out = []
     for a in inputs:
-        made_by = getattr(a, "_node", _NOT_A_TENSOR)
+        made_by: Any = getattr(a, "_node", _NOT_A_TENSOR)
         if made_by is not _NOT_A_TENSOR:
             if made_by is not None:
                 a = FreedInput(made_by, a.name, None)
@@ -370,7 +148,7 @@ FREED_GRAPH_MESSAGE = (
 )
 
 
-def _add(a, b):
+def _add(a: Any, b: Any) -> Any:
     return b if a is None else a + b
 
 
@@ -379,7 +157,9 @@ def _add(a, b):
 _accumulate_lock = threading.Lock()
 
 
-def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None):
+def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool = False,
+                 create_graph: bool = False, capture: dict[Any, Any] | None = None,
+                 stop: Iterable[Node | Tensor] | None = None) -> None:
     """Propagate ``root_grads`` from ``roots`` back through the graph.
 
     Without ``capture`` the gradients of leaves accumulate into ``.grad`` (the
@@ -390,13 +170,25 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     Gradients may carry extra leading batch dimensions (``g.ndim - out.ndim``,
     the same for every root): that is how a whole Jacobian is computed in one
     walk.
-    """
-    from .tensor import Tensor, _wrap
 
+    ``stop`` (nodes, or Tensors standing for their ``grad_fn``) marks where the walk ends, as
+    the forward engine's ``stop``: a stop node gets its gradient (its hooks run, ``capture``
+    receives it) but sends nothing on to its inputs and is never freed. The graph is left
+    as it is, so walks from several threads may share it.
+
+    >>> import retrograd as rg
+    >>> x = rg.tensor(2.0, requires_grad=True)
+    >>> h = x * x; y = h * 3
+    >>> got = {h.grad_fn: None, x: None}
+    >>> run_backward([y], [np.array(1.0)], retain_graph=True, capture=got, stop={h})
+    >>> float(got[h.grad_fn]), got[x]
+    (3.0, None)
+    """
+    stops: set[Any] | None = None if stop is None else {s._node if isinstance(s, Tensor) else s for s in stop}
     nb = raw(root_grads[0]).ndim - roots[0].data.ndim if roots else 0
-    grads: dict = {}
-    leaf_grads: dict = {}
-    deps: dict = {}
+    grads: dict[Node, Any] = {}
+    leaf_grads: dict[Tensor, Any] = {}
+    deps: dict[Node, int] = {}
     stack = []
     for t, g in zip(roots, root_grads):
         node = t._node
@@ -411,7 +203,9 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
 
     while stack:  # count the consumers of every reachable node
         node = stack.pop()
-        if node.epoch != _epoch:
+        if stops is not None and node in stops:
+            continue
+        if node.epoch != _core._epoch:
             resolve_parents(node)
         for _, p in node.parents:
             pn = p._node
@@ -434,12 +228,15 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             saved = node.saved
             if saved is None:
                 raise RuntimeError(FREED_GRAPH_MESSAGE.format(name=node.prim.name))
-            if node.epoch != _epoch:  # something was written in place since this node was made
+            ends = stops is not None and node in stops
+            if node.epoch != _core._epoch and not ends:  # something was written in place since it was made
                 _check_versions(node)
             if node.extra is not None:
                 g = _node_gradient_ready(node, g, create_graph, _wrap, capture is None)
             if capture is not None and node in capture:
                 capture[node] = _add(capture[node], g)
+            if ends:  # the walk stops here: the gradient is kept, not sent on
+                continue
             if create_graph:
                 args = list(saved)
                 for i, p in node.parents:
@@ -449,10 +246,10 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                     g = _wrap(g, None)
             else:
                 args, out = saved, node.out
-            prim, params = node.prim, node.params
+            prim, params = node.prim, node._params
             rules = prim.vjps
             for i, p in node.parents:
-                rule = rules[i] if rules is not None else prim.vjp_for(i)
+                rule: Any = rules[i] if rules is not None else prim.vjp_for(i)
                 gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
                 if create_graph and not isinstance(gi, Tensor):
                     _check_recorded(prim, i, g, args)
@@ -472,7 +269,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                         ready.append(pn)
             if not retain_graph:  # free the node: its saved arrays and its links to the inputs
                 node.saved = node.out = None
-                node.inputs = _skeleton(node.inputs) if keep_structure else None
+                node._inputs = _skeleton(node._inputs) if keep_structure else None
                 node.parents = ()
 
         while leaf_grads:  # popped, so that the dict holds no reference (see _private)
@@ -487,7 +284,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                 _accumulate(leaf, g, create_graph, _wrap)
 
 
-def _run_hooks(hooks, g, create_graph, wrap):
+def _run_hooks(hooks: dict[int, Callable[[Any], Any]], g: Any, create_graph: bool,
+               wrap: Callable[[Any, None], Tensor]) -> Any:
     """Call each gradient hook on ``g`` in order; a hook that returns a value replaces ``g``."""
     for fn in list(hooks.values()):
         gt = g if hasattr(g, "_node") else wrap(g, None)
@@ -497,9 +295,10 @@ def _run_hooks(hooks, g, create_graph, wrap):
     return g
 
 
-def _node_gradient_ready(node, g, create_graph, wrap, accumulate):
+def _node_gradient_ready(node: Node, g: Any, create_graph: bool, wrap: Callable[[Any, None], Tensor],
+                         accumulate: bool) -> Any:
     """The whole gradient of a node's output has arrived: run its hooks, keep it if retained."""
-    extra = node.extra
+    extra: Any = node.extra
     if extra.hooks:
         g = _run_hooks(extra.hooks, g, create_graph, wrap)
     if accumulate and extra.retain is not None:
@@ -509,7 +308,7 @@ def _node_gradient_ready(node, g, create_graph, wrap, accumulate):
     return g
 
 
-def _check_recorded(prim, i, g, args) -> None:
+def _check_recorded(prim: Primitive, i: int, g: Any, args: Sequence[Any]) -> None:
     """Under create_graph a rule must record: a plain array would silently cut the graph."""
     if getattr(g, "requires_grad", False) or any(getattr(a, "requires_grad", False) for a in args):
         raise RuntimeError(
@@ -519,7 +318,7 @@ def _check_recorded(prim, i, g, args) -> None:
             "constants such as masks and shapes")
 
 
-def _accumulate(t, g, create_graph, wrap) -> None:
+def _accumulate(t: Tensor, g: Any, create_graph: bool, wrap: Callable[[Any, None], Tensor]) -> None:
     """Add ``g`` to ``t.grad``.
 
     The first gradient is copied, so a leaf's ``.grad`` never shares memory with another
@@ -544,7 +343,7 @@ def _accumulate(t, g, create_graph, wrap) -> None:
             t.grad = wrap((old.data + g).astype(t.data.dtype, copy=False), None)
 
 
-def _reference_count(g) -> int:
+def _reference_count(g: Any) -> int:
     return sys.getrefcount(g)
 
 
@@ -552,10 +351,10 @@ def _calibrate() -> int:
     """The reference count a gradient array has in ``_private`` when only the walk holds it: a
     local of run_backward, the argument of _accumulate and of _private (measured, not assumed,
     so that another CPython counting differently only makes more copies)."""
-    def accumulate_like(g):
+    def accumulate_like(g: Any) -> int:
         return private_like(g)
 
-    def private_like(g):
+    def private_like(g: Any) -> int:
         return _reference_count(g)
 
     g = np.empty(1)
@@ -565,7 +364,7 @@ def _calibrate() -> int:
 _WALK_REFERENCES = _calibrate()
 
 
-def _private(g, dtype) -> bool:
+def _private(g: Any, dtype: Any) -> bool:
     """Whether ``g`` is a fresh array nobody else can see, so ``.grad`` may take it without a copy.
 
     A rule's result usually is (``g.T @ x``); but ``add`` hands the same array to both of its
@@ -576,7 +375,7 @@ def _private(g, dtype) -> bool:
             and _reference_count(g) <= _WALK_REFERENCES)
 
 
-def retain(t) -> None:
+def retain(t: Tensor) -> None:
     """Make a non-leaf Tensor keep its gradient in ``.grad`` (see ``Tensor.retain_grad``)."""
     if t._node is not None:
         node_extra(t._node).retain = weakref.ref(t)
@@ -587,7 +386,7 @@ class RemovableHandle:
 
     _next_id = 0
 
-    def __init__(self, hooks: dict):
+    def __init__(self, hooks: dict[int, Callable[[Any], Any]]) -> None:
         self._hooks = hooks
         self.id = RemovableHandle._next_id
         RemovableHandle._next_id += 1
@@ -597,7 +396,7 @@ class RemovableHandle:
         self._hooks.pop(self.id, None)
 
 
-def register_hook(t, fn) -> RemovableHandle:
+def register_hook(t: Tensor, fn: Callable[[Any], Any]) -> RemovableHandle:
     """Call ``fn(grad)`` whenever the gradient of Tensor ``t`` is computed (see ``Tensor.register_hook``)."""
     if not t.requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
@@ -615,7 +414,9 @@ def register_hook(t, fn) -> RemovableHandle:
     return handle
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor], grad_outputs: Any = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple[Tensor | None, ...]:
     """Gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated.
 
     PyTorch's ``torch.autograd.grad``: ``inputs`` may be leaves or
@@ -627,12 +428,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     >>> rg.autograd.grad(a ** 2, [a, w])
     (tensor(22.), tensor(66.))
     """
-    from .tensor import Tensor, _root_gradient, _wrap
-
     single_output = isinstance(outputs, Tensor)
-    outputs = [outputs] if single_output else list(outputs)
+    outputs = [outputs] if single_output else list(outputs)  # type: ignore[list-item]
     single_input = isinstance(inputs, Tensor)
-    inputs = [inputs] if single_input else list(inputs)
+    inputs = [inputs] if single_input else list(inputs)  # type: ignore[list-item]
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor) or not isinstance(grad_outputs, (list, tuple)):
@@ -646,13 +445,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise RuntimeError("grad(): an output does not require grad: it does not depend on any input "
                                "that requires grad")
         roots.append(o)
-        seeds.append(g if create_graph and isinstance(g, Tensor) else _root_gradient(o, g))
+        seeds.append(g if create_graph and isinstance(g, Tensor) else root_gradient(o, g))
     if retain_graph is None:
         retain_graph = create_graph
     keys = [t._node if t._node is not None else t for t in inputs]
     capture = {k: None for k in keys}
     run_backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph, capture=capture)
-    results = []
+    results: list[Tensor | None] = []
     for i, (t, k) in enumerate(zip(inputs, keys)):
         g = capture[k]
         if g is None:
@@ -667,9 +466,72 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(results)
 
 
-def __getattr__(name):
-    # rg.autograd.Function lives in its own module, which needs Tensor (imported after this one).
-    if name in ("Function", "FunctionCtx"):
-        from . import custom_function
-        return getattr(custom_function, name)
-    raise AttributeError(f"module 'retrograd.autograd' has no attribute {name!r}")
+def root_gradient(t: Tensor, gradient: Any) -> Any:
+    """The starting cotangent of a backward pass from ``t``, checked against it (ones for a scalar).
+
+    >>> root_gradient(Tensor(2.0), None)
+    array(1.)
+    """
+    if gradient is None:
+        if t.data.size != 1:
+            raise RuntimeError(
+                f"backward(): grad can be implicitly created only for scalar outputs, but this "
+                f"tensor has shape {t.shape}; pass gradient= (a tensor of shape {t.shape}), "
+                "or reduce the output first, e.g. y.sum().backward()")
+        return np.ones_like(t.data)
+    g = gradient.data if isinstance(gradient, Tensor) else to_array(gradient, t.data.dtype, what="gradient")
+    if g.shape != t.shape:
+        raise ShapeError(f"backward(): gradient has shape {g.shape} but the tensor has shape {t.shape}")
+    if g.dtype != t.data.dtype:
+        g = g.astype(t.data.dtype)
+    return g
+
+
+class _TensorAutograd:
+    """The autograd methods of Tensor (installed onto ``retrograd.core.Tensor`` below)."""
+
+    def backward(self: Any, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is required when ``self`` is not a scalar (it is the vector
+        of the vector-Jacobian product). The graph is freed afterwards unless
+        ``retain_graph=True``; ``create_graph=True`` records the backward pass
+        itself so the gradients can be differentiated again.
+
+        >>> import retrograd as rg
+        >>> x = rg.tensor(2.0, requires_grad=True)
+        >>> (x ** 3).backward(); x.grad
+        tensor(12.)
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn; "
+                               "create the inputs with requires_grad=True")
+        g = root_gradient(self, gradient)
+        if retain_graph is None:
+            retain_graph = create_graph
+        run_backward([self], [g], retain_graph=retain_graph, create_graph=create_graph)
+
+    def register_hook(self: Any, hook: Callable[[Any], Any]) -> RemovableHandle:
+        """Call ``hook(grad)`` each time the gradient of this tensor is computed in backward.
+
+        The hook may return a tensor that replaces the gradient (for the rest of the walk
+        and for ``.grad``); ``handle.remove()`` unregisters it. Works on leaves and on
+        intermediate tensors, as PyTorch's ``Tensor.register_hook``.
+
+        >>> import retrograd as rg
+        >>> x = rg.tensor(2.0, requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> (x * 3).backward(); x.grad
+        tensor(30.)
+        >>> h.remove()
+        """
+        return register_hook(self, hook)
+
+    def retain_grad(self: Any) -> Tensor:
+        """Keep the gradient of this non-leaf tensor in ``.grad`` at the next backward."""
+        retain(self)
+        return self  # type: ignore[no-any-return]  # self is the Tensor this method is installed on
+
+
+_core.add_methods(_TensorAutograd)

@@ -12,9 +12,9 @@ import numpy as np
 
 from . import ops
 from .backend import check_device, device as _device
+from .core import Tensor, wrap as _wrap
 from .hints import ArrayLike, DeviceLike, DTypeLike
 from .ops.primitive import raw
-from .tensor import Tensor, _wrap
 
 _DTYPE_NAMES = {"float": np.float32, "double": np.float64, "half": np.float16, "long": np.int64,
                 "int": np.int32, "bool": np.bool_, "short": np.int16}

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from .backend import check_device, get_default_dtype
+from .core import Tensor
 from .hints import ArrayLike, DeviceLike, DTypeLike, Shape
-from .tensor import Tensor
 
 _rng = np.random.default_rng()
 

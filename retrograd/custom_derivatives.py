@@ -44,11 +44,11 @@ import numpy as np
 
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .functional import vjp as _vjp
+from .core import Tensor, wrap as _wrap
 from .ops.primitive import Primitive, raw
 from .pytree import tree_flatten, tree_unflatten
-from .tensor import Tensor, _wrap
 from .tracing import Tracer, active_trace
+from .transforms import vjp as _vjp
 
 __all__ = ["custom_jvp", "custom_vjp"]
 

@@ -31,8 +31,8 @@ import numpy as np
 
 from . import autograd
 from .autograd import Node, is_grad_enabled, no_grad
+from .core import Tensor, wrap as _wrap
 from .ops.primitive import Primitive, raw
-from .tensor import Tensor, _wrap
 
 
 class FunctionCtx:
@@ -190,3 +190,8 @@ def _function_primitive(cls, ctx, args) -> Primitive:
     return Primitive(cls.__name__, lambda *a: None, vjp=[rule(i) for i in range(n)], jvp=jvp,
                      doc=cls.__doc__)
 
+
+
+# PyTorch's path, torch.autograd.Function: installed by this module, which sits above autograd.
+autograd.Function = Function  # type: ignore[attr-defined]
+autograd.FunctionCtx = FunctionCtx  # type: ignore[attr-defined]

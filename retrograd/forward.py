@@ -22,22 +22,27 @@ forward-over-reverse).
 
 from __future__ import annotations
 
+from collections.abc import Container, Mapping, Sequence
+from typing import Any
+
 import numpy as np
 
-from . import autograd, ops
-from .autograd import enable_grad, no_grad
-from .ops.primitive import raw
+from . import autograd, core
+from .core import Node, Tensor, enable_grad, no_grad, wrap as _wrap
+from .ops import elementwise as _ew, intops as _int, special as _sp
+from .ops.primitive import Primitive, raw
+from .ops.shape import broadcast_to as _broadcast_to, reshape as _reshape
 
 # Elementwise primitives that broadcast their array arguments against each other. Their
 # per-argument jvp rules are written for a tangent shaped like the argument (``t * y``), so the
 # engine lines a batched tangent up with the output first. Every other primitive's rules get
 # ``batch + x.shape`` tangents and handle the batch axes themselves (matmul, linear, ...).
-BROADCASTING = {ops.add, ops.sub, ops.mul, ops.div, ops.power, ops.maximum, ops.minimum, ops.where,
-                ops.atan2, ops.hypot, ops.logaddexp, ops.floor_divide, ops.trunc_divide,
-                ops.remainder, ops.fmod}
+BROADCASTING: set[Primitive] = {
+    _ew.add, _ew.sub, _ew.mul, _ew.div, _ew.power, _ew.maximum, _ew.minimum, _ew.where,
+    _sp.atan2, _sp.hypot, _sp.logaddexp, _int.floor_divide, _int.trunc_divide, _int.remainder, _int.fmod}
 
 
-def key_of(t):
+def key_of(t: Tensor) -> Node | Tensor:
     """The key under which a Tensor's tangent (or gradient) is stored: its node, or itself for a leaf.
 
     >>> import retrograd as rg
@@ -48,7 +53,7 @@ def key_of(t):
     return t._node if t._node is not None else t
 
 
-def topological_nodes(outputs, stop):
+def topological_nodes(outputs: Sequence[Tensor], stop: Container[Any]) -> list[Node]:
     """Nodes that ``outputs`` depend on, each after all of its parents; never walks past ``stop`` keys.
 
     Iterative depth-first search (no recursion limit on long chains).
@@ -75,7 +80,7 @@ def topological_nodes(outputs, stop):
         stack.append((node, True))
         if node in stop:
             continue
-        if node.epoch != autograd.current_epoch():
+        if node.epoch != core.current_epoch():
             autograd.resolve_parents(node)
         for _, p in node.parents:
             pn = p._node
@@ -84,22 +89,22 @@ def topological_nodes(outputs, stop):
     return order
 
 
-def _to_shape(c, nb, shape, record):
+def _to_shape(c: Any, nb: int, shape: tuple[int, ...], record: bool) -> Any:
     """Broadcast a tangent contribution ``c`` to ``batch + shape`` (batch = its first ``nb`` axes)."""
     cs = raw(c).shape
     if cs[nb:] == shape and len(cs) == nb + len(shape):
         return c
     core = len(cs) - nb
     if nb and core < len(shape):  # line the core axes up on the right, after the batch
-        c = ops.reshape(c, cs[:nb] + (1,) * (len(shape) - core) + cs[nb:])
+        c = _reshape(c, cs[:nb] + (1,) * (len(shape) - core) + cs[nb:])
         cs = raw(c).shape
     target = cs[:nb] + shape
     if record:
-        return ops.broadcast_to(c, target)
+        return _broadcast_to(c, target)
     return np.broadcast_to(raw(c), target)
 
 
-def _tangent_of_node(node, tans, nb, record):
+def _tangent_of_node(node: Node, tans: Mapping[Any, Any], nb: int, record: bool) -> Any:
     """The output tangent of one recorded node, from the tangents of its parents (None if none)."""
     have = {}
     for i, p in node.parents:
@@ -112,11 +117,10 @@ def _tangent_of_node(node, tans, nb, record):
         args = list(node.saved)
         for i, p in node.parents:
             args[i] = p
-        from .tensor import _wrap
         out = _wrap(node.out, node)
     else:
         args, out = node.saved, node.out
-    prim, params = node.prim, node.params
+    prim, params = node.prim, node._params
     out_shape = node.out.shape
     if callable(prim.jvp) and not isinstance(prim.jvp, (list, tuple)):
         ts = tuple(have.get(i) for i in range(len(args)))
@@ -135,13 +139,14 @@ def _tangent_of_node(node, tans, nb, record):
             xs = np.shape(node.saved[i])
             if len(xs) < len(out_shape):
                 ts = raw(t).shape
-                t = ops.reshape(t, ts[:nb] + (1,) * (len(out_shape) - len(xs)) + xs)
+                t = _reshape(t, ts[:nb] + (1,) * (len(out_shape) - len(xs)) + xs)
         c = _to_shape(rule(t, out, *args, **params), nb, out_shape, record)
         total = c if total is None else total + c
     return total
 
 
-def push_forward(outputs, seeds, nb=0, record=False):
+def push_forward(outputs: Sequence[Tensor], seeds: Mapping[Any, Any], nb: int = 0,
+                 record: bool = False) -> list[Any]:
     """Tangents of ``outputs`` given ``seeds`` (a dict: node or leaf Tensor -> tangent).
 
     Each seed has shape ``batch + shape of its tensor`` with ``nb`` batch axes.

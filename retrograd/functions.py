@@ -17,10 +17,10 @@ import numpy as np
 
 from . import ops
 from .conversion import to_dtype
+from .core import Tensor, apply_binary as _binary, apply_unary as _unary, wrap as _wrap
 from .errors import AxisError, ShapeError
 from .hints import ArrayLike, Axis, DTypeLike, Shape
 from .ops.primitive import Primitive, raw
-from .tensor import Tensor, _binary, _unary, _wrap
 
 
 def _elementwise(prim: Primitive, name: str, example: str) -> Callable[[ArrayLike], Tensor]:

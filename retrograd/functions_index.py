@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .core import Tensor
 from .dims import norm_dim
 from .errors import ShapeError
 from .hints import ArrayLike
 from .ops.primitive import raw
-from .tensor import Tensor
 
 
 def _shape(x) -> tuple:

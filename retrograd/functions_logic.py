@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .core import Tensor, wrap as _wrap
 from .dims import norm_dims
 from .errors import shape_error
 from .hints import ArrayLike, Axis
-from .tensor import Tensor, _wrap
 
 
 def _data(x, op):

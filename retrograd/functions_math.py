@@ -18,13 +18,13 @@ import numpy as np
 
 from . import ops, return_types
 from .conversion import to_dtype
+from .core import Tensor, wrap as _wrap
 from .dims import norm_dim
 from .errors import ShapeError
 from .functions import _binary_fn, _elementwise, _pick, clip, var
 from .functions_index import gather
 from .hints import ArrayLike, Axis, DTypeLike
 from .ops.primitive import raw
-from .tensor import Tensor, _wrap
 
 # ----- elementwise ----------------------------------------------------------------------
 log1p = _elementwise(ops.log1p, "log1p", "rg.log1p(rg.tensor(0.0))\n    tensor(0.)")

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .core import Tensor
 from .dims import norm_dim, norm_dims
 from .errors import ShapeError
 from .hints import ArrayLike, Shape
 from .ops.primitive import raw
-from .tensor import Tensor
 
 
 def _shape(x) -> tuple:

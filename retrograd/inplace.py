@@ -30,8 +30,8 @@ import numpy as np
 
 from . import autograd, ops
 from .autograd import bump_version, is_grad_enabled, version_counter
+from .core import Tensor, wrap as _wrap
 from .ops.primitive import raw
-from .tensor import Tensor, _wrap
 
 LEAF_MESSAGE = (
     "a leaf Variable that requires grad is being used in an in-place operation ({op}). "

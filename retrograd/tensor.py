@@ -1,4 +1,9 @@
-"""The Tensor: an ndarray, its gradient, and the node that made it.
+"""The Tensor's operators and PyTorch-named methods, installed onto :class:`retrograd.core.Tensor`.
+
+The core holds the Tensor's state; the methods here call the array functions (``functions*.py``,
+``conversion``, ``inplace``), so they live at the functions layer and are installed onto the
+class when this module is imported (``import retrograd`` does). ``retrograd.tensor.Tensor`` is
+the core's class.
 
 >>> import retrograd as rg
 >>> w = rg.tensor(3.0, requires_grad=True, name="w")
@@ -10,86 +15,50 @@ tensor(66.)
 
 from __future__ import annotations
 
+import builtins
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
-from . import autograd, ops
-from .autograd import Node, _mode as _grad_mode, run_backward
-from .backend import CPU, check_device, to_array
-from .errors import ShapeError, shape_error
-from .ops.primitive import register_tensor
+from . import (
+    conversion as _fc,
+    creation as _cr,
+    functions as _f,
+    functions_index as _fi,
+    functions_logic as _fl,
+    functions_math as _fm,
+    functions_shape as _fs,
+    inplace as _ip,
+    ops,
+)
+from .backend import CPU
+from .core import (
+    Tensor as Tensor,
+    add_methods,
+    apply_binary as _binary,
+    apply_unary as _unary,
+    as_tensor as as_tensor,
+    from_numpy as from_numpy,
+    operand,
+    tensor as tensor,
+    wrap,
+)
+from .errors import shape_error
+from .hints import ArrayLike, Axis, DeviceLike, DTypeLike, Shape
 
-_ndarray = np.ndarray
-_new = object.__new__
-_NUMBER_TYPES = (int, float, np.ndarray, np.generic)
+if TYPE_CHECKING:  # the type checker reads the methods as Tensor's (they are installed onto it)
+    _Base = Tensor
+else:
+    _Base = object
 
 
-class Tensor:
-    """A multi-dimensional array that remembers how it was computed.
+class _TensorMethods(_Base):
+    """The methods of :class:`retrograd.core.Tensor` that need the array functions (installed below).
 
-    Make one with :func:`retrograd.tensor`. Arithmetic on Tensors builds a
-    graph; ``.backward()`` fills the ``.grad`` of the leaves that require grad.
-
-    >>> import retrograd as rg
-    >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
-    >>> (x * x).sum().backward(); x.grad
-    tensor([2., 4.])
+    Each is a thin call of the function of the same name (see functions_*.py, conversion.py).
     """
 
-    # ``_vc`` (version counter), ``_hooks`` (leaf gradient hooks) and ``_history`` (graphs the
-    # tensor had before recorded in-place writes) are set only on the tensors that need them.
-    __slots__ = (
-        "__weakref__",
-        "_history",
-        "_hooks",
-        "_node",
-        "_vc",
-        "data",
-        "grad",
-        "name",
-        "requires_grad",
-    )
-    __array_ufunc__ = None  # make NumPy hand `ndarray op Tensor` to our reflected operators
-    __hash__ = object.__hash__
-
-    def __init__(self, data, requires_grad=False, dtype=None, name=None):
-        data = to_array(data, dtype)
-        if requires_grad and data.dtype.kind != "f":
-            raise TypeError(
-                f"only floating point tensors can require gradients, got dtype {data.dtype}; "
-                "pass dtype=rg.float64 (or float32)")
-        self.data = data
-        self.grad = None
-        self.requires_grad = bool(requires_grad)
-        self._node = None
-        self.name = name
-
-    # ----- attributes -------------------------------------------------------------
-    @property
-    def shape(self) -> tuple:
-        """The shape tuple, as NumPy's."""
-        return self.data.shape
-
-    @property
-    def ndim(self) -> int:
-        """Number of dimensions."""
-        return self.data.ndim
-
-    @property
-    def dtype(self):
-        """The NumPy dtype of the data."""
-        return self.data.dtype
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for tensors made by the user rather than by an operation on tensors that require grad."""
-        return self._node is None
-
-    @property
-    def grad_fn(self):
-        """The graph node that produced this tensor (None for leaves)."""
-        return self._node
-
-    def size(self, dim=None):
+    def size(self, dim: Axis = None) -> Any:
         """The shape (PyTorch's ``size()``), or one dimension of it."""
         if dim is None:
             return self.data.shape
@@ -97,141 +66,6 @@ class Tensor:
             raise _f.AxisError(f"size: axis {dim} is out of range for a tensor with 0 dimension(s); "
                                "a 0-d tensor has no sizes (its shape is ())")
         return self.data.shape[_f._axis(dim, self.data.ndim, "size")]
-
-    def numel(self) -> int:
-        """Number of elements."""
-        return self.data.size
-
-    def __len__(self) -> int:
-        if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
-
-    def item(self) -> float:
-        """The single value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item(): only one-element tensors can be converted, this one has shape {self.shape}")
-        return self.data.item()
-
-    def numpy(self) -> np.ndarray:
-        """The underlying ndarray (shared, not copied)."""
-        return self.data
-
-    def tolist(self):
-        """The values as (nested) Python lists."""
-        return self.data.tolist()
-
-    def __float__(self):
-        return float(self.item())
-
-    def __int__(self):
-        return int(self.item())
-
-    def __bool__(self):
-        if self.data.size != 1:
-            raise ValueError(f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
-                             "use .any() or .all() on .numpy()")
-        return bool(self.data)
-
-    def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
-
-    def __iter__(self):
-        if self.data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
-
-    def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
-        extra = []
-        if self.name is not None:
-            extra.append(f"name={self.name!r}")
-        if self.data.dtype not in (np.float64, np.int64, np.bool_):
-            extra.append(f"dtype={self.data.dtype}")
-        if self._node is not None:
-            extra.append(f"grad_fn=<{self._node.prim.name}>")
-        elif self.requires_grad:
-            extra.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extra) + ")"
-
-    # ----- autograd ---------------------------------------------------------------
-    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
-        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
-
-        ``gradient`` is required when ``self`` is not a scalar (it is the vector
-        of the vector-Jacobian product). The graph is freed afterwards unless
-        ``retain_graph=True``; ``create_graph=True`` records the backward pass
-        itself so the gradients can be differentiated again.
-
-        >>> import retrograd as rg
-        >>> x = rg.tensor(2.0, requires_grad=True)
-        >>> (x ** 3).backward(); x.grad
-        tensor(12.)
-        """
-        if not self.requires_grad:
-            raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn; "
-                               "create the inputs with requires_grad=True")
-        g = _root_gradient(self, gradient)
-        if retain_graph is None:
-            retain_graph = create_graph
-        run_backward([self], [g], retain_graph=retain_graph, create_graph=create_graph)
-
-    @property
-    def _version(self) -> int:
-        """How many times this tensor's memory was written in place (PyTorch's ``_version``).
-
-        >>> import retrograd as rg
-        >>> t = rg.zeros(2); t += 1; t._version
-        1
-        """
-        vc = getattr(self, "_vc", None)
-        return 0 if vc is None else vc.version
-
-    def register_hook(self, hook):
-        """Call ``hook(grad)`` each time the gradient of this tensor is computed in backward.
-
-        The hook may return a tensor that replaces the gradient (for the rest of the walk
-        and for ``.grad``); ``handle.remove()`` unregisters it. Works on leaves and on
-        intermediate tensors, as PyTorch's ``Tensor.register_hook``.
-
-        >>> import retrograd as rg
-        >>> x = rg.tensor(2.0, requires_grad=True)
-        >>> h = x.register_hook(lambda g: g * 10)
-        >>> (x * 3).backward(); x.grad
-        tensor(30.)
-        >>> h.remove()
-        """
-        return autograd.register_hook(self, hook)
-
-    def retain_grad(self) -> Tensor:
-        """Keep the gradient of this non-leaf tensor in ``.grad`` at the next backward."""
-        autograd.retain(self)
-        return self
-
-    def detach(self) -> Tensor:
-        """The same data as a new leaf that does not require grad (memory and version shared)."""
-        t = _wrap(self.data, None)
-        autograd.share_version(t, self)
-        return t
-
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place on a leaf; returns self."""
-        if not self.is_leaf:
-            raise RuntimeError("requires_grad_() can only change leaves; use .detach() first")
-        if requires_grad and self.data.dtype.kind != "f":
-            raise TypeError(f"only floating point tensors can require gradients, got dtype {self.data.dtype}")
-        self.requires_grad = bool(requires_grad)
-        return self
-
-    def named(self, name: str) -> Tensor:
-        """Give this tensor a name (shown in explanations and drawings); returns self.
-
-        >>> import retrograd as rg
-        >>> (rg.tensor(2.0) * 3).named("a").name
-        'a'
-        """
-        self.name = name
-        return self
 
     # ----- operators ---------------------------------------------------------------
     def __add__(self, other): return _binary(ops.add, self, other)
@@ -267,26 +101,27 @@ class Tensor:
     def __ne__(self, other): return _compare(np.not_equal, self, other)
 
     # ----- methods (PyTorch names) ---------------------------------------------------
-    def exp(self): return _unary(ops.exp, self)
-    def log(self): return _unary(ops.log, self)
-    def sqrt(self): return _unary(ops.sqrt, self)
-    def sin(self): return _unary(ops.sin, self)
-    def cos(self): return _unary(ops.cos, self)
-    def tan(self): return _unary(ops.tan, self)
-    def tanh(self): return _unary(ops.tanh, self)
-    def sigmoid(self): return _unary(ops.sigmoid, self)
-    def relu(self): return _unary(ops.relu, self)
-    def abs(self): return _unary(ops.absolute, self)
-    def pow(self, exponent): return _binary(ops.power, self, exponent)
-    def matmul(self, other): return _binary(ops.matmul, self, other)
-    def maximum(self, other): return _binary(ops.maximum, self, other)
-    def minimum(self, other): return _binary(ops.minimum, self, other)
+    def exp(self) -> Tensor: return _unary(ops.exp, self)
+    def log(self) -> Tensor: return _unary(ops.log, self)
+    def sqrt(self) -> Tensor: return _unary(ops.sqrt, self)
+    def sin(self) -> Tensor: return _unary(ops.sin, self)
+    def cos(self) -> Tensor: return _unary(ops.cos, self)
+    def tan(self) -> Tensor: return _unary(ops.tan, self)
+    def tanh(self) -> Tensor: return _unary(ops.tanh, self)
+    def sigmoid(self) -> Tensor: return _unary(ops.sigmoid, self)
+    def relu(self) -> Tensor: return _unary(ops.relu, self)
+    def abs(self) -> Tensor: return _unary(ops.absolute, self)
+    def pow(self, exponent: Any) -> Tensor: return _binary(ops.power, self, exponent)
+    def matmul(self, other: ArrayLike) -> Tensor: return _binary(ops.matmul, self, other)
+    def maximum(self, other: ArrayLike) -> Tensor: return _binary(ops.maximum, self, other)
+    def minimum(self, other: ArrayLike) -> Tensor: return _binary(ops.minimum, self, other)
 
-    def clip(self, min=None, max=None): return _f.clip(self, min, max)
+    def clip(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
+        return _f.clip(self, min, max)
     clamp = clip
 
     # ----- in-place methods (PyTorch names; see retrograd.inplace for the rules) -----------------
-    def add_(self, other, *, alpha=1):
+    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
         """``self += alpha * other`` in place; returns self.
 
         >>> import retrograd as rg
@@ -295,23 +130,23 @@ class Tensor:
         """
         return _ip.binary_(self, other, "add", alpha)
 
-    def sub_(self, other, *, alpha=1):
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
         """``self -= alpha * other`` in place; returns self."""
         return _ip.binary_(self, other, "sub", alpha)
 
-    def mul_(self, other):
+    def mul_(self, other: Any) -> Tensor:
         """``self *= other`` in place; returns self."""
         return _ip.binary_(self, other, "mul")
 
-    def div_(self, other):
+    def div_(self, other: Any) -> Tensor:
         """``self /= other`` in place; returns self."""
         return _ip.binary_(self, other, "div")
 
-    def neg_(self):
+    def neg_(self) -> Tensor:
         """``self = -self`` in place; returns self."""
         return _ip.unary_(self, "neg", np.negative, lambda old: -old)
 
-    def zero_(self):
+    def zero_(self) -> Tensor:
         """Every element becomes 0, in place; returns self.
 
         >>> import retrograd as rg
@@ -320,26 +155,29 @@ class Tensor:
         """
         return _ip.fill_(self, 0)
 
-    def fill_(self, value):
+    def fill_(self, value: Any) -> Tensor:
         """Every element becomes ``value``, in place; returns self."""
         return _ip.fill_(self, value)
 
-    def copy_(self, src):
+    def copy_(self, src: Any) -> Tensor:
         """Copy ``src``'s values (broadcast to this shape, cast to this dtype) into self; returns self."""
         return _ip.copy_(self, src)
 
-    def clip_(self, min=None, max=None):
+    def clip_(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit values to ``[min, max]`` in place; returns self."""
         return _ip.unary_(self, "clip", lambda a: np.clip(a, min, max), lambda old: _f.clip(old, min, max))
     clamp_ = clip_
 
-    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None):
+    def sum(self, axis: Axis = None, keepdims: builtins.bool | None = False, *, dim: Axis = None,
+            keepdim: builtins.bool | None = None, dtype: DTypeLike = None) -> Tensor:
         return _f.sum(self, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
 
-    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def mean(self, axis: Axis = None, keepdims: builtins.bool | None = False, *, dim: Axis = None,
+             keepdim: builtins.bool | None = None) -> Tensor:
         return _f.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def max(self, dim: Axis | ArrayLike = None, keepdim: builtins.bool | None = False, *, axis: Axis = None,
+            keepdims: builtins.bool | None = None) -> Any:
         """PyTorch's ``max``: over all elements, ``(values, indices)`` along ``dim``, or the
         elementwise maximum with another tensor. ``axis=`` (NumPy) gives values only.
 
@@ -350,38 +188,47 @@ class Tensor:
         """
         return _f.max(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def min(self, dim: Axis | ArrayLike = None, keepdim: builtins.bool | None = False, *, axis: Axis = None,
+            keepdims: builtins.bool | None = None) -> Any:
         """PyTorch's ``min``: see :meth:`max`."""
         return _f.min(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def amax(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
+    def amax(self, dim: Axis = None, keepdim: builtins.bool | None = None, *, axis: Axis = None,
+             keepdims: builtins.bool | None = False) -> Tensor:
         """Largest values over ``dim`` (values only; tied maxima share the gradient)."""
         return _f.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def amin(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
+    def amin(self, dim: Axis = None, keepdim: builtins.bool | None = None, *, axis: Axis = None,
+             keepdims: builtins.bool | None = False) -> Tensor:
         """Smallest values over ``dim`` (values only; tied minima share the gradient)."""
         return _f.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None, axis=None,
-            keepdims=None):
+    def var(self, dim: Axis = None, unbiased: builtins.bool | None = None, keepdim: builtins.bool = False, *,
+            correction: builtins.int | None = None, ddof: builtins.int | None = None, axis: Axis = None,
+            keepdims: builtins.bool | None = None) -> Tensor:
         return _f.var(self, dim, unbiased, keepdim, correction=correction, ddof=ddof, axis=axis,
                       keepdims=keepdims)
 
-    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def logsumexp(self, axis: Axis = None, keepdims: builtins.bool | None = False, *, dim: Axis = None,
+                  keepdim: builtins.bool | None = None) -> Tensor:
         return _f.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def softmax(self, axis=-1, *, dim=None): return _f.softmax(self, axis if dim is None else dim)
-    def log_softmax(self, axis=-1, *, dim=None): return _f.log_softmax(self, axis if dim is None else dim)
-    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def softmax(self, axis: builtins.int = -1, *, dim: builtins.int | None = None) -> Tensor:
+        return _f.softmax(self, axis if dim is None else dim)
+    def log_softmax(self, axis: builtins.int = -1, *, dim: builtins.int | None = None) -> Tensor:
+        return _f.log_softmax(self, axis if dim is None else dim)
+    def argmax(self, axis: builtins.int | None = None, keepdims: builtins.bool | None = False, *,
+               dim: builtins.int | None = None, keepdim: builtins.bool | None = None) -> Tensor:
         return _f.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    def argmin(self, axis: builtins.int | None = None, keepdims: builtins.bool | None = False, *,
+               dim: builtins.int | None = None, keepdim: builtins.bool | None = None) -> Tensor:
         return _f.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def reshape(self, *shape): return _f.reshape(self, _shape_args(shape))
+    def reshape(self, *shape: builtins.int | Shape) -> Tensor: return _f.reshape(self, _shape_args(shape))
     view = reshape
 
-    def flatten(self, start_dim=0, end_dim=-1):
+    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
         """Merge the axes from ``start_dim`` to ``end_dim`` into one (all of them by default).
 
         >>> import retrograd as rg
@@ -389,13 +236,15 @@ class Tensor:
         (2, 12)
         """
         return _f.flatten(self, start_dim, end_dim)
-    def transpose(self, *axes): return _f.transpose(self, *axes)
-    def permute(self, *axes): return _f.permute(self, _shape_args(axes))
-    def squeeze(self, axis=None, *, dim=None): return _f.squeeze(self, axis if dim is None else dim)
-    def unsqueeze(self, axis=None, *, dim=None): return _f.unsqueeze(self, axis if dim is None else dim)
-    def broadcast_to(self, *shape): return _f.broadcast_to(self, _shape_args(shape))
+    def transpose(self, *axes: Any) -> Tensor: return _f.transpose(self, *axes)
+    def permute(self, *axes: Any) -> Tensor: return _f.permute(self, _shape_args(axes))
+    def squeeze(self, axis: Axis = None, *, dim: Axis = None) -> Tensor:
+        return _f.squeeze(self, axis if dim is None else dim)
+    def unsqueeze(self, axis: builtins.int | None = None, *, dim: builtins.int | None = None) -> Tensor:
+        return _f.unsqueeze(self, axis if dim is None else dim)
+    def broadcast_to(self, *shape: Shape) -> Tensor: return _f.broadcast_to(self, _shape_args(shape))
 
-    def expand(self, *sizes):
+    def expand(self, *sizes: Any) -> Tensor:
         """PyTorch's ``expand``: ``broadcast_to`` where a size of -1 keeps that axis.
 
         >>> import retrograd as rg
@@ -422,28 +271,28 @@ class Tensor:
 
     # ----- conversion ------------------------------------------------------------------
     @property
-    def device(self):
+    def device(self) -> Any:
         """Where the data lives: always ``device(type='cpu')``."""
         return CPU
 
     @property
-    def is_cuda(self) -> bool:
+    def is_cuda(self) -> builtins.bool:
         """Always False: retrograd computes on the CPU."""
         return False
 
-    def to(self, *args, **kwargs): return _fc.to(self, *args, **kwargs)
-    def cpu(self): return self
-    def clone(self): return _fc.clone(self)
-    def contiguous(self): return _fc.contiguous(self)
-    def is_contiguous(self) -> bool: return bool(self.data.flags.c_contiguous)
-    def type_as(self, other): return _fc.type_as(self, other)
-    def float(self): return _fc.to_dtype(self, np.float32)
-    def double(self): return _fc.to_dtype(self, np.float64)
-    def half(self): return _fc.to_dtype(self, np.float16)
-    def long(self): return _fc.to_dtype(self, np.int64)
-    def int(self): return _fc.to_dtype(self, np.int32)
-    def bool(self): return _fc.to_dtype(self, np.bool_)
-    def dim(self) -> int: return self.data.ndim
+    def to(self, *args: Any, **kwargs: Any) -> Any: return _fc.to(self, *args, **kwargs)
+    def cpu(self) -> Tensor: return self
+    def clone(self) -> Any: return _fc.clone(self)
+    def contiguous(self) -> Any: return _fc.contiguous(self)
+    def is_contiguous(self) -> builtins.bool: return bool(self.data.flags.c_contiguous)
+    def type_as(self, other: ArrayLike) -> Any: return _fc.type_as(self, other)
+    def float(self) -> Tensor: return _fc.to_dtype(self, np.float32)
+    def double(self) -> Tensor: return _fc.to_dtype(self, np.float64)
+    def half(self) -> Tensor: return _fc.to_dtype(self, np.float16)
+    def long(self) -> Tensor: return _fc.to_dtype(self, np.int64)
+    def int(self) -> Tensor: return _fc.to_dtype(self, np.int32)
+    def bool(self) -> Tensor: return _fc.to_dtype(self, np.bool_)
+    def dim(self) -> builtins.int: return self.data.ndim
     ndimension = dim
 
     # ----- boolean and integer arithmetic -------------------------------------------------
@@ -458,124 +307,159 @@ class Tensor:
     def __rfloordiv__(self, other): return _fm.floor_divide(other, self)
     def __mod__(self, other): return _fm.remainder(self, other)
     def __rmod__(self, other): return _fm.remainder(other, self)
-    def bitwise_and(self, other): return _fl.bitwise_and(self, other)
-    def bitwise_or(self, other): return _fl.bitwise_or(self, other)
-    def bitwise_xor(self, other): return _fl.bitwise_xor(self, other)
-    def bitwise_not(self): return _fl.bitwise_not(self)
-    def logical_and(self, other): return _fl.logical_and(self, other)
-    def logical_or(self, other): return _fl.logical_or(self, other)
-    def logical_xor(self, other): return _fl.logical_xor(self, other)
-    def logical_not(self): return _fl.logical_not(self)
-    def floor(self): return _fm.floor(self)
-    def ceil(self): return _fm.ceil(self)
-    def round(self, decimals=0): return _fm.round(self, decimals)
-    def trunc(self): return _fm.trunc(self)
-    def sign(self): return _fm.sign(self)
-    def fmod(self, other): return _fm.fmod(self, other)
-    def remainder(self, other): return _fm.remainder(self, other)
-    def floor_divide(self, other): return _fm.floor_divide(self, other)
-    def div(self, other, *, rounding_mode=None): return _fm.div(self, other, rounding_mode=rounding_mode)
+    def bitwise_and(self, other: Any) -> Tensor: return _fl.bitwise_and(self, other)
+    def bitwise_or(self, other: Any) -> Tensor: return _fl.bitwise_or(self, other)
+    def bitwise_xor(self, other: Any) -> Tensor: return _fl.bitwise_xor(self, other)
+    def bitwise_not(self) -> Tensor: return _fl.bitwise_not(self)
+    def logical_and(self, other: Any) -> Tensor: return _fl.logical_and(self, other)
+    def logical_or(self, other: Any) -> Tensor: return _fl.logical_or(self, other)
+    def logical_xor(self, other: Any) -> Tensor: return _fl.logical_xor(self, other)
+    def logical_not(self) -> Tensor: return _fl.logical_not(self)
+    def floor(self) -> Tensor: return _fm.floor(self)
+    def ceil(self) -> Tensor: return _fm.ceil(self)
+    def round(self, decimals: builtins.int = 0) -> Tensor: return _fm.round(self, decimals)
+    def trunc(self) -> Tensor: return _fm.trunc(self)
+    def sign(self) -> Tensor: return _fm.sign(self)
+    def fmod(self, other: ArrayLike) -> Tensor: return _fm.fmod(self, other)
+    def remainder(self, other: ArrayLike) -> Tensor: return _fm.remainder(self, other)
+    def floor_divide(self, other: ArrayLike) -> Tensor: return _fm.floor_divide(self, other)
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return _fm.div(self, other, rounding_mode=rounding_mode)
     divide = div
-    def isnan(self): return _fl.isnan(self)
-    def isinf(self): return _fl.isinf(self)
-    def isfinite(self): return _fl.isfinite(self)
-    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    def isnan(self) -> Tensor: return _fl.isnan(self)
+    def isinf(self) -> Tensor: return _fl.isinf(self)
+    def isfinite(self) -> Tensor: return _fl.isfinite(self)
+    def isclose(self, other: Any, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08,
+                equal_nan: builtins.bool = False) -> Tensor:
         return _fl.isclose(self, other, rtol, atol, equal_nan)
-    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    def allclose(self, other: Any, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08,
+                 equal_nan: builtins.bool = False) -> builtins.bool:
         return _fl.allclose(self, other, rtol, atol, equal_nan)
-    def nan_to_num(self, nan=0.0, posinf=None, neginf=None): return _fl.nan_to_num(self, nan, posinf, neginf)
-    def any(self, dim=None, keepdim=False, **kw): return _fl.any(self, dim, keepdim, **kw)
-    def all(self, dim=None, keepdim=False, **kw): return _fl.all(self, dim, keepdim, **kw)
+    def nan_to_num(self, nan: builtins.float = 0.0, posinf: builtins.float | None = None,
+                   neginf: builtins.float | None = None) -> Tensor:
+        return _fl.nan_to_num(self, nan, posinf, neginf)
+    def any(self, dim: Axis = None, keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        return _fl.any(self, dim, keepdim, **kw)
+    def all(self, dim: Axis = None, keepdim: builtins.bool = False, **kw: Any) -> Tensor:
+        return _fl.all(self, dim, keepdim, **kw)
 
     # ----- shapes ------------------------------------------------------------------------
-    def unflatten(self, dim, sizes): return _fs.unflatten(self, dim, sizes)
-    def expand_as(self, other): return self.expand(other.shape)
-    def repeat(self, *sizes): return _fs.repeat(self, *sizes)
-    def tile(self, *dims): return _fs.tile(self, _shape_args(dims))
-    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+    def unflatten(self, dim: builtins.int, sizes: Shape) -> Tensor: return _fs.unflatten(self, dim, sizes)
+    def expand_as(self, other: Any) -> Tensor: return self.expand(other.shape)
+    def repeat(self, *sizes: builtins.int | Shape) -> Tensor: return _fs.repeat(self, *sizes)
+    def tile(self, *dims: Shape) -> Tensor: return _fs.tile(self, _shape_args(dims))
+    def repeat_interleave(self, repeats: ArrayLike | None, dim: builtins.int | None = None, *,
+                          output_size: builtins.int | None = None) -> Tensor:
         return _fs.repeat_interleave(self, repeats, dim, output_size=output_size)
-    def chunk(self, chunks, dim=0): return _fs.chunk(self, chunks, dim)
-    def split(self, split_size, dim=0): return _fs.split(self, split_size, dim)
-    def tensor_split(self, indices_or_sections, dim=0): return _fs.tensor_split(self, indices_or_sections, dim)
-    def flip(self, *dims): return _fs.flip(self, _shape_args(dims))
-    def roll(self, shifts, dims=None): return _fs.roll(self, shifts, dims)
-    def movedim(self, source, destination): return _fs.movedim(self, source, destination)
+    def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        return _fs.chunk(self, chunks, dim)
+    def split(self, split_size: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        return _fs.split(self, split_size, dim)
+    def tensor_split(self, indices_or_sections: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        return _fs.tensor_split(self, indices_or_sections, dim)
+    def flip(self, *dims: Any) -> Tensor: return _fs.flip(self, _shape_args(dims))
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor: return _fs.roll(self, shifts, dims)
+    def movedim(self, source: Any, destination: Any) -> Tensor: return _fs.movedim(self, source, destination)
     moveaxis = movedim
-    def narrow(self, dim, start, length): return _fs.narrow(self, dim, start, length)
-    def tril(self, diagonal=0): return _fs.tril(self, diagonal)
-    def triu(self, diagonal=0): return _fs.triu(self, diagonal)
-    def diag(self, diagonal=0): return _fs.diag(self, diagonal)
-    def diagonal(self, offset=0, dim1=0, dim2=1): return _fs.diagonal(self, offset, dim1, dim2)
-    def trace(self): return _fs.trace(self)
+    def narrow(self, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
+        return _fs.narrow(self, dim, start, length)
+    def tril(self, diagonal: builtins.int = 0) -> Tensor: return _fs.tril(self, diagonal)
+    def triu(self, diagonal: builtins.int = 0) -> Tensor: return _fs.triu(self, diagonal)
+    def diag(self, diagonal: builtins.int = 0) -> Tensor: return _fs.diag(self, diagonal)
+    def diagonal(self, offset: builtins.int = 0, dim1: builtins.int = 0, dim2: builtins.int = 1) -> Tensor:
+        return _fs.diagonal(self, offset, dim1, dim2)
+    def trace(self) -> Tensor: return _fs.trace(self)
 
     # ----- indexing ----------------------------------------------------------------------
-    def gather(self, dim, index): return _fi.gather(self, dim, index)
-    def take_along_dim(self, indices, dim=None): return _fi.take_along_dim(self, indices, dim)
-    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+    def gather(self, dim: builtins.int, index: ArrayLike) -> Tensor: return _fi.gather(self, dim, index)
+    def take_along_dim(self, indices: ArrayLike, dim: builtins.int | None = None) -> Tensor:
+        return _fi.take_along_dim(self, indices, dim)
+    def scatter(self, dim: builtins.int, index: ArrayLike, src: ArrayLike | None = None, *,
+                value: ArrayLike | None = None, reduce: str | None = None) -> Tensor:
         return _fi.scatter(self, dim, index, src, value=value, reduce=reduce)
-    def scatter_add(self, dim, index, src): return _fi.scatter_add(self, dim, index, src)
-    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+    def scatter_add(self, dim: builtins.int, index: ArrayLike, src: ArrayLike) -> Tensor:
+        return _fi.scatter_add(self, dim, index, src)
+    def scatter_reduce(self, dim: builtins.int, index: ArrayLike, src: ArrayLike, reduce: str, *,
+                       include_self: builtins.bool = True) -> Tensor:
         return _fi.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
-    def index_select(self, dim, index): return _fi.index_select(self, dim, index)
-    def index_add(self, dim, index, source, *, alpha=1): return _fi.index_add(self, dim, index, source, alpha=alpha)
-    def masked_fill(self, mask, value): return _fi.masked_fill(self, mask, value)
-    def masked_select(self, mask): return _fi.masked_select(self, mask)
-    def nonzero(self, *, as_tuple=False): return _fi.nonzero(self, as_tuple=as_tuple)
+    def index_select(self, dim: builtins.int, index: ArrayLike) -> Tensor:
+        return _fi.index_select(self, dim, index)
+    def index_add(self, dim: builtins.int, index: ArrayLike, source: ArrayLike, *,
+                  alpha: builtins.float = 1) -> Tensor:
+        return _fi.index_add(self, dim, index, source, alpha=alpha)
+    def masked_fill(self, mask: ArrayLike, value: ArrayLike) -> Tensor:
+        return _fi.masked_fill(self, mask, value)
+    def masked_select(self, mask: ArrayLike) -> Tensor: return _fi.masked_select(self, mask)
+    def nonzero(self, *, as_tuple: builtins.bool = False) -> Any: return _fi.nonzero(self, as_tuple=as_tuple)
 
     # ----- maths -------------------------------------------------------------------------
-    def log1p(self): return _unary(ops.log1p, self)
-    def expm1(self): return _unary(ops.expm1, self)
-    def log2(self): return _unary(ops.log2, self)
-    def log10(self): return _unary(ops.log10, self)
-    def exp2(self): return _unary(ops.exp2, self)
-    def rsqrt(self): return _unary(ops.rsqrt, self)
-    def sinh(self): return _unary(ops.sinh, self)
-    def cosh(self): return _unary(ops.cosh, self)
-    def asin(self): return _unary(ops.asin, self)
-    def acos(self): return _unary(ops.acos, self)
-    def atan(self): return _unary(ops.atan, self)
+    def log1p(self) -> Tensor: return _unary(ops.log1p, self)
+    def expm1(self) -> Tensor: return _unary(ops.expm1, self)
+    def log2(self) -> Tensor: return _unary(ops.log2, self)
+    def log10(self) -> Tensor: return _unary(ops.log10, self)
+    def exp2(self) -> Tensor: return _unary(ops.exp2, self)
+    def rsqrt(self) -> Tensor: return _unary(ops.rsqrt, self)
+    def sinh(self) -> Tensor: return _unary(ops.sinh, self)
+    def cosh(self) -> Tensor: return _unary(ops.cosh, self)
+    def asin(self) -> Tensor: return _unary(ops.asin, self)
+    def acos(self) -> Tensor: return _unary(ops.acos, self)
+    def atan(self) -> Tensor: return _unary(ops.atan, self)
     arcsin, arccos, arctan = asin, acos, atan
-    def erf(self): return _unary(ops.erf, self)
-    def square(self): return _fm.square(self)
-    def reciprocal(self): return _fm.reciprocal(self)
-    def atan2(self, other): return _fm.atan2(self, other)
+    def erf(self) -> Tensor: return _unary(ops.erf, self)
+    def square(self) -> Tensor: return _fm.square(self)
+    def reciprocal(self) -> Tensor: return _fm.reciprocal(self)
+    def atan2(self, other: ArrayLike) -> Tensor: return _fm.atan2(self, other)
     arctan2 = atan2
-    def hypot(self, other): return _fm.hypot(self, other)
-    def logaddexp(self, other): return _fm.logaddexp(self, other)
-    def lerp(self, end, weight): return _fm.lerp(self, end, weight)
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None, axis=None,
-            keepdims=None):
+    def hypot(self, other: ArrayLike) -> Tensor: return _fm.hypot(self, other)
+    def logaddexp(self, other: ArrayLike) -> Tensor: return _fm.logaddexp(self, other)
+    def lerp(self, end: ArrayLike, weight: ArrayLike) -> Tensor: return _fm.lerp(self, end, weight)
+    def std(self, dim: Axis = None, unbiased: builtins.bool | None = None, keepdim: builtins.bool = False, *,
+            correction: builtins.int | None = None, ddof: builtins.int | None = None, axis: Axis = None,
+            keepdims: builtins.bool | None = None) -> Tensor:
         return _fm.std(self, dim, unbiased, keepdim, correction=correction, ddof=ddof, axis=axis,
                        keepdims=keepdims)
-    def prod(self, dim=None, keepdim=False, *, dtype=None): return _fm.prod(self, dim, keepdim, dtype=dtype)
-    def cumsum(self, dim, *, dtype=None): return _fm.cumsum(self, dim, dtype=dtype)
-    def cumprod(self, dim, *, dtype=None): return _fm.cumprod(self, dim, dtype=dtype)
-    def cummax(self, dim): return _fm.cummax(self, dim)
-    def cummin(self, dim): return _fm.cummin(self, dim)
-    def logcumsumexp(self, dim): return _fm.logcumsumexp(self, dim)
-    def sort(self, dim=-1, descending=False, *, stable=False): return _fm.sort(self, dim, descending, stable=stable)
-    def argsort(self, dim=-1, descending=False, *, stable=False):
+    def prod(self, dim: Axis = None, keepdim: builtins.bool | None = False, *,
+             dtype: DTypeLike = None) -> Tensor:
+        return _fm.prod(self, dim, keepdim, dtype=dtype)
+    def cumsum(self, dim: builtins.int, *, dtype: DTypeLike = None) -> Tensor:
+        return _fm.cumsum(self, dim, dtype=dtype)
+    def cumprod(self, dim: builtins.int, *, dtype: DTypeLike = None) -> Tensor:
+        return _fm.cumprod(self, dim, dtype=dtype)
+    def cummax(self, dim: builtins.int) -> Any: return _fm.cummax(self, dim)
+    def cummin(self, dim: builtins.int) -> Any: return _fm.cummin(self, dim)
+    def logcumsumexp(self, dim: builtins.int) -> Tensor: return _fm.logcumsumexp(self, dim)
+    def sort(self, dim: builtins.int = -1, descending: builtins.bool = False, *,
+             stable: builtins.bool = False) -> Any:
+        return _fm.sort(self, dim, descending, stable=stable)
+    def argsort(self, dim: builtins.int = -1, descending: builtins.bool = False, *,
+                stable: builtins.bool = False) -> Tensor:
         return _fm.argsort(self, dim, descending, stable=stable)
-    def topk(self, k, dim=-1, largest=True, sorted=True): return _fm.topk(self, k, dim, largest, sorted)
-    def kthvalue(self, k, dim=-1, keepdim=False): return _fm.kthvalue(self, k, dim, keepdim)
-    def median(self, dim=None, keepdim=False): return _fm.median(self, dim, keepdim)
-    def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return _fm.norm(self, p, dim, keepdim, dtype)
-    def mm(self, other): return _fm.mm(self, other)
-    def bmm(self, other): return _fm.bmm(self, other)
-    def outer(self, other): return _fm.outer(self, other)
+    def topk(self, k: builtins.int, dim: builtins.int = -1, largest: builtins.bool = True,
+             sorted: builtins.bool = True) -> Any:
+        return _fm.topk(self, k, dim, largest, sorted)
+    def kthvalue(self, k: builtins.int, dim: builtins.int = -1, keepdim: builtins.bool = False) -> Any:
+        return _fm.kthvalue(self, k, dim, keepdim)
+    def median(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Any:
+        return _fm.median(self, dim, keepdim)
+    def norm(self, p: str | builtins.float | None = 'fro', dim: Axis = None,
+             keepdim: builtins.bool | None = False, dtype: DTypeLike = None) -> Tensor:
+        return _fm.norm(self, p, dim, keepdim, dtype)
+    def mm(self, other: Any) -> Tensor: return _fm.mm(self, other)
+    def bmm(self, other: Any) -> Tensor: return _fm.bmm(self, other)
+    def outer(self, other: Any) -> Tensor: return _fm.outer(self, other)
     # ===== end of the breadth block ========================================================
 
     # --- added by i13b (PyTorch ports: comparisons, *_as, new_*, small aliases) ---
-    def eq(self, other): return _fl.eq(self, other)
-    def ne(self, other): return _fl.ne(self, other)
-    def lt(self, other): return _fl.lt(self, other)
-    def le(self, other): return _fl.le(self, other)
-    def gt(self, other): return _fl.gt(self, other)
-    def ge(self, other): return _fl.ge(self, other)
+    def eq(self, other: ArrayLike) -> Tensor: return _fl.eq(self, other)
+    def ne(self, other: ArrayLike) -> Tensor: return _fl.ne(self, other)
+    def lt(self, other: ArrayLike) -> Tensor: return _fl.lt(self, other)
+    def le(self, other: ArrayLike) -> Tensor: return _fl.le(self, other)
+    def gt(self, other: ArrayLike) -> Tensor: return _fl.gt(self, other)
+    def ge(self, other: ArrayLike) -> Tensor: return _fl.ge(self, other)
     not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
-    def equal(self, other) -> bool: return _fl.equal(self, other)
+    def equal(self, other: ArrayLike) -> builtins.bool: return _fl.equal(self, other)
 
-    def view_as(self, other):
+    def view_as(self, other: Any) -> Tensor:
         """This tensor with ``other``'s shape (PyTorch's ``view_as``; a reshape here).
 
         >>> import retrograd as rg
@@ -585,7 +469,8 @@ class Tensor:
         return _f.reshape(self, tuple(other.shape))
     reshape_as = view_as
 
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_zeros(self, *size: Any, dtype: DTypeLike = None, device: DeviceLike = None,
+                  requires_grad: builtins.bool = False) -> Any:
         """Zeros of ``size`` with this tensor's dtype unless ``dtype`` is given (PyTorch's ``new_zeros``).
 
         >>> import retrograd as rg
@@ -595,21 +480,25 @@ class Tensor:
         return _cr.zeros(*size, dtype=self.dtype if dtype is None else dtype, device=device,
                          requires_grad=requires_grad)
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_ones(self, *size: Any, dtype: DTypeLike = None, device: DeviceLike = None,
+                 requires_grad: builtins.bool = False) -> Any:
         """Ones of ``size`` with this tensor's dtype unless ``dtype`` is given (PyTorch's ``new_ones``)."""
         return _cr.ones(*size, dtype=self.dtype if dtype is None else dtype, device=device,
                         requires_grad=requires_grad)
 
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_empty(self, *size: Any, dtype: DTypeLike = None, device: DeviceLike = None,
+                  requires_grad: builtins.bool = False) -> Tensor:
         """An uninitialised (here: zero) tensor of ``size`` with this tensor's dtype (PyTorch's ``new_empty``)."""
         return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
-    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    def new_full(self, size: Any, fill_value: Any, *, dtype: DTypeLike = None, device: DeviceLike = None,
+                 requires_grad: builtins.bool = False) -> Any:
         """``fill_value`` everywhere, with this tensor's dtype unless ``dtype`` is given (``new_full``)."""
         return _cr.full(size, fill_value, dtype=self.dtype if dtype is None else dtype, device=device,
                         requires_grad=requires_grad)
 
-    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    def new_tensor(self, data: Any, *, dtype: DTypeLike = None, device: DeviceLike = None,
+                   requires_grad: builtins.bool = False) -> Any:
         """A copy of ``data`` with this tensor's dtype unless ``dtype`` is given (``new_tensor``).
 
         >>> import retrograd as rg
@@ -619,7 +508,7 @@ class Tensor:
         return tensor(data, dtype=self.dtype if dtype is None else dtype, device=device,
                       requires_grad=requires_grad)
 
-    def t(self):
+    def t(self) -> Tensor:
         """Transpose of a tensor with at most 2 dimensions (PyTorch's ``t``).
 
         >>> import retrograd as rg
@@ -631,34 +520,36 @@ class Tensor:
                              "use .transpose(dim0, dim1) or .mT")
         return _f.transpose(self) if self.ndim == 2 else self
 
-    def neg(self): return _unary(ops.neg, self)
+    def neg(self) -> Tensor: return _unary(ops.neg, self)
     negative = neg
-    def add(self, other, *, alpha=1): return self + (other if alpha == 1 else other * alpha)
-    def sub(self, other, *, alpha=1): return self - (other if alpha == 1 else other * alpha)
+    def add(self, other: ArrayLike, *, alpha: Any = 1) -> Tensor:
+        return self + (other if alpha == 1 else other * alpha)
+    def sub(self, other: ArrayLike, *, alpha: Any = 1) -> Tensor:
+        return self - (other if alpha == 1 else other * alpha)
     subtract = sub
-    def mul(self, other): return self * other
+    def mul(self, other: ArrayLike) -> Tensor: return self * other
     multiply = mul
-    def true_divide(self, other): return self / other
-    def dot(self, other): return _fm.dot(self, other)
-    def where(self, condition, other): return _f.where(condition, self, other)
-    def clamp_min(self, min): return _fm.clamp_min(self, min)
-    def clamp_max(self, max): return _fm.clamp_max(self, max)
-    def select(self, dim, index): return _fs.select(self, dim, index)
-    def unbind(self, dim=0): return _fs.unbind(self, dim)
-    def swapaxes(self, axis0, axis1): return _f.swapaxes(self, axis0, axis1)
+    def true_divide(self, other: ArrayLike) -> Tensor: return self / other
+    def dot(self, other: Any) -> Tensor: return _fm.dot(self, other)
+    def where(self, condition: Any, other: Any) -> Tensor: return _f.where(condition, self, other)
+    def clamp_min(self, min: ArrayLike) -> Tensor: return _fm.clamp_min(self, min)
+    def clamp_max(self, max: ArrayLike) -> Tensor: return _fm.clamp_max(self, max)
+    def select(self, dim: builtins.int, index: builtins.int) -> Tensor: return _fs.select(self, dim, index)
+    def unbind(self, dim: builtins.int = 0) -> tuple[Tensor, ...]: return _fs.unbind(self, dim)
+    def swapaxes(self, axis0: Any, axis1: builtins.int) -> Tensor: return _f.swapaxes(self, axis0, axis1)
     swapdims = swapaxes
-    def is_floating_point(self) -> bool: return self.dtype.kind == "f"
-    def element_size(self) -> int: return self.dtype.itemsize
+    def is_floating_point(self) -> builtins.bool: return self.dtype.kind == "f"
+    def element_size(self) -> builtins.int: return self.dtype.itemsize
 
     @property
-    def itemsize(self) -> int:
+    def itemsize(self) -> builtins.int:
         return self.dtype.itemsize
 
     @property
-    def nbytes(self) -> int:
+    def nbytes(self) -> builtins.int:
         return int(self.data.nbytes)
 
-    def cuda(self, device=None, non_blocking=False):
+    def cuda(self, device: DeviceLike = None, non_blocking: builtins.bool = False) -> Any:
         """Always an error: retrograd runs on the CPU only (use ``.to(device)`` with ``"cpu"``)."""
         raise RuntimeError("cuda(): retrograd runs on the CPU (NumPy) only; there is no CUDA device. "
                            "Use .cpu() or .to('cpu'), or leave the call out")
@@ -672,198 +563,13 @@ def _shape_args(args):
     return tuple(args)
 
 
-def _wrap(data, node):
-    """A Tensor around an existing array; ``node`` is its grad_fn (or None)."""
-    t = _new(Tensor)
-    t.data = data
-    t.grad = None
-    t.requires_grad = node is not None
-    t._node = node
-    t.name = None
-    return t
-
-
-def _operand(x, op_name):
-    """Check a non-Tensor operand: numbers and numeric arrays only."""
-    if isinstance(x, _NUMBER_TYPES) and not isinstance(x, (str, bytes)):
-        if isinstance(x, _ndarray) and x.dtype.kind not in "fiub":
-            raise TypeError(f"{op_name}: unsupported operand: an array of dtype {x.dtype}")
-        return x
-    if isinstance(x, (list, tuple)):
-        return to_array(x, what=op_name)
-    raise TypeError(f"{op_name}: unsupported operand of type {type(x).__name__} ({x!r:.40}); "
-                    "expected a Tensor, a number or a numeric array")
-
-
-def apply(prim, args, params):
-    """Run ``prim`` forward on the arrays behind ``args``; record a node if needed."""
-    saved = [a.data if isinstance(a, Tensor) else a for a in args]
-    try:
-        out = prim.impl(*saved, **params)
-    except (ValueError, IndexError, TypeError) as exc:
-        raise shape_error(prim.name, saved, params, exc) from None
-    if type(out) is not _ndarray:
-        out = np.asarray(out)
-    t = None
-    if _grad_mode.enabled:
-        parents = tuple((i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad)
-        if parents:
-            t = _wrap(out, Node(prim, args, parents, saved, params, out))
-    if t is None:
-        t = _wrap(out, None)
-    if out.base is not None:  # a view (reshape, transpose, basic indexing): share the version counter
-        for a in args:
-            if isinstance(a, Tensor) and np.may_share_memory(out, a.data):
-                autograd.share_version(t, a)
-                break
-    return t
-
-
-def _unary(prim, x):
-    try:
-        out = prim.impl(x.data)
-    except (ValueError, TypeError) as exc:
-        raise shape_error(prim.name, [x.data], {}, exc) from None
-    if type(out) is not _ndarray:
-        out = np.asarray(out)
-    t = _new(Tensor)
-    t.data = out
-    t.grad = t.name = None
-    if x.requires_grad and _grad_mode.enabled:
-        t.requires_grad = True
-        t._node = Node(prim, (x,), ((0, x),), (x.data,), _NO_PARAMS, out)
-    else:
-        t.requires_grad = False
-        t._node = None
-    return t
-
-
-_NO_PARAMS: dict = {}
-
-
-def _binary(prim, a, b):
-    # The hot path of every arithmetic operator: kept flat on purpose.
-    if isinstance(a, Tensor):
-        ad = a.data
-        a_rg = a.requires_grad
-    else:
-        ad = a = a if type(a) is float or type(a) is int else _operand(a, prim.name)
-        a_rg = False
-    if isinstance(b, Tensor):
-        bd = b.data
-        b_rg = b.requires_grad
-    else:
-        bd = b = b if type(b) is float or type(b) is int else _operand(b, prim.name)
-        b_rg = False
-    try:
-        out = prim.impl(ad, bd)
-    except (ValueError, TypeError) as exc:
-        raise shape_error(prim.name, [ad, bd], {}, exc) from None
-    if type(out) is not _ndarray:
-        out = np.asarray(out)
-    t = _new(Tensor)
-    t.data = out
-    t.grad = t.name = None
-    if (a_rg or b_rg) and _grad_mode.enabled:
-        t.requires_grad = True
-        parents = ((0, a), (1, b)) if a_rg and b_rg else (((0, a),) if a_rg else ((1, b),))
-        t._node = Node(prim, (a, b), parents, (ad, bd), _NO_PARAMS, out)
-    else:
-        t.requires_grad = False
-        t._node = None
-    return t
-
-
 def _compare(ufunc, a, b):
     ad = a.data
-    bd = b.data if isinstance(b, Tensor) else _operand(b, ufunc.__name__)
+    bd = b.data if isinstance(b, Tensor) else operand(b, ufunc.__name__)
     try:
-        return _wrap(np.asarray(ufunc(ad, bd)), None)
+        return wrap(np.asarray(ufunc(ad, bd)), None)
     except ValueError as exc:
         raise shape_error(ufunc.__name__, [ad, bd], {}, exc) from None
 
 
-def _root_gradient(t, gradient):
-    """The starting cotangent of a backward pass, checked against ``t``."""
-    if gradient is None:
-        if t.data.size != 1:
-            raise RuntimeError(
-                f"backward(): grad can be implicitly created only for scalar outputs, but this "
-                f"tensor has shape {t.shape}; pass gradient= (a tensor of shape {t.shape}), "
-                "or reduce the output first, e.g. y.sum().backward()")
-        return np.ones_like(t.data)
-    g = gradient.data if isinstance(gradient, Tensor) else to_array(gradient, t.data.dtype, what="gradient")
-    if g.shape != t.shape:
-        raise ShapeError(f"backward(): gradient has shape {g.shape} but the tensor has shape {t.shape}")
-    if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
-    return g
-
-
-def tensor(data, requires_grad=False, dtype=None, name=None, device=None) -> Tensor:
-    """Make a Tensor from a number, a (nested) list or an ndarray.
-
-    Python floats and float lists get the default dtype (float64, see
-    ``rg.set_default_dtype``); Python ints and integer lists get int64 and
-    bools bool, as in PyTorch; NumPy arrays keep their dtype unless ``dtype``
-    is given. Strings and object arrays raise TypeError. ``device`` may only
-    be ``"cpu"``.
-
-    >>> import retrograd as rg
-    >>> rg.tensor([1.0, 2.0], requires_grad=True, name="w")
-    tensor([1., 2.], name='w', requires_grad=True)
-    >>> rg.tensor([1, 2]).dtype
-    dtype('int64')
-    """
-    check_device(device)
-    if isinstance(data, Tensor):
-        data = data.data
-    if isinstance(data, np.ndarray):
-        data = data.copy()  # as torch.tensor: never share memory with the caller's array
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
-
-
-def from_numpy(array: np.ndarray) -> Tensor:
-    """A Tensor that shares memory with ``array`` (PyTorch's ``torch.from_numpy``).
-
-    Writes to either side show in the other; the dtype is the array's.
-
-    >>> import numpy as np, retrograd as rg
-    >>> a = np.zeros(2); t = rg.from_numpy(a); a[0] = 5.0; t
-    tensor([5., 0.])
-    """
-    if not isinstance(array, np.ndarray):
-        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
-    return Tensor(array)
-
-
-def as_tensor(data, dtype=None, device=None) -> Tensor:
-    """``data`` as a Tensor, sharing memory when it can (PyTorch's ``torch.as_tensor``).
-
-    A Tensor or an ndarray of the requested dtype is shared as is; anything else
-    (lists, numbers, another dtype) is converted into new memory.
-
-    >>> import numpy as np, retrograd as rg
-    >>> a = np.ones(2); rg.as_tensor(a).numpy() is a
-    True
-    """
-    check_device(device)
-    if isinstance(data, Tensor):
-        if dtype is None or np.dtype(dtype) == data.data.dtype:
-            return data
-        return Tensor(data.data.astype(dtype))
-    return Tensor(data, dtype=dtype)
-
-
-register_tensor(Tensor, apply)
-
-from . import (  # noqa: E402  (these modules import Tensor from here)
-    conversion as _fc,
-    creation as _cr,
-    functions as _f,
-    functions_index as _fi,
-    functions_logic as _fl,
-    functions_math as _fm,
-    functions_shape as _fs,
-    inplace as _ip,
-)
+add_methods(_TensorMethods)

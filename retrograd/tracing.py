@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .core import Tensor, apply as _eager_apply
 from .forward import BROADCASTING, _to_shape
-from .ops.primitive import Primitive, register_tensor
-from .tensor import Tensor, apply as _eager_apply
+from .ops.primitive import Primitive, set_apply
 
 __all__ = [
     "Eqn",
@@ -171,7 +171,7 @@ class Trace:
         self.live = True
         with _install_lock:
             if _installed[0] == 0:
-                register_tensor(Tensor, _dispatch_apply)
+                set_apply(_dispatch_apply)
             _installed[0] += 1
         return self
 
@@ -181,7 +181,7 @@ class Trace:
         with _install_lock:
             _installed[0] -= 1
             if _installed[0] == 0:
-                register_tensor(Tensor, _eager_apply)
+                set_apply(_eager_apply)
         return False
 
     def input(self, value, name=None) -> Tracer:

@@ -37,9 +37,9 @@ import numpy as np
 
 from . import nn, optim
 from .autograd import no_grad
+from .core import wrap as _wrap
 from .creation import generator, manual_seed
 from .data import DataLoader, datasets as ds
-from .tensor import _wrap
 
 __all__ = [
     "CheckpointError",

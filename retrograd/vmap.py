@@ -28,9 +28,9 @@ import numpy as np
 
 from . import ops
 from .batching import evaluate
+from .core import Tensor, wrap as _wrap
 from .creation import generator
 from .pytree import tree_flatten, tree_unflatten
-from .tensor import Tensor, _wrap
 from .tracing import Trace, Tracer
 
 __all__ = ["vmap"]

@@ -515,7 +515,7 @@ def test_transforms_ignore_no_grad_and_leave_inputs_alone():
 # ----- the structured identity seed ------------------------------------------------------------
 def test_diagonal_seed_gives_numpys_results_for_every_operation():
     """The seed of one-pass Jacobians skips products with itself; results must equal dense NumPy's."""
-    from retrograd.functional import _Diagonal
+    from retrograd.transforms import _Diagonal
 
     rng = np.random.default_rng(0)
     d = rng.standard_normal(4)

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from ..core import Tensor, wrap as _wrap
 from ..creation import generator
 from ..hints import ArrayLike
-from ..tensor import Tensor, _wrap
 
 generator_ = generator  # random_split's argument is called generator, as PyTorch's
 

@@ -37,9 +37,9 @@ import numpy as np
 
 from ..autograd import is_grad_enabled
 from ..backend import get_default_dtype
+from ..core import Tensor, wrap as _wrap
 from ..graph_model import Graph
 from ..pytree import tree_flatten, tree_unflatten
-from ..tensor import Tensor, _wrap
 from ..tracing import Trace, Tracer, TracingError, active_trace
 from .codegen import _describe, _Emitter, _helper_names, _ident, assign_names, generate, simplify
 

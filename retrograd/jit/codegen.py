@@ -26,9 +26,9 @@ import re
 import numpy as np
 
 from .. import ops
-from ..functional import _Diagonal
 from ..tensor import Tensor
 from ..tracing import Tracer, identity, stop_gradient
+from ..transforms import _Diagonal
 
 # ----- templates ------------------------------------------------------------------------------
 _ARRAY = {
@@ -535,7 +535,7 @@ def _emit_dels(body, st, i, last, out_ids, of, on, skip=()):
 
 
 def _identity_seed(c):
-    """The structured identity that seeds a whole Jacobian (see ``functional._Diagonal``)."""
+    """The structured identity that seeds a whole Jacobian (see ``transforms._Diagonal``)."""
     return isinstance(c, _Diagonal) and c.d is not None and bool(np.all(c.d == 1))
 
 

@@ -30,10 +30,10 @@ import ast
 
 import numpy as np
 
-from ..functional import value_and_grad
 from ..jit import jit
 from ..pytree import tree_flatten
 from ..tensor import Tensor
+from ..transforms import value_and_grad
 from .numfmt import fmt
 from .program import evaluate
 

@@ -26,6 +26,8 @@ import numpy as np
 
 from ..functions import sigmoid
 from ..tensor import tensor
+from ..transforms import value_and_grad
+from .code import _named_jit, with_call
 from .explain import Explanation
 from .extract import build_graph
 from .i18n import tr
@@ -59,11 +61,10 @@ def _m(a, digits):
 
 def _network(W1, b1, W2, b2, x, t):
     """The loss of the network, written with retrograd's functions (for ``rg.jit``)."""
-    import retrograd as rg
     z1 = (W1 @ x + b1).named("z1")
-    a1 = rg.sigmoid(z1).named("a1")
+    a1 = sigmoid(z1).named("a1")
     z2 = (W2 @ a1 + b2).named("z2")
-    y = rg.sigmoid(z2).named("y")
+    y = sigmoid(z2).named("y")
     return (((y - t) ** 2).sum() / 2).named("L")
 
 
@@ -149,8 +150,6 @@ class LayerLesson:
         >>> "dL_dW1 = " in text and "def forward_backward(W1, b1, W2, b2, x, t):" in text
         True
         """
-        from ..functional import value_and_grad
-        from .code import _named_jit, with_call
         names = [*PARAMS, "x", "t"]
         fn = _named_jit(value_and_grad(_network, argnums=tuple(range(len(PARAMS)))), names)
         return with_call(fn, names, [self.values[k] for k in names])

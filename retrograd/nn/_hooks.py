@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 
+from ..core import Tensor, wrap as _wrap
 from ..ops.primitive import Primitive
-from ..tensor import Tensor, _wrap
 
 _ids = itertools.count()
 

@@ -19,10 +19,10 @@ from typing import Any, NamedTuple, Self
 import numpy as np
 
 from ..backend import check_device, device as device_, get_default_dtype
+from ..core import Tensor, apply_unary as _unary
 from ..hints import ArrayLike, DTypeLike
 from ..ops.elementwise import relu as _relu
 from ..ops.nn import linear as _linear
-from ..tensor import Tensor, _unary
 from . import _hooks, functional as F, init
 
 __all__ = [

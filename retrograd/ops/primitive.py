@@ -31,16 +31,43 @@ with at least one Tensor it returns a Tensor and records the graph.
 
 from __future__ import annotations
 
-# Filled in by retrograd.tensor at import time: ops sit below tensor in the
-# layering, so they must not import it.
-_tensor_type: type | None = None
-_apply = None
+from collections.abc import Callable, Sequence
+from typing import Any
+
+#: A rule or forward implementation: plain callables over arrays (or Tensors, when recording).
+Rule = Callable[..., Any]
+#: ``apply(prim, args, params)``: what a primitive call with a Box argument becomes.
+Apply = Callable[["Primitive", tuple[Any, ...], dict[str, Any]], Any]
 
 
-def register_tensor(tensor_type, apply) -> None:
-    """Connect the primitives to the Tensor class and its recording ``apply``."""
-    global _tensor_type, _apply
-    _tensor_type, _apply = tensor_type, apply
+class Box:
+    """The base class of the values a primitive hands to the recording ``apply`` (retrograd's Tensor).
+
+    The ops know nothing of Tensor: ``retrograd.core`` subclasses Box and installs its
+    ``apply`` with :func:`set_apply`. A primitive called with a Box among its arguments returns
+    ``apply(prim, args, params)``; with none, the plain result of its ``impl``.
+    """
+
+    __slots__ = ()
+    data: Any  # the plain array inside (a slot of the subclass)
+
+
+def _no_apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
+    raise RuntimeError(f"primitive {prim.name} got a Tensor before retrograd.core installed its apply; "
+                       "import retrograd first")
+
+
+_apply: Apply = _no_apply  # set by retrograd.core (and swapped by rg.jit's tracer while it traces)
+
+
+def set_apply(apply: Apply) -> None:
+    """Make ``apply(prim, args, params)`` the handler of primitive calls that have a Box argument.
+
+    >>> import retrograd.core as core
+    >>> set_apply(core.apply)
+    """
+    global _apply
+    _apply = apply
 
 
 class Primitive:
@@ -64,8 +91,10 @@ class Primitive:
         "vjps",
     )
 
-    def __init__(self, name, impl, vjp=None, jvp=None, vjp_n=None, doc=None,
-                 reads_inputs=True, reads_out=True):
+    def __init__(self, name: str, impl: Rule, vjp: Sequence[Rule | None] | None = None,
+                 jvp: Rule | Sequence[Rule | None] | None = None, vjp_n: Rule | None = None,
+                 doc: str | None = None, reads_inputs: bool | dict[int, tuple[int, ...]] = True,
+                 reads_out: bool = True) -> None:
         self.name = name
         self.impl = impl
         self.vjps = tuple(vjp) if vjp is not None else None
@@ -77,9 +106,9 @@ class Primitive:
         # since the forward pass; a rule that reads neither (add, reshape, ...) is never refused.
         self.reads_inputs = reads_inputs
         self.reads_out = reads_out
-        self._variadic_rules = {}
+        self._variadic_rules: dict[int, Rule] = {}
 
-    def vjp_for(self, argnum: int):
+    def vjp_for(self, argnum: int) -> Rule | None:
         """The vector-Jacobian rule for argument ``argnum``, or None if not differentiable."""
         if self.vjps is not None:
             return self.vjps[argnum] if argnum < len(self.vjps) else None
@@ -92,10 +121,10 @@ class Primitive:
                 lambda g, out, *args, **params: n_rule(argnum, g, out, *args, **params))
         return rule
 
-    def __call__(self, *args, **params):
-        t = _tensor_type
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        box = Box
         for a in args:
-            if isinstance(a, t):
+            if isinstance(a, box):
                 return _apply(self, args, params)
         return self.impl(*args, **params)
 
@@ -103,7 +132,7 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-def raw(x):
+def raw(x: Any) -> Any:
     """The plain array behind a Tensor (or ``x`` itself).
 
     Used in rules for masks and shapes, which are constants for differentiation.
@@ -112,4 +141,4 @@ def raw(x):
     >>> raw(np.ones(2))
     array([1., 1.])
     """
-    return x.data if isinstance(x, _tensor_type) else x
+    return x.data if isinstance(x, Box) else x

@@ -39,12 +39,12 @@ import numpy as np
 from . import ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, run_backward
 from .backend import get_default_dtype, to_array
+from .core import Tensor, wrap as _wrap
 from .errors import ShapeError
 from .forward import key_of, push_forward
 from .hints import ArrayLike
 from .ops.primitive import Primitive
 from .pytree import tree_flatten, tree_map, tree_unflatten
-from .tensor import Tensor, _wrap
 from .tracing import Tracer, active_trace, bind, fresh, stop_gradient as _stop_gradient, tape_jvp, tape_vjp
 
 __all__ = [
@@ -312,17 +312,9 @@ def _pullback(out, ins, seed, record):
     keys = [key_of(x) for x in ins]
     capture = {k: None for k in keys}
     # An input traced by an outer transform is a node on top of the outer variable. The walk must
-    # stop there (the outer graph is the outer transform's business, and may even be freed): cut
-    # the node's link to its parents for the walk, and put it back afterwards.
-    cut = [(x._node, x._node.parents) for x in ins if x._node is not None]
-    try:
-        for node, _ in cut:
-            node.parents = ()
-        run_backward([o for o, _ in pairs], [s for _, s in pairs], retain_graph=True,
-                     create_graph=record, capture=capture)
-    finally:
-        for node, parents in cut:
-            node.parents = parents
+    # stop there (the outer graph is the outer transform's business, and may even be freed).
+    run_backward([o for o, _ in pairs], [s for _, s in pairs], retain_graph=True,
+                 create_graph=record, capture=capture, stop=[x._node for x in ins if x._node is not None])
     return [capture[k] for k in keys]
 
 
