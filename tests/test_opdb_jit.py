@@ -16,20 +16,15 @@ DATA_DEPENDENT_SHAPES = {"masked_select", "nonzero", "boolean_index"}
 
 # Known gaps of rg.jit, found by this test when it was written (issue 12 follow-up). Each is a
 # strict xfail: the day one works, the test fails and asks for its line to be removed.
-_SIZE_ZERO = "a size-0 sample: the traced code folds a broadcast that NumPy then refuses"
 _READS_VALUES = "its implementation reads input values (sorting, scanning, a zero test) while tracing"
 KNOWN_GAPS = {
-    **dict.fromkeys(["mul", "div", "clip", "clamp", "where", "softmax", "log_softmax", "matmul",
-                     "matmul_operator", "F.linear", "F.cross_entropy", "hypot", "mm", "outer", "tril"],
-                    _SIZE_ZERO),
     **dict.fromkeys(["cumprod", "cumprod_with_zeros", "cummax", "cummin", "sort", "topk", "kthvalue",
                      "median", "median_dim", "norm", "linalg_vector_norm", "linalg_matrix_norm",
                      "linalg_norm", "scatter_reduce", "F.binary_cross_entropy"], _READS_VALUES),
-    **dict.fromkeys(["pow", "pow_method", "atan2"], "0-d samples: a Python-float graph meets a branch on values"),
+    **dict.fromkeys(["atan2"], "0-d samples: a Python-float graph meets a branch on values"),
     **dict.fromkeys(["max", "min"], "max(dim) on a 0-d tensor: the indices are made from values"),
     **dict.fromkeys(["view", "expand", "expand_as", "contiguous", "cpu", "float", "double", "half", "to",
                      "type_as"], "the method form called on a traced array (no Tensor methods there)"),
-    **dict.fromkeys(["div_method"], _SIZE_ZERO),
     **dict.fromkeys(["arctan2"], "0-d samples: a Python-float graph meets a branch on values"),
     **dict.fromkeys(["F.max_pool2d", "F.max_pool1d"], _READS_VALUES),
     **dict.fromkeys(["F.batch_norm"], "reads x.size as NumPy's attribute (a method on Tensors)"),

@@ -691,7 +691,7 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     params = ", ".join(of[id(t)] for t in inputs)
     header = [f"def {fname}({params}):"]
     # small constants are written out (the code then runs on its own); big ones are described
-    doc = [f"{n} = {t}" if t.startswith("np.array(") else f"# {n}: {t}"
+    doc = [f"{n} = {t}" if t.startswith(("np.array(", "np.zeros(")) else f"# {n}: {t}"
            for n, t in ((n, _const_text(v)) for n, v in em.consts.items())]
     lines = header + ["    " + line for line in body]
     text = "\n".join(lines)
@@ -710,6 +710,8 @@ def _const_text(v):
     if isinstance(v, Tensor):
         return f"a Tensor of shape {v.shape} and dtype {v.dtype}" + (f" named {v.name!r}" if v.name else "")
     if isinstance(v, np.ndarray):
+        if v.size == 0:  # tolist() would lose the shape: (0, 3) -> []
+            return f"np.zeros({v.shape!r}, dtype=np.{v.dtype.name})"
         if v.size <= 6:
             return f"np.array({v.tolist()!r}, dtype=np.{v.dtype.name})"
         return f"a constant array of shape {v.shape} and dtype {v.dtype}"
