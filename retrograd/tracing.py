@@ -379,6 +379,10 @@ class Tracer(Tensor):
     def detach(self):
         return bind(stop_gradient, (self,), {})
 
+    def contiguous(self):
+        """``self``: memory layout is the generated code's business, values are what count."""
+        return self
+
     # ----- operations are recorded -----------------------------------------------------------
     __add__, __radd__ = _binop(ops.add)
     __sub__, __rsub__ = _binop(ops.sub)
