@@ -25,7 +25,6 @@ KNOWN_GAPS = {
     **dict.fromkeys(["max", "min"], "max(dim) on a 0-d tensor: the indices are made from values"),
     **dict.fromkeys(["arctan2"], "0-d samples: a Python-float graph meets a branch on values"),
     **dict.fromkeys(["F.max_pool2d", "F.max_pool1d"], _READS_VALUES),
-    **dict.fromkeys(["F.batch_norm"], "reads x.size as NumPy's attribute (a method on Tensors)"),
 }
 
 
