@@ -141,6 +141,13 @@ def _dispatch_apply(prim, args, params):
     return _eager_apply(prim, args, params)
 
 
+def _dispatch_plain(prim, args, params):
+    """``Primitive.__call__`` without Tensor arguments: a Tracer may still sit in an index tuple."""
+    if any(isinstance(t, Tracer) for t in _walk((args, tuple(params.values())))):
+        return bind(prim, args, params)
+    return prim.impl(*args, **params)
+
+
 class Trace:
     """A tape of equations, active (in this thread) inside ``with Trace() as tr:``.
 
@@ -168,7 +175,7 @@ class Trace:
         self.live = True
         with _install_lock:
             if _installed[0] == 0:
-                register_tensor(Tensor, _dispatch_apply)
+                register_tensor(Tensor, _dispatch_apply, _dispatch_plain)
             _installed[0] += 1
         return self
 

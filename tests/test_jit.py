@@ -335,3 +335,14 @@ def test_whole_jacobians_never_form_the_identity(mode):
     assert "c1" not in code and code.count("@") == 1    # only the forward W @ x: no identity matrix
     g = rg.jit(rg.jacobian(lambda x: rg.sin(x) * x, mode=mode))  # the diagonal used elementwise
     close(g(x), rg.jacobian(lambda x: rg.sin(x) * x, mode=mode)(x))
+
+
+def test_max_dim_and_argmax_trace_their_indices():
+    # the indices of max(dim)/argmax are computed by the generated code, not frozen at trace time
+    f = rg.jit(lambda x: (rg.max(x, 1).values, rg.argmax(x, dim=0)))
+    x = np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+    f(x)
+    v, i = f(x[:, ::-1].copy())
+    np.testing.assert_array_equal(v.data, [5.0, 7.0])
+    np.testing.assert_array_equal(i.data, [1, 0, 1])
+    assert f.trace_count == 1

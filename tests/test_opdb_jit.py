@@ -22,7 +22,6 @@ KNOWN_GAPS = {
                      "median", "median_dim", "norm", "linalg_vector_norm", "linalg_matrix_norm",
                      "linalg_norm", "scatter_reduce", "F.binary_cross_entropy"], _READS_VALUES),
     **dict.fromkeys(["atan2"], "0-d samples: a Python-float graph meets a branch on values"),
-    **dict.fromkeys(["max", "min"], "max(dim) on a 0-d tensor: the indices are made from values"),
     **dict.fromkeys(["arctan2"], "0-d samples: a Python-float graph meets a branch on values"),
     **dict.fromkeys(["F.max_pool2d", "F.max_pool1d"], _READS_VALUES),
 }

@@ -35,12 +35,13 @@ from __future__ import annotations
 # layering, so they must not import it.
 _tensor_type: type | None = None
 _apply = None
+_plain_apply = None  # set while rg.jit traces: a call on plain arrays may hide Tracers in index tuples
 
 
-def register_tensor(tensor_type, apply) -> None:
+def register_tensor(tensor_type, apply, plain_apply=None) -> None:
     """Connect the primitives to the Tensor class and its recording ``apply``."""
-    global _tensor_type, _apply
-    _tensor_type, _apply = tensor_type, apply
+    global _tensor_type, _apply, _plain_apply
+    _tensor_type, _apply, _plain_apply = tensor_type, apply, plain_apply
 
 
 class Primitive:
@@ -97,6 +98,8 @@ class Primitive:
         for a in args:
             if isinstance(a, t):
                 return _apply(self, args, params)
+        if _plain_apply is not None:
+            return _plain_apply(self, args, params)
         return self.impl(*args, **params)
 
     def __repr__(self) -> str:
@@ -113,3 +116,19 @@ def raw(x):
     array([1., 1.])
     """
     return x.data if isinstance(x, _tensor_type) else x
+
+
+def values_of(x):
+    """The values of ``x`` as an array, for code that reads them (indices, masks, orders).
+
+    A traced value (``rg.jit``) stays a traced array, on which NumPy functions are recorded,
+    where ``np.asarray(raw(x))`` would stop the trace.
+
+    >>> values_of([1.0, 2.0])
+    array([1., 2.])
+    """
+    d = raw(x)
+    if isinstance(d, _tensor_type):
+        return d
+    import numpy as np
+    return np.asarray(d)
