@@ -12,7 +12,7 @@ import numpy as np
 from . import ops
 from .dims import norm_dim
 from .errors import ShapeError
-from .ops.primitive import raw
+from .ops.primitive import raw, values_of
 from .tensor import Tensor
 
 
@@ -21,7 +21,7 @@ def _shape(x) -> tuple:
 
 
 def _int_index(index, op) -> np.ndarray:
-    idx = np.asarray(raw(index))
+    idx = values_of(index)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"{op}: index must hold integers (int64), got dtype {idx.dtype}")
     return idx
@@ -29,7 +29,7 @@ def _int_index(index, op) -> np.ndarray:
 
 def _grid(index, dim, size, op):
     """The advanced index that reads ``x[..., index[...], ...]`` along ``dim`` at every position of ``index``."""
-    if np.any(index < 0) or np.any(index >= size):
+    if not isinstance(index, Tensor) and (np.any(index < 0) or np.any(index >= size)):  # traced: unknown
         bad = index[(index < 0) | (index >= size)].reshape(-1)[0]
         raise IndexError(f"{op}: index {bad} is out of range for dimension {dim} of size {size}")
     nd = index.ndim

@@ -20,7 +20,7 @@ from .dims import norm_dim
 from .errors import ShapeError
 from .functions import _binary_fn, _elementwise, _pick, var
 from .functions_index import gather
-from .ops.primitive import raw
+from .ops.primitive import raw, values_of
 from .tensor import Tensor, _wrap
 
 # ----- elementwise ----------------------------------------------------------------------
@@ -191,11 +191,13 @@ def logcumsumexp(x, dim):
 
 
 def _indices_result(x, idx):
+    if isinstance(idx, Tensor):  # traced by rg.jit
+        return idx if idx.dtype == np.int64 else idx.astype(np.int64)
     return _wrap(np.asarray(idx, dtype=np.int64), None)
 
 
 def _cum_extreme(x, dim, op, ufunc, kind):
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     if xr.ndim == 0:
         norm_dim(0, dim, op)
         return kind(x if isinstance(x, Tensor) else _wrap(xr, None), _indices_result(x, np.zeros((), np.int64)))
@@ -245,7 +247,7 @@ def argsort(x, dim=-1, descending=False, *, stable=False):
     >>> rg.argsort(rg.tensor([3.0, 1.0, 2.0]))
     tensor([1, 2, 0])
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     if xr.ndim == 0:
         norm_dim(0, dim, "argsort")
         return _indices_result(x, np.zeros((), np.int64))
@@ -259,7 +261,7 @@ def sort(x, dim=-1, descending=False, *, stable=False):
     >>> rg.sort(rg.tensor([3.0, 1.0, 2.0]))
     sort(values=tensor([1., 2., 3.]), indices=tensor([1, 2, 0]))
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     if xr.ndim == 0:
         norm_dim(0, dim, "sort")
         return return_types.sort(x, _indices_result(x, np.zeros((), np.int64)))
@@ -275,7 +277,7 @@ def topk(x, k, dim=-1, largest=True, sorted=True):
     >>> rg.topk(rg.tensor([1.0, 5.0, 3.0]), 2)
     topk(values=tensor([5., 3.]), indices=tensor([1, 2]))
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     d = norm_dim(xr.ndim, dim, "topk")
     n = xr.shape[d] if xr.ndim else 1
     if not 0 <= k <= n:
@@ -293,7 +295,7 @@ def kthvalue(x, k, dim=-1, keepdim=False):
     >>> rg.kthvalue(rg.tensor([3.0, 1.0, 2.0]), 2)
     kthvalue(values=tensor(2.), indices=tensor(2))
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     d = norm_dim(xr.ndim, dim, "kthvalue")
     n = xr.shape[d] if xr.ndim else 1
     if not 1 <= k <= n:
@@ -321,7 +323,7 @@ def median(x, dim=None, keepdim=False):
     >>> rg.median(rg.tensor([[4.0, 1.0, 3.0]]), dim=1)
     median(values=tensor([3.]), indices=tensor([2]))
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     if dim is None:
         if xr.size == 0:
             raise ValueError("median: the input is empty")

@@ -422,17 +422,21 @@ class Tracer(Tensor):
         """The values converted to ``dtype`` (not differentiated: use it for masks)."""
         return _bind_numpy("method", "astype", (self, np.dtype(dtype)), {})
 
-    def any(self, axis=None):
-        return _bind_numpy("np", np.any, (self,), {"axis": axis})
+    def any(self, axis=None, keepdims=False):
+        kw = {"axis": axis, "keepdims": True} if keepdims else {"axis": axis}
+        return _bind_numpy("np", np.any, (self,), kw)
 
-    def all(self, axis=None):
-        return _bind_numpy("np", np.all, (self,), {"axis": axis})
+    def all(self, axis=None, keepdims=False):
+        kw = {"axis": axis, "keepdims": True} if keepdims else {"axis": axis}
+        return _bind_numpy("np", np.all, (self,), kw)
 
     # ----- NumPy functions called on a Tracer -------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if method != "__call__" or "out" in kwargs:
-            raise TracingError(f"rg.jit: NumPy {ufunc.__name__}.{method} with out= writes in place into an "
-                               f"array, which tracing cannot follow, at {_user_line()}; write it without out=")
+        if "out" in kwargs or method == "at":
+            raise TracingError(f"rg.jit: NumPy {ufunc.__name__}.{method} (or out=) writes in place into an "
+                               f"array, which tracing cannot follow, at {_user_line()}; write it as a function of its inputs")
+        if method != "__call__":  # np.maximum.accumulate(x, axis=1), ...: not differentiated
+            return _bind_numpy("np", getattr(ufunc, method), inputs, kwargs)
         prim = _UFUNC_PRIMS.get(ufunc)
         if prim is not None and not kwargs:
             return bind(prim, inputs, {})

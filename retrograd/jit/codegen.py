@@ -464,7 +464,13 @@ class _Emitter:
         if self.scalar:
             return _SCALAR_NP[e.fn].format(*A)
         fname = e.fn.__name__
-        fname = "np." + fname if getattr(np, fname, None) is e.fn else _helper_name(e.fn, helpers, fname)
+        owner = getattr(e.fn, "__self__", None)
+        if isinstance(owner, np.ufunc) and getattr(np, owner.__name__, None) is owner:
+            fname = f"np.{owner.__name__}.{fname}"  # np.maximum.accumulate
+        elif getattr(np, fname, None) is e.fn:
+            fname = "np." + fname
+        else:
+            fname = _helper_name(e.fn, helpers, fname)
         kw = "".join(f", {k}={self.arg(v)}" for k, v in p.items())
         return f"{fname}({', '.join(A)}{kw})"
 
