@@ -347,7 +347,7 @@ def median(x, dim=None, keepdim=False):
 def _safe_root(s, p):
     """``s ** (1/p)`` with a zero (not nan or inf) gradient where ``s`` is 0."""
     zero = raw(s) == 0
-    if not np.any(zero):
+    if not isinstance(zero, Tensor) and not np.any(zero):  # traced (rg.jit): the safe form always
         return ops.sqrt(s) if p == 2 else s ** (1.0 / p)
     one = np.ones((), raw(s).dtype)
     safe = ops.where(zero, one, s)
@@ -374,7 +374,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """
     if dtype is not None:
         x = to_dtype(x, dtype)
-    if np.asarray(raw(x)).dtype.kind != "f":
+    if values_of(x).dtype.kind != "f":
         raise TypeError(f"norm: expected a floating point tensor, got dtype {raw(x).dtype}; use .float()")
     axes = _axes_of(x, dim, "norm")
     keep = bool(keepdim)
@@ -392,7 +392,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     if not isinstance(ord, (int, float)):
         raise ValueError(f"vector_norm: ord must be a number, got {ord!r}")
     zero = raw(x) == 0
-    if np.any(zero):  # |x| ** p with a zero gradient (not nan) where x is 0, as PyTorch's
+    if isinstance(zero, Tensor) or np.any(zero):  # |x| ** p, a zero gradient (not nan) where x is 0, as PyTorch
         dt = raw(x).dtype
         a = ops.where(zero, np.zeros((), dt), ops.where(zero, np.ones((), dt), a) ** float(ord))
     else:

@@ -18,8 +18,7 @@ DATA_DEPENDENT_SHAPES = {"masked_select", "nonzero", "boolean_index"}
 # strict xfail: the day one works, the test fails and asks for its line to be removed.
 _READS_VALUES = "its implementation reads input values (sorting, scanning, a zero test) while tracing"
 KNOWN_GAPS = {
-    **dict.fromkeys(["cumprod", "cumprod_with_zeros", "norm", "linalg_vector_norm", "linalg_matrix_norm",
-                     "linalg_norm", "scatter_reduce", "F.binary_cross_entropy"], _READS_VALUES),
+    **dict.fromkeys(["scatter_reduce", "F.binary_cross_entropy"], _READS_VALUES),
     **dict.fromkeys(["atan2"], "0-d samples: a Python-float graph meets a branch on values"),
     **dict.fromkeys(["arctan2"], "0-d samples: a Python-float graph meets a branch on values"),
     **dict.fromkeys(["F.max_pool2d", "F.max_pool1d"], _READS_VALUES),
