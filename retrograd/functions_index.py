@@ -200,12 +200,11 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
     # amax / amin: the winners (ties included) share the output equally, so that the value is
     # the extreme and the gradient is split among the tied elements, as in PyTorch.
     ufunc = np.maximum if reduce == "amax" else np.minimum
-    best = np.array(raw(x), copy=True) if include_self else np.full(xs, -np.inf if reduce == "amax" else np.inf, dt)
-    ufunc.at(best, grid, raw(src))
+    best = raw(x) if include_self else np.full(xs, -np.inf if reduce == "amax" else np.inf, dt)
+    best = ops.ufunc_at(best, grid, raw(src), ufunc.__name__)
     src_wins = raw(src) == best[grid]
     self_wins = (raw(x) == best) & (self_w > 0)
-    count = self_wins.astype(dt)
-    np.add.at(count, grid, src_wins.astype(dt))
+    count = ops.ufunc_at(self_wins.astype(dt), grid, src_wins.astype(dt), "add")
     share = 1 / np.where(count > 0, count, 1)
     picked = ops.index_add(ops.where(src_wins, src, zero), grid, xs) * share
     out = picked + ops.where(self_wins, x, zero) * share

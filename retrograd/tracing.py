@@ -434,7 +434,8 @@ class Tracer(Tensor):
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if "out" in kwargs or method == "at":
             raise TracingError(f"rg.jit: NumPy {ufunc.__name__}.{method} (or out=) writes in place into an "
-                               f"array, which tracing cannot follow, at {_user_line()}; write it as a function of its inputs")
+                               f"array, which tracing cannot follow, at {_user_line()}; "
+                               "write it as a function of its inputs")
         if method != "__call__":  # np.maximum.accumulate(x, axis=1), ...: not differentiated
             return _bind_numpy("np", getattr(ufunc, method), inputs, kwargs)
         prim = _UFUNC_PRIMS.get(ufunc)

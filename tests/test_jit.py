@@ -346,3 +346,15 @@ def test_max_dim_and_argmax_trace_their_indices():
     np.testing.assert_array_equal(v.data, [5.0, 7.0])
     np.testing.assert_array_equal(i.data, [1, 0, 1])
     assert f.trace_count == 1
+
+
+def test_small_constants_with_inf_and_nan_are_written_as_python():
+    c = np.array([-np.inf, 1.0, np.nan])
+    f = rg.jit(lambda x: rg.maximum(x, c) + 0 * x)
+    x = np.array([0.5, 0.5, 0.5])
+    np.testing.assert_array_equal(f(x).data, np.maximum(x, c))
+    src = f.source(x)
+    assert "-np.inf" in src and "np.nan" in src
+    ns = {}
+    exec(src, ns)  # the source runs on its own
+    np.testing.assert_array_equal(ns["f"](x)[0], np.maximum(x, c))

@@ -14,15 +14,10 @@ from opdb.core import cases, differentiable_function, first
 # rg.jit raises TracingError for them (as jax.jit does), and says what to do instead.
 DATA_DEPENDENT_SHAPES = {"masked_select", "nonzero", "boolean_index"}
 
-# Known gaps of rg.jit, found by this test when it was written (issue 12 follow-up). Each is a
-# strict xfail: the day one works, the test fails and asks for its line to be removed.
-_READS_VALUES = "its implementation reads input values (sorting, scanning, a zero test) while tracing"
-KNOWN_GAPS = {
-    **dict.fromkeys(["scatter_reduce", "F.binary_cross_entropy"], _READS_VALUES),
-    **dict.fromkeys(["atan2"], "0-d samples: a Python-float graph meets a branch on values"),
-    **dict.fromkeys(["arctan2"], "0-d samples: a Python-float graph meets a branch on values"),
-    **dict.fromkeys(["F.max_pool2d", "F.max_pool1d"], _READS_VALUES),
-}
+# Known gaps of rg.jit (issue 12 follow-up): strict xfails, so the day one works the test fails and asks
+# for its line to be removed. None is left: ops whose rules read values (sort, cummax, norms, max_pool,
+# scatter_reduce, ...) record those reads as NumPy calls in the trace, or take a branch right for any value.
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _cases():

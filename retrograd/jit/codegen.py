@@ -387,6 +387,8 @@ class _Emitter:
             parts = ["" if v is None else self.arg(v) for v in (x.start, x.stop, x.step)]
             text = ":".join(parts[:2]) + (":" + parts[2] if parts[2] else "")
             return text if sub else f"slice({', '.join(self.arg(v) for v in (x.start, x.stop, x.step))})"
+        if type(x) is list:
+            return "[" + ", ".join(self.arg(e) for e in x) + "]"
         if isinstance(x, tuple):
             inner = [self.arg(e, sub) for e in x]
             if sub and inner:
@@ -718,7 +720,8 @@ def _const_text(v):
     if isinstance(v, np.ndarray):
         if v.size == 0:  # tolist() would lose the shape: (0, 3) -> []
             return f"np.zeros({v.shape!r}, dtype=np.{v.dtype.name})"
-        if v.size <= 6:
-            return f"np.array({v.tolist()!r}, dtype=np.{v.dtype.name})"
+        if v.size <= 6:  # repr(inf) is no Python: np.inf
+            values = re.sub(r"\b(inf|nan)\b", r"np.\1", repr(v.tolist()))
+            return f"np.array({values}, dtype=np.{v.dtype.name})"
         return f"a constant array of shape {v.shape} and dtype {v.dtype}"
     return f"{type(v).__name__} {v!r:.60}"
