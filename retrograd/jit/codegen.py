@@ -374,6 +374,8 @@ class _Emitter:
         return name
 
     def arg(self, x, sub=False):
+        if type(x) is float:
+            return self.number(x)
         if isinstance(x, Tracer):
             text = self.inline.pop(id(x), None) if self.inline else None
             return text if text is not None else self.of[id(x)]
@@ -414,12 +416,40 @@ class _Emitter:
                 return f"{pre}.inf" if v > 0 else f"-{pre}.inf"
         return repr(v)
 
+    def float_expr(self, st, helpers):
+        """``expr`` for a program on Python floats (see ``scalar_ok``), the short way."""
+        e, a = st.eqn, st.args
+        if st.rename:
+            return self.arg(a[0])
+        kind = e.kind
+        arg, A = self.arg, []
+        paren = kind == "np" or (kind == "prim" and e.name in _ARRAY)  # -x as an operand: (-x)
+        for x in a:
+            t = arg(x)
+            A.append(f"({t})" if paren and t[:1] == "-" else t)
+        if kind == "prim":
+            n = e.name
+            if n == "pow":
+                y = a[1]
+                if isinstance(y, (int, float)) and float(y).is_integer() and abs(y) < 64:
+                    return f"{A[0]} ** {int(y)}"
+                return f"math.pow({A[0]}, {A[1]})"
+            if n == "sigmoid":
+                helpers["sigmoid"] = _sigmoid_float
+            return _SCALAR[n].format(*A)
+        if kind == "method":
+            return f"{'float' if a[1] == np.float64 else 'bool'}({A[0]})"
+        op = _OPERATORS.get(e.fn)
+        if op is not None and len(A) == 2 and not st.params:
+            return f"{A[0]} {op} {A[1]}"
+        return _SCALAR_NP[e.fn].format(*A)
+
     def expr(self, st, helpers):
         e, a = st.eqn, st.args
         p = st.params
         if st.rename:
             return self.arg(a[0])
-        if e.kind == "prim" and e.name in _ELEMENTWISE_BINARY and any(
+        if not self.scalar and e.kind == "prim" and e.name in _ELEMENTWISE_BINARY and any(
                 isinstance(x, Tracer) and x.val.shape == st.out.val.shape and x.val.dtype == st.out.val.dtype
                 for x in a):
             a = tuple(_uniform(x, st.out) for x in a)
@@ -639,60 +669,21 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     # last use of every value, for del
     out_ids = {id(o) for o in outs if isinstance(o, Tracer)}
     last = {}
-    for i, st in enumerate(steps):
-        for t in st.tracers:
-            last[id(t)] = i
+    if not scalar:  # (float code has no del: a float is small)
+        for i, st in enumerate(steps):
+            for t in st.tracers:
+                last[id(t)] = i
     diag = {} if scalar else _diagonals(steps, out_ids, last)
     body = []
-    owned = set()   # values held in arrays this code allocated (it may write into them)
     if captured:
         body.append("# parameters read when the code runs (closed-over Tensors)")
         for tensor, t in captured:
             body.append(f"{of[id(t)]} = {em.const(tensor, 'tensor')}.data")
     body.append("# forward")
-    ctx = None
-    in_backward = False
-    fuse = scalar and len(steps) > _FUSE_MIN_STEPS
-    uses = {}
-    if fuse:
-        for st in steps:
-            for t in st.tracers:
-                uses[id(t)] = uses.get(id(t), 0) + (3 if st.eqn.fn is np.sign else 1)
-    for i, st in enumerate(steps):
-        c = st.eqn.ctx
-        if c is not None and not in_backward:
-            body.append("# backward")
-            in_backward = True
-        if c is not None and c != ctx:
-            body.append(_describe(st, name_of))
-        ctx = c
-        if id(st.out) in diag:
-            continue  # identity * v: never formed, its products are written as scalings below
-        if st.eqn.name == "matmul" and any(id(a) in diag for a in st.args[:2]):
-            a, b = st.args[:2]
-            if id(a) in diag:
-                text = f"{em.arg(diag[id(a)])}[:, None] * {em.arg(b)}" if b.ndim == 2 else \
-                    f"{em.arg(diag[id(a)])} * {em.arg(b)}"
-            else:
-                text = f"{em.arg(a)} * {em.arg(diag[id(b)])}"
-            body.append(f"{of[id(st.out)]} = {text}")
-            owned.add(id(st.out))
-            _emit_dels(body, st, i, last, out_ids, of, dels and not scalar, diag)
-            continue
-        target = None if scalar or not dels else _reusable(st, i, last, out_ids, owned)
-        if fuse and not st.rename and uses.get(id(st.out)) == 1 and id(st.out) not in out_ids:
-            d = 1 + max((em.depth.get(id(t), 0) for t in st.tracers), default=0)
-            if d < _FUSE_DEPTH:  # big float programs: a value used once is written into its use
-                em.inline[id(st.out)] = f"({em.expr(st, helpers)})"
-                em.depth[id(st.out)] = d
-                continue
-        if target is not None:  # write into an array that dies here: no new allocation
-            body.append(f"{of[id(st.out)]} = {_inplace_expr(st, em, of[id(target)])}")
-        else:
-            body.append(f"{of[id(st.out)]} = {em.expr(st, helpers)}")
-        if st.eqn.kind == "prim" and st.eqn.name in _FRESH and not st.rename:
-            owned.add(id(st.out))
-        _emit_dels(body, st, i, last, out_ids, of, dels and not scalar, diag)
+    if scalar:
+        _float_body(body, steps, em, helpers, out_ids, name_of)
+    else:
+        _array_body(body, steps, em, helpers, out_ids, name_of, last, diag, dels)
     ret = [em.arg(o) if isinstance(o, Tracer) or (isinstance(o, (np.ndarray, np.generic)) and o.ndim == 0)
            else em.const(o, "out") for o in outs]
     body.append("return (" + ", ".join(ret) + ("," if len(ret) == 1 else "") + ")")
@@ -712,6 +703,78 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     ns.update(helpers)
     ns.update(em.consts)
     return src, ns, scalar
+
+
+def _float_body(body, steps, em, helpers, out_ids, name_of):
+    """The lines of a program on Python floats: no del (a float is small), no out=."""
+    fuse = len(steps) > _FUSE_MIN_STEPS
+    uses = {}
+    if fuse:
+        for st in steps:
+            k = 3 if st.eqn.fn is np.sign else 1
+            for t in st.tracers:
+                uses[id(t)] = uses.get(id(t), 0) + k
+    of, inline, depth = em.of, em.inline, em.depth
+    ctx = None
+    in_backward = False
+    for st in steps:
+        c = st.eqn.ctx
+        if c is not None and c != ctx:
+            if not in_backward:
+                body.append("# backward")
+                in_backward = True
+            if not fuse:  # (fused code is not read line by line)
+                body.append(_describe(st, name_of))
+        ctx = c
+        out = id(st.out)
+        if fuse and not st.rename and uses.get(out) == 1 and out not in out_ids:
+            d = 0
+            for t in st.tracers:
+                dt = depth.get(id(t), 0)
+                if dt > d:
+                    d = dt
+            if d + 1 < _FUSE_DEPTH:  # big float programs: a value used once is written into its use
+                inline[out] = f"({em.float_expr(st, helpers)})"
+                depth[out] = d + 1
+                continue
+        body.append(f"{of[out]} = {em.float_expr(st, helpers)}")
+
+
+def _array_body(body, steps, em, helpers, out_ids, name_of, last, diag, dels):
+    """The lines of a program on NumPy arrays: del after the last use, out= into dead arrays."""
+    of = em.of
+    owned = set()   # values held in arrays this code allocated (it may write into them)
+    ctx = None
+    in_backward = False
+    for i, st in enumerate(steps):
+        c = st.eqn.ctx
+        if c is not None and not in_backward:
+            body.append("# backward")
+            in_backward = True
+        if c is not None and c != ctx:
+            body.append(_describe(st, name_of))
+        ctx = c
+        if id(st.out) in diag:
+            continue  # identity * v: never formed, its products are written as scalings below
+        if st.eqn.name == "matmul" and any(id(a) in diag for a in st.args[:2]):
+            a, b = st.args[:2]
+            if id(a) in diag:
+                text = f"{em.arg(diag[id(a)])}[:, None] * {em.arg(b)}" if b.ndim == 2 else \
+                    f"{em.arg(diag[id(a)])} * {em.arg(b)}"
+            else:
+                text = f"{em.arg(a)} * {em.arg(diag[id(b)])}"
+            body.append(f"{of[id(st.out)]} = {text}")
+            owned.add(id(st.out))
+            _emit_dels(body, st, i, last, out_ids, of, dels, diag)
+            continue
+        target = _reusable(st, i, last, out_ids, owned) if dels else None
+        if target is not None:  # write into an array that dies here: no new allocation
+            body.append(f"{of[id(st.out)]} = {_inplace_expr(st, em, of[id(target)])}")
+        else:
+            body.append(f"{of[id(st.out)]} = {em.expr(st, helpers)}")
+        if st.eqn.kind == "prim" and st.eqn.name in _FRESH and not st.rename:
+            owned.add(id(st.out))
+        _emit_dels(body, st, i, last, out_ids, of, dels, diag)
 
 
 def _const_text(v):
