@@ -148,20 +148,6 @@ def _key(x):
     return ("n", type(x).__name__, x)
 
 
-def _args_key(args):
-    """``_key`` of an argument tuple, with a fast path for Tracers and Python numbers."""
-    out = []
-    for a in args:
-        t = type(a)
-        if t is Tracer:
-            out.append(id(a))
-        elif t is float or t is int:
-            out.append((t, a))
-        else:
-            out.append(_key(a))
-    return tuple(out)
-
-
 def _subst(x, rep):
     if isinstance(x, Tracer):
         return rep.get(id(x), x)
@@ -186,22 +172,49 @@ class _Step:
     """An equation kept for the code: resolved arguments and parameters, the Tracers among them."""
     __slots__ = ("args", "eqn", "out", "params", "rename", "tracers")
 
-    def __init__(self, eqn, args, params, rename=False):
+    def __init__(self, eqn, args, params, rename=False, tracers=None):
         self.eqn, self.args, self.params, self.out = eqn, args, params, eqn.out
         self.rename = rename
-        ts = [a for a in args if type(a) is Tracer]
-        if params or (len(ts) != len(args) and any(isinstance(a, (tuple, list, slice)) for a in args)):
-            ts = list(_tracers_in((args, tuple(params.values()))))
+        ts = tracers
+        if ts is None:
+            ts = [a for a in args if type(a) is Tracer]
+            if params or (len(ts) != len(args) and any(isinstance(a, (tuple, list, slice)) for a in args)):
+                ts = list(_tracers_in((args, tuple(params.values()))))
         self.tracers = ts
 
 
 def simplify(trace, outputs):
     """Passes 1 and 2: the kept steps (in order) and the outputs after aliasing and folding."""
     rep, seen, steps = {}, {}, []
+    rep_get = rep.get
     for eqn in trace.eqns:
-        args = tuple([rep.get(id(a), a) if type(a) is Tracer else _subst(a, rep) for a in eqn.args])
-        params = {k: _subst(v, rep) for k, v in eqn.params.items()} if eqn.params else eqn.params
-        alias = _is_alias(eqn, args)
+        # the arguments after aliasing; the Tracers among them (None: nested, see _Step); the CSE key
+        args, ts, key = [], [], []
+        for a in eqn.args:
+            ta = type(a)
+            if ta is Tracer:
+                a = rep_get(id(a), a)
+                if type(a) is Tracer:
+                    ts.append(a)
+                    key.append(id(a))
+                else:
+                    key.append(_key(a))
+            elif ta is float or ta is int:
+                key.append((ta, a))
+            else:
+                a = _subst(a, rep)
+                if ts is not None and _has_tracer(a):
+                    ts = None
+                key.append(_key(a))
+            args.append(a)
+        args = tuple(args)
+        params = eqn.params
+        if params:
+            params = {k: _subst(v, rep) for k, v in params.items()}
+            ts = None
+        kind = eqn.kind
+        alias = (_is_alias(eqn, args) if kind != "prim" or eqn.name in _ALIAS_CANDIDATES
+                 or eqn.fn is identity or eqn.fn is stop_gradient else None)
         if alias is not None:
             if (isinstance(alias, Tracer) and eqn.out.grad_of is not None
                     and (alias.grad_of is None or alias.grad_of[1] is not eqn.out.grad_of[1])):
@@ -210,18 +223,17 @@ def simplify(trace, outputs):
                 continue
             rep[id(eqn.out)] = alias
             continue
-        if not any(type(a) is Tracer for a in args) and not _has_tracer(args) and not (
-                params and _has_tracer(tuple(params.values()))):
+        if not ts and (ts is not None or not (_has_tracer(args) or (
+                params and _has_tracer(tuple(params.values()))))):
             rep[id(eqn.out)] = eqn.out.val   # constant folding
             continue
-        key = (eqn.kind, id(eqn.fn) if eqn.kind != "method" else eqn.fn, _args_key(args),
-               _key(params) if params else None)
+        key = (kind, id(eqn.fn) if kind != "method" else eqn.fn, tuple(key), _key(params) if params else None)
         prev = seen.get(key)
         if prev is not None:
             rep[id(eqn.out)] = prev
             continue
         seen[key] = eqn.out
-        steps.append(_Step(eqn, args, params))
+        steps.append(_Step(eqn, args, params, tracers=ts))
     outs = [_subst(o, rep) for o in outputs]
     # dead code: keep what the outputs need
     needed = {id(o) for o in outs if isinstance(o, Tracer)}
