@@ -504,8 +504,9 @@ def tape_vjp(outs, ins, seeds):
                     continue
                 trace.ctx = (eqn, i)
                 gi = rule(g, eqn.out, *eqn.args, **eqn.params)
-                shape = a.shape
-                if np.shape(gi)[nb:] != shape or np.ndim(gi) != nb + len(shape):
+                shape = a.val.shape
+                gs = gi.val.shape if type(gi) is Tracer else np.shape(gi)
+                if gs[nb:] != shape or len(gs) != nb + len(shape):
                     gi = ops.sum_to(gi, shape, nb=nb)
                 cts[id(a)] = _add(cts.get(id(a)), gi)
     finally:

@@ -257,14 +257,22 @@ def _tracers_in(x):
         yield from _tracers_in((x.start, x.stop, x.step))
 
 
-def scalar_ok(steps, inputs, outs) -> bool:
+def scalar_ok(steps, inputs, outs, captured=()) -> bool:
     """Whether every value is a 0-d float64 (or bool) and every step has a ``math`` form."""
+    f64, b = np.dtype(np.float64), np.dtype(np.bool_)
+
     def ok(t):
-        return t.val.ndim == 0 and t.val.dtype in (np.float64, np.bool_)
+        v = t.val
+        return v.ndim == 0 and (v.dtype == f64 or v.dtype == b)
     if not all(ok(t) for t in inputs) or not all(ok(o) for o in outs if isinstance(o, Tracer)):
         return False
+    if not all(ok(t) for _, t in captured):
+        return False
+    # a step's arguments are inputs, captured values or outputs of earlier steps: checking
+    # the outputs of all steps covers them
     for st in steps:
-        if not ok(st.out) or not all(ok(t) for t in st.tracers):
+        v = st.out.val
+        if v.ndim or (v.dtype != f64 and v.dtype != b):
             return False
         if st.rename:
             continue
@@ -320,11 +328,14 @@ class _Names:
         return f"{base}{k}"
 
 
+_SHORT = {"getitem": "item", "broadcast_to": "bcast", "concatenate": "cat", "cross_entropy": "loss",
+          "logical_and": "both", "greater": "gt", "greater_equal": "ge", "less": "lt",
+          "less_equal": "le", "equal": "eq", "not_equal": "ne", "astype": "cast"}
+
+
 def _short(eqn) -> str:
     n = eqn.name
-    return {"getitem": "item", "broadcast_to": "bcast", "concatenate": "cat", "cross_entropy": "loss",
-            "logical_and": "both", "greater": "gt", "greater_equal": "ge", "less": "lt",
-            "less_equal": "le", "equal": "eq", "not_equal": "ne", "astype": "cast"}.get(n, n)
+    return _SHORT.get(n, n)
 
 
 def assign_names(steps, inputs, in_names, captured, outs, rep, reserved):
@@ -673,7 +684,7 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     steps, outs, rep = simplify(trace, outputs)
     captured = list(trace.captured.values())
     if scalar is None:
-        scalar = scalar_ok(steps, inputs, outs)
+        scalar = scalar_ok(steps, inputs, outs, captured)
     reserved = _helper_names() | {"np", "math"}
     of, name_of = assign_names(steps, inputs, in_names, captured, outs, rep, reserved)
     em = _Emitter(of, scalar, set(of.values()))
