@@ -397,7 +397,14 @@ class _Emitter:
         return name
 
     def arg(self, x, sub=False):
-        if type(x) is float:
+        t = type(x)
+        if t is Tracer:
+            if self.inline:
+                text = self.inline.pop(id(x), None)
+                if text is not None:
+                    return text
+            return self.of[id(x)]
+        if t is float:
             return self.number(x)
         if isinstance(x, Tracer):
             text = self.inline.pop(id(x), None) if self.inline else None
