@@ -338,7 +338,11 @@ def _short(eqn) -> str:
     return _SHORT.get(n, n)
 
 
-def assign_names(steps, inputs, in_names, captured, outs, rep, reserved):
+def assign_names(steps, inputs, in_names, captured, outs, rep, reserved, unnamed=()):
+    """Variable names: ``of`` (id of a value -> name) and ``name_of(value)``; the values in
+    ``unnamed`` (ids of values written into their use) get none."""
+    if unnamed:
+        steps = [st for st in steps if id(st.out) not in unnamed]
     names = _Names(reserved)
     of = names.of
     for t, n in zip(inputs, in_names):
@@ -382,7 +386,6 @@ class _Emitter:
         self.consts = {}        # name -> value
         self._const_ids = {}
         self.inline = {}        # id(value) -> expression text, for values written into their one use
-        self.depth = {}
 
     def const(self, value, base="c"):
         key = id(value)
@@ -693,11 +696,12 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     if scalar is None:
         scalar = scalar_ok(steps, inputs, outs, captured)
     reserved = _helper_names() | {"np", "math"}
-    of, name_of = assign_names(steps, inputs, in_names, captured, outs, rep, reserved)
+    out_ids = {id(o) for o in outs if isinstance(o, Tracer)}
+    inline = _inline_plan(steps, out_ids) if scalar and len(steps) > _FUSE_MIN_STEPS else set()
+    of, name_of = assign_names(steps, inputs, in_names, captured, outs, rep, reserved, inline)
     em = _Emitter(of, scalar, set(of.values()))
     helpers: dict = {}
     # last use of every value, for del
-    out_ids = {id(o) for o in outs if isinstance(o, Tracer)}
     last = {}
     if not scalar:  # (float code has no del: a float is small)
         for i, st in enumerate(steps):
@@ -711,7 +715,7 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
             body.append(f"{of[id(t)]} = {em.const(tensor, 'tensor')}.data")
     body.append("# forward")
     if scalar:
-        _float_body(body, steps, em, helpers, out_ids, name_of)
+        _float_body(body, steps, em, helpers, inline, name_of)
     else:
         _array_body(body, steps, em, helpers, out_ids, name_of, last, diag, dels)
     ret = [em.arg(o) if isinstance(o, Tracer) or (isinstance(o, (np.ndarray, np.generic)) and o.ndim == 0)
@@ -735,16 +739,34 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     return src, ns, scalar
 
 
-def _float_body(body, steps, em, helpers, out_ids, name_of):
-    """The lines of a program on Python floats: no del (a float is small), no out=."""
-    fuse = len(steps) > _FUSE_MIN_STEPS
+def _inline_plan(steps, out_ids):
+    """Ids of the values of a long float program written into their one use instead of a line of
+    their own (nesting kept below ``_FUSE_DEPTH``)."""
     uses = {}
-    if fuse:
-        for st in steps:
-            k = 3 if st.eqn.fn is np.sign else 1
+    for st in steps:
+        k = 3 if st.eqn.fn is np.sign else 1
+        for t in st.tracers:
+            uses[id(t)] = uses.get(id(t), 0) + k
+    depth, plan = {}, set()
+    for st in steps:
+        out = id(st.out)
+        if not st.rename and uses.get(out) == 1 and out not in out_ids:
+            d = 0
             for t in st.tracers:
-                uses[id(t)] = uses.get(id(t), 0) + k
-    of, inline, depth = em.of, em.inline, em.depth
+                dt = depth.get(id(t), 0)
+                if dt > d:
+                    d = dt
+            if d + 1 < _FUSE_DEPTH:
+                depth[out] = d + 1
+                plan.add(out)
+    return plan
+
+
+def _float_body(body, steps, em, helpers, plan, name_of):
+    """The lines of a program on Python floats: no del (a float is small), no out=; the values in
+    ``plan`` are written into their use."""
+    fuse = bool(plan)
+    of, inline = em.of, em.inline
     ctx = None
     in_backward = False
     for st in steps:
@@ -757,16 +779,9 @@ def _float_body(body, steps, em, helpers, out_ids, name_of):
                 body.append(_describe(st, name_of))
         ctx = c
         out = id(st.out)
-        if fuse and not st.rename and uses.get(out) == 1 and out not in out_ids:
-            d = 0
-            for t in st.tracers:
-                dt = depth.get(id(t), 0)
-                if dt > d:
-                    d = dt
-            if d + 1 < _FUSE_DEPTH:  # big float programs: a value used once is written into its use
-                inline[out] = f"({em.float_expr(st, helpers)})"
-                depth[out] = d + 1
-                continue
+        if out in plan:  # big float programs: a value used once is written into its use
+            inline[out] = f"({em.float_expr(st, helpers)})"
+            continue
         body.append(f"{of[out]} = {em.float_expr(st, helpers)}")
 
 
