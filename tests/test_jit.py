@@ -391,4 +391,5 @@ def test_pytree_with_a_tensor_that_requires_grad_is_differentiated_eagerly():
 def test_named_tuple_results_are_rebuilt():
     f = rg.jit(lambda x: rg.max(x, 0))
     r = f(np.array([[1.0, 5.0], [3.0, 2.0]]))
-    assert type(r) is type(rg.max(rg.tensor([1.0]), 0)) and r.values.tolist() == [3.0, 5.0] and r.indices.tolist() == [1, 0]
+    assert type(r) is type(rg.max(rg.tensor([1.0]), 0))
+    assert r.values.tolist() == [3.0, 5.0] and r.indices.tolist() == [1, 0]
