@@ -393,3 +393,19 @@ def test_named_tuple_results_are_rebuilt():
     r = f(np.array([[1.0, 5.0], [3.0, 2.0]]))
     assert type(r) is type(rg.max(rg.tensor([1.0]), 0))
     assert r.values.tolist() == [3.0, 5.0] and r.indices.tolist() == [1, 0]
+
+
+def test_the_cycle_collector_is_on_again_after_tracing_even_when_it_fails():
+    import gc
+
+    def bad(x):
+        if x > 0:   # a TracingError while tracing
+            return x
+        return -x
+
+    assert gc.isenabled()
+    with pytest.raises(rg.TracingError):
+        rg.jit(bad)(np.ones(2))
+    assert gc.isenabled()
+    rg.jit(lambda x: x * 2)(np.ones(2))
+    assert gc.isenabled()
