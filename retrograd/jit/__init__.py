@@ -272,7 +272,7 @@ class Jitted:
         self.static_argnums = tuple(static_argnums)
         self.trace_count = 0
         self._cache = {}
-        self._fast = {}   # the key of _walk_arrays -> entry: pytrees of arrays, looked up without tree_flatten
+        self._fast: dict = {}   # the key of _walk_arrays -> entry: pytrees of arrays, without tree_flatten
         try:
             self._params = [p for p in inspect.signature(f).parameters.values()]
         except (TypeError, ValueError):
