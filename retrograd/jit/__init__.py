@@ -387,14 +387,15 @@ class Jitted:
                     return self.f(*args)
                 return entry.run(args)
             # pytrees of arrays and Tensors (a dict of parameters, an optimizer state): one walk
-            leaves, key = [], []
+            leaves: list = []
+            key: list = []
             if _walk_arrays(args, leaves, key):
                 if is_grad_enabled() and any(type(x) is not _ndarray and x.requires_grad for x in leaves):
                     return self.f(*args)  # differentiated from outside: record eagerly
-                key = tuple(key)
-                entry = self._fast.get(key)
+                sig = tuple(key)
+                entry = self._fast.get(sig)
                 if entry is None:
-                    entry = self._fast[key] = self._entry(args, kwargs)[0]
+                    entry = self._fast[sig] = self._entry(args, kwargs)[0]
                 if entry.needs_eager():
                     return self.f(*args)
                 return entry.run(leaves)
