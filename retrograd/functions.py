@@ -20,7 +20,7 @@ from .conversion import to_dtype
 from .core import Tensor, apply_binary as _binary, apply_unary as _unary, wrap as _wrap
 from .errors import AxisError, ShapeError
 from .hints import ArrayLike, Axis, DTypeLike, Shape
-from .ops.primitive import Primitive, raw
+from .ops.primitive import Primitive, raw, values_of
 
 
 def _elementwise(prim: Primitive, name: str, example: str) -> Callable[[ArrayLike], Tensor]:
@@ -206,7 +206,7 @@ def _extreme(x, dim, keepdim, axis, keepdims, prim, arg, name):
 
 def _values_indices(x, dim, keepdim, arg, name):
     """PyTorch's ``max(dim)``: the gradient goes to the selected element only (not split at ties)."""
-    data = np.asarray(raw(x))
+    data = values_of(x)
     nd = data.ndim
     ax = _axes(x, dim, name)
     if nd == 0:
@@ -383,12 +383,12 @@ def _int_result(x, values):
 
 def _arg_extreme(fn, x, axis, keepdims, dim, keepdim, op):
     axis, keepdims = _pick(axis, keepdims, dim, keepdim)
-    a = np.asarray(raw(x))
+    a = values_of(x)
     if axis is not None:
         axis = _axes(x, axis, op)
         axis = axis[0] + a.ndim if axis else None
     out = fn(a, axis=axis, keepdims=keepdims) if a.ndim else np.zeros((), np.int64)
-    return _int_result(x, np.asarray(out, dtype=np.int64))
+    return _int_result(x, out.astype(np.int64) if isinstance(out, Tensor) else np.asarray(out, dtype=np.int64))
 
 
 def argmax(x: ArrayLike, axis: int | None = None, keepdims: bool | None = False, *, dim: int | None = None,

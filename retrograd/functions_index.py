@@ -16,7 +16,7 @@ from .core import Tensor
 from .dims import norm_dim
 from .errors import ShapeError
 from .hints import ArrayLike
-from .ops.primitive import raw
+from .ops.primitive import raw, values_of
 
 
 def _shape(x) -> tuple:
@@ -24,7 +24,7 @@ def _shape(x) -> tuple:
 
 
 def _int_index(index, op) -> np.ndarray:
-    idx = np.asarray(raw(index))
+    idx = values_of(index)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"{op}: index must hold integers (int64), got dtype {idx.dtype}")
     return idx
@@ -32,7 +32,7 @@ def _int_index(index, op) -> np.ndarray:
 
 def _grid(index, dim, size, op):
     """The advanced index that reads ``x[..., index[...], ...]`` along ``dim`` at every position of ``index``."""
-    if np.any(index < 0) or np.any(index >= size):
+    if not isinstance(index, Tensor) and (np.any(index < 0) or np.any(index >= size)):  # traced: unknown
         bad = index[(index < 0) | (index >= size)].reshape(-1)[0]
         raise IndexError(f"{op}: index {bad} is out of range for dimension {dim} of size {size}")
     nd = index.ndim
@@ -205,12 +205,11 @@ def scatter_reduce(x: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike, red
     # amax / amin: the winners (ties included) share the output equally, so that the value is
     # the extreme and the gradient is split among the tied elements, as in PyTorch.
     ufunc = np.maximum if reduce == "amax" else np.minimum
-    best = np.array(raw(x), copy=True) if include_self else np.full(xs, -np.inf if reduce == "amax" else np.inf, dt)
-    ufunc.at(best, grid, raw(src))
+    best = raw(x) if include_self else np.full(xs, -np.inf if reduce == "amax" else np.inf, dt)
+    best = ops.ufunc_at(best, grid, raw(src), ufunc.__name__)
     src_wins = raw(src) == best[grid]
     self_wins = (raw(x) == best) & (self_w > 0)
-    count = self_wins.astype(dt)
-    np.add.at(count, grid, src_wins.astype(dt))
+    count = ops.ufunc_at(self_wins.astype(dt), grid, src_wins.astype(dt), "add")
     share = 1 / np.where(count > 0, count, 1)
     picked = ops.index_add(ops.where(src_wins, src, zero), grid, xs) * share
     out = picked + ops.where(self_wins, x, zero) * share

@@ -24,7 +24,7 @@ from .errors import ShapeError
 from .functions import _binary_fn, _elementwise, _pick, clip, var
 from .functions_index import gather
 from .hints import ArrayLike, Axis, DTypeLike
-from .ops.primitive import raw
+from .ops.primitive import raw, values_of
 
 # ----- elementwise ----------------------------------------------------------------------
 log1p = _elementwise(ops.log1p, "log1p", "rg.log1p(rg.tensor(0.0))\n    tensor(0.)")
@@ -197,11 +197,13 @@ def logcumsumexp(x: ArrayLike, dim: int) -> Tensor:
 
 
 def _indices_result(x, idx):
+    if isinstance(idx, Tensor):  # traced by rg.jit
+        return idx if idx.dtype == np.int64 else idx.astype(np.int64)
     return _wrap(np.asarray(idx, dtype=np.int64), None)
 
 
 def _cum_extreme(x, dim, op, ufunc, kind):
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     if xr.ndim == 0:
         norm_dim(0, dim, op)
         return kind(x if isinstance(x, Tensor) else _wrap(xr, None), _indices_result(x, np.zeros((), np.int64)))
@@ -251,7 +253,7 @@ def argsort(x: ArrayLike, dim: int = -1, descending: bool = False, *, stable: bo
     >>> rg.argsort(rg.tensor([3.0, 1.0, 2.0]))
     tensor([1, 2, 0])
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     if xr.ndim == 0:
         norm_dim(0, dim, "argsort")
         return _indices_result(x, np.zeros((), np.int64))
@@ -265,7 +267,7 @@ def sort(x: ArrayLike, dim: int = -1, descending: bool = False, *, stable: bool 
     >>> rg.sort(rg.tensor([3.0, 1.0, 2.0]))
     sort(values=tensor([1., 2., 3.]), indices=tensor([1, 2, 0]))
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     if xr.ndim == 0:
         norm_dim(0, dim, "sort")
         return return_types.sort(x, _indices_result(x, np.zeros((), np.int64)))
@@ -281,7 +283,7 @@ def topk(x: ArrayLike, k: int, dim: int = -1, largest: bool = True, sorted: bool
     >>> rg.topk(rg.tensor([1.0, 5.0, 3.0]), 2)
     topk(values=tensor([5., 3.]), indices=tensor([1, 2]))
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     d = norm_dim(xr.ndim, dim, "topk")
     n = xr.shape[d] if xr.ndim else 1
     if not 0 <= k <= n:
@@ -299,7 +301,7 @@ def kthvalue(x: ArrayLike, k: int, dim: int = -1, keepdim: bool = False) -> retu
     >>> rg.kthvalue(rg.tensor([3.0, 1.0, 2.0]), 2)
     kthvalue(values=tensor(2.), indices=tensor(2))
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     d = norm_dim(xr.ndim, dim, "kthvalue")
     n = xr.shape[d] if xr.ndim else 1
     if not 1 <= k <= n:
@@ -327,7 +329,7 @@ def median(x: ArrayLike, dim: int | None = None, keepdim: bool = False) -> Any:
     >>> rg.median(rg.tensor([[4.0, 1.0, 3.0]]), dim=1)
     median(values=tensor([3.]), indices=tensor([2]))
     """
-    xr = np.asarray(raw(x))
+    xr = values_of(x)
     if dim is None:
         if xr.size == 0:
             raise ValueError("median: the input is empty")
@@ -351,7 +353,7 @@ def median(x: ArrayLike, dim: int | None = None, keepdim: bool = False) -> Any:
 def _safe_root(s, p):
     """``s ** (1/p)`` with a zero (not nan or inf) gradient where ``s`` is 0."""
     zero = raw(s) == 0
-    if not np.any(zero):
+    if not isinstance(zero, Tensor) and not np.any(zero):  # traced (rg.jit): the safe form always
         return ops.sqrt(s) if p == 2 else s ** (1.0 / p)
     one = np.ones((), raw(s).dtype)
     safe = ops.where(zero, one, s)
@@ -379,7 +381,7 @@ def vector_norm(x: ArrayLike, ord: float = 2, dim: Axis = None, keepdim: bool | 
     """
     if dtype is not None:
         x = to_dtype(x, dtype)
-    if np.asarray(raw(x)).dtype.kind != "f":
+    if values_of(x).dtype.kind != "f":
         raise TypeError(f"norm: expected a floating point tensor, got dtype {raw(x).dtype}; use .float()")
     axes = _axes_of(x, dim, "norm")
     keep = bool(keepdim)
@@ -397,7 +399,7 @@ def vector_norm(x: ArrayLike, ord: float = 2, dim: Axis = None, keepdim: bool | 
     if not isinstance(ord, (int, float)):
         raise ValueError(f"vector_norm: ord must be a number, got {ord!r}")
     zero = raw(x) == 0
-    if np.any(zero):  # |x| ** p with a zero gradient (not nan) where x is 0, as PyTorch's
+    if isinstance(zero, Tensor) or np.any(zero):  # |x| ** p, a zero gradient (not nan) where x is 0, as PyTorch
         dt = raw(x).dtype
         a = ops.where(zero, np.zeros((), dt), ops.where(zero, np.ones((), dt), a) ** float(ord))
     else:

@@ -143,6 +143,13 @@ def _dispatch_apply(prim, args, params):
     return _eager_apply(prim, args, params)
 
 
+def _dispatch_plain(prim, args, params):
+    """``Primitive.__call__`` without Tensor arguments: a Tracer may still sit in an index tuple."""
+    if any(isinstance(t, Tracer) for t in _walk((args, tuple(params.values())))):
+        return bind(prim, args, params)
+    return prim.impl(*args, **params)
+
+
 class Trace:
     """A tape of equations, active (in this thread) inside ``with Trace() as tr:``.
 
@@ -171,7 +178,7 @@ class Trace:
         self.live = True
         with _install_lock:
             if _installed[0] == 0:
-                set_apply(_dispatch_apply)
+                set_apply(_dispatch_apply, _dispatch_plain)
             _installed[0] += 1
         return self
 
@@ -396,6 +403,10 @@ class Tracer(Tensor):
     def detach(self):
         return bind(stop_gradient, (self,), {})
 
+    def contiguous(self):
+        """``self``: memory layout is the generated code's business, values are what count."""
+        return self
+
     # ----- operations are recorded -----------------------------------------------------------
     __add__, __radd__ = _binop(ops.add)
     __sub__, __rsub__ = _binop(ops.sub)
@@ -428,17 +439,22 @@ class Tracer(Tensor):
         """The values converted to ``dtype`` (not differentiated: use it for masks)."""
         return _bind_numpy("method", "astype", (self, np.dtype(dtype)), {})
 
-    def any(self, axis=None):
-        return _bind_numpy("np", np.any, (self,), {"axis": axis})
+    def any(self, axis=None, keepdims=False):
+        kw = {"axis": axis, "keepdims": True} if keepdims else {"axis": axis}
+        return _bind_numpy("np", np.any, (self,), kw)
 
-    def all(self, axis=None):
-        return _bind_numpy("np", np.all, (self,), {"axis": axis})
+    def all(self, axis=None, keepdims=False):
+        kw = {"axis": axis, "keepdims": True} if keepdims else {"axis": axis}
+        return _bind_numpy("np", np.all, (self,), kw)
 
     # ----- NumPy functions called on a Tracer -------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if method != "__call__" or "out" in kwargs:
-            raise TracingError(f"rg.jit: NumPy {ufunc.__name__}.{method} with out= writes in place into an "
-                               f"array, which tracing cannot follow, at {_user_line()}; write it without out=")
+        if "out" in kwargs or method == "at":
+            raise TracingError(f"rg.jit: NumPy {ufunc.__name__}.{method} (or out=) writes in place into an "
+                               f"array, which tracing cannot follow, at {_user_line()}; "
+                               "write it as a function of its inputs")
+        if method != "__call__":  # np.maximum.accumulate(x, axis=1), ...: not differentiated
+            return _bind_numpy("np", getattr(ufunc, method), inputs, kwargs)
         prim = _UFUNC_PRIMS.get(ufunc)
         if prim is not None and not kwargs:
             return bind(prim, inputs, {})
@@ -505,8 +521,9 @@ def tape_vjp(outs, ins, seeds):
                     continue
                 trace.ctx = (eqn, i)
                 gi = rule(g, eqn.out, *eqn.args, **eqn.params)
-                shape = a.shape
-                if np.shape(gi)[nb:] != shape or np.ndim(gi) != nb + len(shape):
+                shape = a.val.shape
+                gs = gi.val.shape if type(gi) is Tracer else np.shape(gi)
+                if gs[nb:] != shape or len(gs) != nb + len(shape):
                     gi = ops.sum_to(gi, shape, nb=nb)
                 cts[id(a)] = _add(cts.get(id(a)), gi)
     finally:

@@ -335,3 +335,77 @@ def test_whole_jacobians_never_form_the_identity(mode):
     assert "c1" not in code and code.count("@") == 1    # only the forward W @ x: no identity matrix
     g = rg.jit(rg.jacobian(lambda x: rg.sin(x) * x, mode=mode))  # the diagonal used elementwise
     close(g(x), rg.jacobian(lambda x: rg.sin(x) * x, mode=mode)(x))
+
+
+def test_max_dim_and_argmax_trace_their_indices():
+    # the indices of max(dim)/argmax are computed by the generated code, not frozen at trace time
+    f = rg.jit(lambda x: (rg.max(x, 1).values, rg.argmax(x, dim=0)))
+    x = np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+    f(x)
+    v, i = f(x[:, ::-1].copy())
+    np.testing.assert_array_equal(v.data, [5.0, 7.0])
+    np.testing.assert_array_equal(i.data, [1, 0, 1])
+    assert f.trace_count == 1
+
+
+def test_small_constants_with_inf_and_nan_are_written_as_python():
+    c = np.array([-np.inf, 1.0, np.nan])
+    f = rg.jit(lambda x: rg.maximum(x, c) + 0 * x)
+    x = np.array([0.5, 0.5, 0.5])
+    np.testing.assert_array_equal(f(x).data, np.maximum(x, c))
+    src = f.source(x)
+    assert "-np.inf" in src and "np.nan" in src
+    ns = {}
+    exec(src, ns)  # the source runs on its own
+    np.testing.assert_array_equal(ns["f"](x)[0], np.maximum(x, c))
+
+
+def test_pytree_arguments_find_their_code_and_results_keep_their_structure():
+    calls = []
+
+    @rg.jit
+    def f(p, s, x):
+        calls.append(1)
+        return {"sum": (p["w"] * x).sum(), "both": [p["b"] + 1, None]}, s
+
+    p = {"w": np.ones(3), "b": rg.tensor([2.0])}
+    out, s = f(p, (np.zeros(2), None), np.arange(3.0))
+    assert out["sum"].item() == 3.0 and out["both"][0].tolist() == [3.0] and out["both"][1] is None
+    assert isinstance(s, tuple) and s[1] is None and s[0].tolist() == [0.0, 0.0]
+    f({"b": np.array([5.0]), "w": np.full(3, 2.0)}, (np.ones(2), None), np.ones(3))   # other key order
+    assert f.trace_count == 1
+    f(p, (np.zeros(2), None), np.arange(4.0)[:3].astype(np.float32))                  # a new dtype
+    f({"w": np.ones(4), "b": np.ones(1)}, (np.zeros(2), None), np.ones(4))            # a new shape
+    f(p, [np.zeros(2), None], np.arange(3.0))                                          # a list, not a tuple
+    assert f.trace_count == 4 and len(calls) == 4
+
+
+def test_pytree_with_a_tensor_that_requires_grad_is_differentiated_eagerly():
+    f = rg.jit(lambda p: (p["w"] * p["w"]).sum())
+    w = rg.tensor([1.0, 2.0], requires_grad=True)
+    f({"w": w}).backward()
+    np.testing.assert_array_equal(w.grad.data, [2.0, 4.0])
+    assert f.trace_count == 0
+
+
+def test_named_tuple_results_are_rebuilt():
+    f = rg.jit(lambda x: rg.max(x, 0))
+    r = f(np.array([[1.0, 5.0], [3.0, 2.0]]))
+    assert type(r) is type(rg.max(rg.tensor([1.0]), 0))
+    assert r.values.tolist() == [3.0, 5.0] and r.indices.tolist() == [1, 0]
+
+
+def test_the_cycle_collector_is_on_again_after_tracing_even_when_it_fails():
+    import gc
+
+    def bad(x):
+        if x > 0:   # a TracingError while tracing
+            return x
+        return -x
+
+    assert gc.isenabled()
+    with pytest.raises(rg.TracingError):
+        rg.jit(bad)(np.ones(2))
+    assert gc.isenabled()
+    rg.jit(lambda x: x * 2)(np.ones(2))
+    assert gc.isenabled()

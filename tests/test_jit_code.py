@@ -49,8 +49,8 @@ def test_explain_code_on_the_command_line():
 
 # ----- rg.jit(f).lower(*args): the traced forward + backward graph as the learning layer's Graph ----------
 def _coursera_lowered():
-    from retrograd.functional import value_and_grad
     from retrograd.learn.code import _as_function, _named_jit
+    from retrograd.transforms import value_and_grad
     prog = lesson("coursera-nw1")
     names = prog.parsed.inputs
     params = tuple(i for i, n in enumerate(names) if n not in prog.data)

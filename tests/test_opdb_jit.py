@@ -14,26 +14,10 @@ from opdb.core import cases, differentiable_function, first
 # rg.jit raises TracingError for them (as jax.jit does), and says what to do instead.
 DATA_DEPENDENT_SHAPES = {"masked_select", "nonzero", "boolean_index"}
 
-# Known gaps of rg.jit, found by this test when it was written (issue 12 follow-up). Each is a
-# strict xfail: the day one works, the test fails and asks for its line to be removed.
-_SIZE_ZERO = "a size-0 sample: the traced code folds a broadcast that NumPy then refuses"
-_READS_VALUES = "its implementation reads input values (sorting, scanning, a zero test) while tracing"
-KNOWN_GAPS = {
-    **dict.fromkeys(["mul", "div", "clip", "clamp", "where", "softmax", "log_softmax", "matmul",
-                     "matmul_operator", "F.linear", "F.cross_entropy", "hypot", "mm", "outer", "tril"],
-                    _SIZE_ZERO),
-    **dict.fromkeys(["cumprod", "cumprod_with_zeros", "cummax", "cummin", "sort", "topk", "kthvalue",
-                     "median", "median_dim", "norm", "linalg_vector_norm", "linalg_matrix_norm",
-                     "linalg_norm", "scatter_reduce", "F.binary_cross_entropy"], _READS_VALUES),
-    **dict.fromkeys(["pow", "pow_method", "atan2"], "0-d samples: a Python-float graph meets a branch on values"),
-    **dict.fromkeys(["max", "min"], "max(dim) on a 0-d tensor: the indices are made from values"),
-    **dict.fromkeys(["view", "expand", "expand_as", "contiguous", "cpu", "float", "double", "half", "to",
-                     "type_as"], "the method form called on a traced array (no Tensor methods there)"),
-    **dict.fromkeys(["div_method"], _SIZE_ZERO),
-    **dict.fromkeys(["arctan2"], "0-d samples: a Python-float graph meets a branch on values"),
-    **dict.fromkeys(["F.max_pool2d", "F.max_pool1d"], _READS_VALUES),
-    **dict.fromkeys(["F.batch_norm"], "reads x.size as NumPy's attribute (a method on Tensors)"),
-}
+# Known gaps of rg.jit (issue 12 follow-up): strict xfails, so the day one works the test fails and asks
+# for its line to be removed. None is left: ops whose rules read values (sort, cummax, norms, max_pool,
+# scatter_reduce, ...) record those reads as NumPy calls in the trace, or take a branch right for any value.
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _cases():
@@ -62,7 +46,7 @@ def test_jitted_value_and_gradient_equal_eager(info, dtype):
             continue
         f, inputs = differentiable_function(info, sample)
         with np.errstate(all="ignore"):
-            out = first(f(*inputs))
+            out = first(f(*[rg.as_tensor(x) for x in inputs]))
         weights = np.random.default_rng(0).standard_normal(np.shape(out.data))
 
         def loss(*xs):
@@ -78,3 +62,18 @@ def test_jitted_value_and_gradient_equal_eager(info, dtype):
             continue
         with np.errstate(all="ignore"):
             _close(jitted, vg(*inputs), what)
+        # the same code on other values (the inputs' elements shuffled, so domains hold): nothing that
+        # depends on the values (an order, an index, a mask) may have been frozen at trace time
+        rng = np.random.default_rng(1)
+        others = [rng.permutation(np.ravel(x)).reshape(np.shape(x)) for x in inputs]
+        if all(np.array_equal(a, b) for a, b in zip(others, inputs)):
+            continue
+        jf = rg.jit(vg)
+        with np.errstate(all="ignore"):
+            jf(*inputs)
+            try:
+                want = vg(*others)
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+                continue  # outside the op's domain (a matrix that is no longer invertible, ...)
+            _close(jf(*others), want, what + " (new values)")
+        assert jf.trace_count == 1, what

@@ -27,6 +27,7 @@ recorded as usual. A jitted function called inside another one is inlined.
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import keyword
 import linecache
@@ -78,6 +79,39 @@ def _leaf_array(x, kind):
 _CONTAINERS = (tuple, list, dict, type(None))
 
 
+def _walk_arrays(x, leaves, key) -> bool:
+    """The leaves of a pytree of arrays and Tensors in ``tree_flatten`` order, and a key of its
+    structure, shapes and dtypes (the signature); False where another kind of leaf needs the full path."""
+    t = type(x)
+    if t is _ndarray:
+        leaves.append(x)
+        key.append(x.shape)
+        key.append(x.dtype)
+    elif t is tuple or t is list:
+        key.append((t.__name__, len(x)))
+        for e in x:
+            if not _walk_arrays(e, leaves, key):
+                return False
+    elif t is dict:
+        try:
+            keys = sorted(x)
+        except TypeError:
+            return False
+        key.append(("dict", *keys))
+        for k in keys:
+            if not _walk_arrays(x[k], leaves, key):
+                return False
+    elif x is None:
+        key.append(None)
+    elif isinstance(x, Tensor):
+        leaves.append(x)
+        key.append(x.data.shape)
+        key.append(x.data.dtype)
+    else:
+        return False
+    return True
+
+
 def _paths(x, prefix, out):
     """Readable names for the leaves of ``x``, in ``tree_flatten`` order."""
     if x is None:
@@ -114,6 +148,7 @@ class _Entry:
         self.single = out_tree.kind == "leaf"
         self.all_arrays = all(k[0] == "A" for k in kinds)
         self.out_dtypes = [o.val.dtype if isinstance(o, Tracer) else None for o in out_leaves]
+        self.rebuild = _rebuilder(out_tree)
         self._jitted = jitted
 
     def needs_eager(self) -> bool:
@@ -147,7 +182,7 @@ class _Entry:
                 out.append(orig)
         if self.single:
             return out[0]
-        return tree_unflatten(self.out_tree, out)
+        return self.rebuild(out)
 
     def _array_version(self):
         if self.array_fn is None:
@@ -155,6 +190,35 @@ class _Entry:
             src, ns, _ = generate(self.trace, self.tracers, self.names, traced_outs, self.fname, scalar=False)
             self.array_fn = _compile(src, ns, self.fname, self._jitted)
         return self.array_fn
+
+
+def _rebuilder(tree):
+    """A function putting a list of leaves back into the structure ``tree`` (``tree_unflatten``
+    compiled once: one expression, no walk over the structure at each call)."""
+    consts = []
+
+    def text(t, counter):
+        if t.kind == "leaf":
+            counter[0] += 1
+            return f"o[{counter[0] - 1}]"
+        if t.kind == "none":
+            return "None"
+        inner = [text(c, counter) for c in t.children]
+        if t.kind == "list":
+            return "[" + ", ".join(inner) + "]"
+        if t.kind == "tuple":
+            return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+        consts.append(t.meta)
+        k = len(consts) - 1
+        if t.kind == "dict":
+            return "{" + ", ".join(f"K{k}[{i}]: {v}" for i, v in enumerate(inner)) + "}"
+        return f"K{k}(" + ", ".join(inner) + ")"   # a named tuple's class
+
+    try:
+        body = text(tree, [0])
+    except AttributeError:  # not a structure this knows: the general function
+        return lambda leaves: tree_unflatten(tree, leaves)
+    return eval(f"lambda o: {body}", {f"K{k}": c for k, c in enumerate(consts)})
 
 
 def _const_leaf(o):
@@ -190,6 +254,7 @@ class Jitted:
         self.static_argnums = tuple(static_argnums)
         self.trace_count = 0
         self._cache: dict[Any, Any] = {}
+        self._fast: dict[Any, Any] = {}  # the key of _walk_arrays -> entry: pytrees of arrays, without tree_flatten
         try:
             self._params = [p for p in inspect.signature(f).parameters.values()]
         except (TypeError, ValueError):
@@ -199,6 +264,7 @@ class Jitted:
     def clear_cache(self) -> None:
         """Forget every compiled signature (the next call traces again)."""
         self._cache.clear()
+        self._fast.clear()
 
     def _split(self, args, kwargs):
         n = len(args)
@@ -251,6 +317,17 @@ class Jitted:
         return names
 
     def _trace(self, args, kwargs, leaves, kinds, static, tree):
+        # Tracing makes an object per operation, all alive until the code is written: Python's cycle
+        # collector would walk them again and again (half the time of a 200,000-operation trace).
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._trace_compile(args, kwargs, leaves, kinds, static, tree)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _trace_compile(self, args, kwargs, leaves, kinds, static, tree):
         names_all = self._arg_names(args, kwargs, static)
         with Trace() as tr:
             tracers, names, new_leaves = [], [], []
@@ -291,6 +368,19 @@ class Jitted:
                 if entry.needs_eager():
                     return self.f(*args)
                 return entry.run(args)
+            # pytrees of arrays and Tensors (a dict of parameters, an optimizer state): one walk
+            leaves: list = []
+            key: list = []
+            if _walk_arrays(args, leaves, key):
+                if is_grad_enabled() and any(type(x) is not _ndarray and x.requires_grad for x in leaves):
+                    return self.f(*args)  # differentiated from outside: record eagerly
+                sig = tuple(key)
+                entry = self._fast.get(sig)
+                if entry is None:
+                    entry = self._fast[sig] = self._entry(args, kwargs)[0]
+                if entry.needs_eager():
+                    return self.f(*args)
+                return entry.run(leaves)
         if is_grad_enabled():
             leaves = tree_flatten((args, kwargs))[0]
             if any(isinstance(x, Tensor) and x.requires_grad for x in leaves):

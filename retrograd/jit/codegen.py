@@ -148,20 +148,6 @@ def _key(x):
     return ("n", type(x).__name__, x)
 
 
-def _args_key(args):
-    """``_key`` of an argument tuple, with a fast path for Tracers and Python numbers."""
-    out = []
-    for a in args:
-        t = type(a)
-        if t is Tracer:
-            out.append(id(a))
-        elif t is float or t is int:
-            out.append((t, a))
-        else:
-            out.append(_key(a))
-    return tuple(out)
-
-
 def _subst(x, rep):
     if isinstance(x, Tracer):
         return rep.get(id(x), x)
@@ -186,22 +172,49 @@ class _Step:
     """An equation kept for the code: resolved arguments and parameters, the Tracers among them."""
     __slots__ = ("args", "eqn", "out", "params", "rename", "tracers")
 
-    def __init__(self, eqn, args, params, rename=False):
+    def __init__(self, eqn, args, params, rename=False, tracers=None):
         self.eqn, self.args, self.params, self.out = eqn, args, params, eqn.out
         self.rename = rename
-        ts = [a for a in args if type(a) is Tracer]
-        if params or (len(ts) != len(args) and any(isinstance(a, (tuple, list, slice)) for a in args)):
-            ts = list(_tracers_in((args, tuple(params.values()))))
+        ts = tracers
+        if ts is None:
+            ts = [a for a in args if type(a) is Tracer]
+            if params or (len(ts) != len(args) and any(isinstance(a, (tuple, list, slice)) for a in args)):
+                ts = list(_tracers_in((args, tuple(params.values()))))
         self.tracers = ts
 
 
 def simplify(trace, outputs):
     """Passes 1 and 2: the kept steps (in order) and the outputs after aliasing and folding."""
     rep, seen, steps = {}, {}, []
+    rep_get = rep.get
     for eqn in trace.eqns:
-        args = tuple([rep.get(id(a), a) if type(a) is Tracer else _subst(a, rep) for a in eqn.args])
-        params = {k: _subst(v, rep) for k, v in eqn.params.items()} if eqn.params else eqn.params
-        alias = _is_alias(eqn, args)
+        # the arguments after aliasing; the Tracers among them (None: nested, see _Step); the CSE key
+        args, ts, key = [], [], []
+        for a in eqn.args:
+            ta = type(a)
+            if ta is Tracer:
+                a = rep_get(id(a), a)
+                if type(a) is Tracer:
+                    ts.append(a)
+                    key.append(id(a))
+                else:
+                    key.append(_key(a))
+            elif ta is float or ta is int:
+                key.append((ta, a))
+            else:
+                a = _subst(a, rep)
+                if ts is not None and _has_tracer(a):
+                    ts = None
+                key.append(_key(a))
+            args.append(a)
+        args = tuple(args)
+        params = eqn.params
+        if params:
+            params = {k: _subst(v, rep) for k, v in params.items()}
+            ts = None
+        kind = eqn.kind
+        alias = (_is_alias(eqn, args) if kind != "prim" or eqn.name in _ALIAS_CANDIDATES
+                 or eqn.fn is identity or eqn.fn is stop_gradient else None)
         if alias is not None:
             if (isinstance(alias, Tracer) and eqn.out.grad_of is not None
                     and (alias.grad_of is None or alias.grad_of[1] is not eqn.out.grad_of[1])):
@@ -210,18 +223,17 @@ def simplify(trace, outputs):
                 continue
             rep[id(eqn.out)] = alias
             continue
-        if not any(type(a) is Tracer for a in args) and not _has_tracer(args) and not (
-                params and _has_tracer(tuple(params.values()))):
+        if not ts and (ts is not None or not (_has_tracer(args) or (
+                params and _has_tracer(tuple(params.values()))))):
             rep[id(eqn.out)] = eqn.out.val   # constant folding
             continue
-        key = (eqn.kind, id(eqn.fn) if eqn.kind != "method" else eqn.fn, _args_key(args),
-               _key(params) if params else None)
+        key = (kind, id(eqn.fn) if kind != "method" else eqn.fn, tuple(key), _key(params) if params else None)
         prev = seen.get(key)
         if prev is not None:
             rep[id(eqn.out)] = prev
             continue
         seen[key] = eqn.out
-        steps.append(_Step(eqn, args, params))
+        steps.append(_Step(eqn, args, params, tracers=ts))
     outs = [_subst(o, rep) for o in outputs]
     # dead code: keep what the outputs need
     needed = {id(o) for o in outs if isinstance(o, Tracer)}
@@ -245,14 +257,22 @@ def _tracers_in(x):
         yield from _tracers_in((x.start, x.stop, x.step))
 
 
-def scalar_ok(steps, inputs, outs) -> bool:
+def scalar_ok(steps, inputs, outs, captured=()) -> bool:
     """Whether every value is a 0-d float64 (or bool) and every step has a ``math`` form."""
+    f64, b = np.dtype(np.float64), np.dtype(np.bool_)
+
     def ok(t):
-        return t.val.ndim == 0 and t.val.dtype in (np.float64, np.bool_)
+        v = t.val
+        return v.ndim == 0 and (v.dtype == f64 or v.dtype == b)
     if not all(ok(t) for t in inputs) or not all(ok(o) for o in outs if isinstance(o, Tracer)):
         return False
+    if not all(ok(t) for _, t in captured):
+        return False
+    # a step's arguments are inputs, captured values or outputs of earlier steps: checking
+    # the outputs of all steps covers them
     for st in steps:
-        if not ok(st.out) or not all(ok(t) for t in st.tracers):
+        v = st.out.val
+        if v.ndim or (v.dtype != f64 and v.dtype != b):
             return False
         if st.rename:
             continue
@@ -308,14 +328,21 @@ class _Names:
         return f"{base}{k}"
 
 
+_SHORT = {"getitem": "item", "broadcast_to": "bcast", "concatenate": "cat", "cross_entropy": "loss",
+          "logical_and": "both", "greater": "gt", "greater_equal": "ge", "less": "lt",
+          "less_equal": "le", "equal": "eq", "not_equal": "ne", "astype": "cast"}
+
+
 def _short(eqn) -> str:
     n = eqn.name
-    return {"getitem": "item", "broadcast_to": "bcast", "concatenate": "cat", "cross_entropy": "loss",
-            "logical_and": "both", "greater": "gt", "greater_equal": "ge", "less": "lt",
-            "less_equal": "le", "equal": "eq", "not_equal": "ne", "astype": "cast"}.get(n, n)
+    return _SHORT.get(n, n)
 
 
-def assign_names(steps, inputs, in_names, captured, outs, rep, reserved):
+def assign_names(steps, inputs, in_names, captured, outs, rep, reserved, unnamed=()):
+    """Variable names: ``of`` (id of a value -> name) and ``name_of(value)``; the values in
+    ``unnamed`` (ids of values written into their use) get none."""
+    if unnamed:
+        steps = [st for st in steps if id(st.out) not in unnamed]
     names = _Names(reserved)
     of = names.of
     for t, n in zip(inputs, in_names):
@@ -359,7 +386,6 @@ class _Emitter:
         self.consts = {}        # name -> value
         self._const_ids = {}
         self.inline = {}        # id(value) -> expression text, for values written into their one use
-        self.depth = {}
 
     def const(self, value, base="c"):
         key = id(value)
@@ -374,6 +400,15 @@ class _Emitter:
         return name
 
     def arg(self, x, sub=False):
+        t = type(x)
+        if t is Tracer:
+            if self.inline:
+                text = self.inline.pop(id(x), None)
+                if text is not None:
+                    return text
+            return self.of[id(x)]
+        if t is float:
+            return self.number(x)
         if isinstance(x, Tracer):
             text = self.inline.pop(id(x), None) if self.inline else None
             return text if text is not None else self.of[id(x)]
@@ -387,6 +422,8 @@ class _Emitter:
             parts = ["" if v is None else self.arg(v) for v in (x.start, x.stop, x.step)]
             text = ":".join(parts[:2]) + (":" + parts[2] if parts[2] else "")
             return text if sub else f"slice({', '.join(self.arg(v) for v in (x.start, x.stop, x.step))})"
+        if type(x) is list:
+            return "[" + ", ".join(self.arg(e) for e in x) + "]"
         if isinstance(x, tuple):
             inner = [self.arg(e, sub) for e in x]
             if sub and inner:
@@ -412,12 +449,40 @@ class _Emitter:
                 return f"{pre}.inf" if v > 0 else f"-{pre}.inf"
         return repr(v)
 
+    def float_expr(self, st, helpers):
+        """``expr`` for a program on Python floats (see ``scalar_ok``), the short way."""
+        e, a = st.eqn, st.args
+        if st.rename:
+            return self.arg(a[0])
+        kind = e.kind
+        arg, A = self.arg, []
+        paren = kind == "np" or (kind == "prim" and e.name in _ARRAY)  # -x as an operand: (-x)
+        for x in a:
+            t = arg(x)
+            A.append(f"({t})" if paren and t[:1] == "-" else t)
+        if kind == "prim":
+            n = e.name
+            if n == "pow":
+                y = a[1]
+                if isinstance(y, (int, float)) and float(y).is_integer() and abs(y) < 64:
+                    return f"{A[0]} ** {int(y)}"
+                return f"math.pow({A[0]}, {A[1]})"
+            if n == "sigmoid":
+                helpers["sigmoid"] = _sigmoid_float
+            return _SCALAR[n].format(*A)
+        if kind == "method":
+            return f"{'float' if a[1] == np.float64 else 'bool'}({A[0]})"
+        op = _OPERATORS.get(e.fn)
+        if op is not None and len(A) == 2 and not st.params:
+            return f"{A[0]} {op} {A[1]}"
+        return _SCALAR_NP[e.fn].format(*A)
+
     def expr(self, st, helpers):
         e, a = st.eqn, st.args
         p = st.params
         if st.rename:
             return self.arg(a[0])
-        if e.kind == "prim" and e.name in _ELEMENTWISE_BINARY and any(
+        if not self.scalar and e.kind == "prim" and e.name in _ELEMENTWISE_BINARY and any(
                 isinstance(x, Tracer) and x.val.shape == st.out.val.shape and x.val.dtype == st.out.val.dtype
                 for x in a):
             a = tuple(_uniform(x, st.out) for x in a)
@@ -464,7 +529,13 @@ class _Emitter:
         if self.scalar:
             return _SCALAR_NP[e.fn].format(*A)
         fname = e.fn.__name__
-        fname = "np." + fname if getattr(np, fname, None) is e.fn else _helper_name(e.fn, helpers, fname)
+        owner = getattr(e.fn, "__self__", None)
+        if isinstance(owner, np.ufunc) and getattr(np, owner.__name__, None) is owner:
+            fname = f"np.{owner.__name__}.{fname}"  # np.maximum.accumulate
+        elif getattr(np, fname, None) is e.fn:
+            fname = "np." + fname
+        else:
+            fname = _helper_name(e.fn, helpers, fname)
         kw = "".join(f", {k}={self.arg(v)}" for k, v in p.items())
         return f"{fname}({', '.join(A)}{kw})"
 
@@ -623,33 +694,103 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
     steps, outs, rep = simplify(trace, outputs)
     captured = list(trace.captured.values())
     if scalar is None:
-        scalar = scalar_ok(steps, inputs, outs)
+        scalar = scalar_ok(steps, inputs, outs, captured)
     reserved = _helper_names() | {"np", "math"}
-    of, name_of = assign_names(steps, inputs, in_names, captured, outs, rep, reserved)
+    out_ids = {id(o) for o in outs if isinstance(o, Tracer)}
+    inline = _inline_plan(steps, out_ids) if scalar and len(steps) > _FUSE_MIN_STEPS else set()
+    of, name_of = assign_names(steps, inputs, in_names, captured, outs, rep, reserved, inline)
     em = _Emitter(of, scalar, set(of.values()))
     helpers: dict = {}
     # last use of every value, for del
-    out_ids = {id(o) for o in outs if isinstance(o, Tracer)}
     last = {}
-    for i, st in enumerate(steps):
-        for t in st.tracers:
-            last[id(t)] = i
+    if not scalar:  # (float code has no del: a float is small)
+        for i, st in enumerate(steps):
+            for t in st.tracers:
+                last[id(t)] = i
     diag = {} if scalar else _diagonals(steps, out_ids, last)
     body = []
-    owned = set()   # values held in arrays this code allocated (it may write into them)
     if captured:
         body.append("# parameters read when the code runs (closed-over Tensors)")
         for tensor, t in captured:
             body.append(f"{of[id(t)]} = {em.const(tensor, 'tensor')}.data")
     body.append("# forward")
+    if scalar:
+        _float_body(body, steps, em, helpers, inline, name_of)
+    else:
+        _array_body(body, steps, em, helpers, out_ids, name_of, last, diag, dels)
+    ret = [em.arg(o) if isinstance(o, Tracer) or (isinstance(o, (np.ndarray, np.generic)) and o.ndim == 0)
+           else em.const(o, "out") for o in outs]
+    body.append("return (" + ", ".join(ret) + ("," if len(ret) == 1 else "") + ")")
+    params = ", ".join(of[id(t)] for t in inputs)
+    header = [f"def {fname}({params}):"]
+    # small constants are written out (the code then runs on its own); big ones are described
+    doc = [f"{n} = {t}" if t.startswith(("np.array(", "np.zeros(")) else f"# {n}: {t}"
+           for n, t in ((n, _const_text(v)) for n, v in em.consts.items())]
+    lines = header + ["    " + line for line in body]
+    text = "\n".join(lines)
+    pre = [f"import {m}" for m, used in (("math", "math." in text),
+                                          ("numpy as np", "np." in text or any("np." in d for d in doc))) if used]
+    if scalar and "sigmoid" in helpers:
+        pre += _SIGMOID_SOURCE.splitlines()
+    src = "\n".join(pre + doc + lines) + "\n"
+    ns = {"np": np, "math": math}
+    ns.update(helpers)
+    ns.update(em.consts)
+    return src, ns, scalar
+
+
+def _inline_plan(steps, out_ids):
+    """Ids of the values of a long float program written into their one use instead of a line of
+    their own (nesting kept below ``_FUSE_DEPTH``)."""
+    uses = {}
+    for st in steps:
+        k = 3 if st.eqn.fn is np.sign else 1
+        for t in st.tracers:
+            uses[id(t)] = uses.get(id(t), 0) + k
+    depth, plan = {}, set()
+    for st in steps:
+        out = id(st.out)
+        if not st.rename and uses.get(out) == 1 and out not in out_ids:
+            d = 0
+            for t in st.tracers:
+                dt = depth.get(id(t), 0)
+                if dt > d:
+                    d = dt
+            if d + 1 < _FUSE_DEPTH:
+                depth[out] = d + 1
+                plan.add(out)
+    return plan
+
+
+def _float_body(body, steps, em, helpers, plan, name_of):
+    """The lines of a program on Python floats: no del (a float is small), no out=; the values in
+    ``plan`` are written into their use."""
+    fuse = bool(plan)
+    of, inline = em.of, em.inline
     ctx = None
     in_backward = False
-    fuse = scalar and len(steps) > _FUSE_MIN_STEPS
-    uses = {}
-    if fuse:
-        for st in steps:
-            for t in st.tracers:
-                uses[id(t)] = uses.get(id(t), 0) + (3 if st.eqn.fn is np.sign else 1)
+    for st in steps:
+        c = st.eqn.ctx
+        if c is not None and c != ctx:
+            if not in_backward:
+                body.append("# backward")
+                in_backward = True
+            if not fuse:  # (fused code is not read line by line)
+                body.append(_describe(st, name_of))
+        ctx = c
+        out = id(st.out)
+        if out in plan:  # big float programs: a value used once is written into its use
+            inline[out] = f"({em.float_expr(st, helpers)})"
+            continue
+        body.append(f"{of[out]} = {em.float_expr(st, helpers)}")
+
+
+def _array_body(body, steps, em, helpers, out_ids, name_of, last, diag, dels):
+    """The lines of a program on NumPy arrays: del after the last use, out= into dead arrays."""
+    of = em.of
+    owned = set()   # values held in arrays this code allocated (it may write into them)
+    ctx = None
+    in_backward = False
     for i, st in enumerate(steps):
         c = st.eqn.ctx
         if c is not None and not in_backward:
@@ -669,51 +810,26 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
                 text = f"{em.arg(a)} * {em.arg(diag[id(b)])}"
             body.append(f"{of[id(st.out)]} = {text}")
             owned.add(id(st.out))
-            _emit_dels(body, st, i, last, out_ids, of, dels and not scalar, diag)
+            _emit_dels(body, st, i, last, out_ids, of, dels, diag)
             continue
-        target = None if scalar or not dels else _reusable(st, i, last, out_ids, owned)
-        if fuse and not st.rename and uses.get(id(st.out)) == 1 and id(st.out) not in out_ids:
-            d = 1 + max((em.depth.get(id(t), 0) for t in st.tracers), default=0)
-            if d < _FUSE_DEPTH:  # big float programs: a value used once is written into its use
-                em.inline[id(st.out)] = f"({em.expr(st, helpers)})"
-                em.depth[id(st.out)] = d
-                continue
+        target = _reusable(st, i, last, out_ids, owned) if dels else None
         if target is not None:  # write into an array that dies here: no new allocation
             body.append(f"{of[id(st.out)]} = {_inplace_expr(st, em, of[id(target)])}")
         else:
             body.append(f"{of[id(st.out)]} = {em.expr(st, helpers)}")
         if st.eqn.kind == "prim" and st.eqn.name in _FRESH and not st.rename:
             owned.add(id(st.out))
-        _emit_dels(body, st, i, last, out_ids, of, dels and not scalar, diag)
-    ret = [em.arg(o) if isinstance(o, Tracer) or (isinstance(o, (np.ndarray, np.generic)) and o.ndim == 0)
-           else em.const(o, "out") for o in outs]
-    body.append("return (" + ", ".join(ret) + ("," if len(ret) == 1 else "") + ")")
-    params = ", ".join(of[id(t)] for t in inputs)
-    header = [f"def {fname}({params}):"]
-    # small constants are written out (the code then runs on its own); big ones are described
-    doc = [f"{n} = {t}" if t.startswith("np.array(") else f"# {n}: {t}"
-           for n, t in ((n, _const_text(v)) for n, v in em.consts.items())]
-    lines = header + ["    " + line for line in body]
-    text = "\n".join(lines)
-    pre = [f"import {m}" for m, used in (("math", "math." in text),
-                                          ("numpy as np", "np." in text or any("np." in d for d in doc))) if used]
-    if scalar and "sigmoid" in helpers:
-        pre += _SIGMOID_SOURCE.splitlines()
-    src = "\n".join(pre + doc + lines) + "\n"
-    ns = {"np": np, "math": math}
-    ns.update(helpers)
-    ns.update(em.consts)
-    return src, ns, scalar
+        _emit_dels(body, st, i, last, out_ids, of, dels, diag)
 
 
 def _const_text(v):
     if isinstance(v, Tensor):
         return f"a Tensor of shape {v.shape} and dtype {v.dtype}" + (f" named {v.name!r}" if v.name else "")
     if isinstance(v, np.ndarray):
-        if v.size <= 6:
-            text = repr(v.tolist())
-            if v.dtype.kind in "fc":  # inf and nan are not Python literals
-                text = text.replace("inf", "np.inf").replace("nan", "np.nan")
-            return f"np.array({text}, dtype=np.{v.dtype.name})"
+        if v.size == 0:  # tolist() would lose the shape: (0, 3) -> []
+            return f"np.zeros({v.shape!r}, dtype=np.{v.dtype.name})"
+        if v.size <= 6:  # repr(inf) is no Python: np.inf
+            values = re.sub(r"\b(inf|nan)\b", r"np.\1", repr(v.tolist()))
+            return f"np.array({values}, dtype=np.{v.dtype.name})"
         return f"a constant array of shape {v.shape} and dtype {v.dtype}"
     return f"{type(v).__name__} {v!r:.60}"

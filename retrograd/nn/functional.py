@@ -259,7 +259,7 @@ def binary_cross_entropy(input: Tensor, target: ArrayLike, weight: Tensor | None
     _check_same_shape("binary_cross_entropy", input, target)
     p = _as_tensor(input)
     pr = raw(p)
-    if pr.size and (np.nanmin(pr) < 0 or np.nanmax(pr) > 1):
+    if not isinstance(pr, Tensor) and pr.size and (np.nanmin(pr) < 0 or np.nanmax(pr) > 1):  # (traced: unknown)
         raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1]; "
                          "for raw scores (logits) use binary_cross_entropy_with_logits")
     loss = _ops.binary_cross_entropy(p, _target_like(target, p))

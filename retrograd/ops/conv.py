@@ -37,6 +37,8 @@ def _padded(x, padding, pad_value):
     ph, pw = padding
     if not (ph or pw):
         return x
+    if not isinstance(x, np.ndarray):  # traced by rg.jit: no writing into an array
+        return np.pad(x, [(0, 0)] * (x.ndim - 2) + [(ph, ph), (pw, pw)], constant_values=pad_value)
     h, w = x.shape[-2:]
     xp = np.empty(x.shape[:-2] + (h + 2 * ph, w + 2 * pw), dtype=x.dtype)
     xp[...] = pad_value
@@ -99,8 +101,12 @@ def _first_max_masks(x, out, kernel, stride, padding, dilation):
     taken = np.zeros(out.shape, dtype=bool)
     for sl in _window_slices(kernel, stride, dilation, *out.shape[-2:]):
         hit = xp[sl] == out
-        hit &= ~taken
-        taken |= hit
+        if isinstance(hit, np.ndarray):
+            hit &= ~taken
+            taken |= hit
+        else:  # traced by rg.jit: no writing into an array
+            hit = hit & ~taken
+            taken = taken | hit
         yield sl, hit
 
 

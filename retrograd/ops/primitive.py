@@ -34,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 #: A rule or forward implementation: plain callables over arrays (or Tensors, when recording).
 Rule = Callable[..., Any]
 #: ``apply(prim, args, params)``: what a primitive call with a Box argument becomes.
@@ -58,16 +60,19 @@ def _no_apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) ->
 
 
 _apply: Apply = _no_apply  # set by retrograd.core (and swapped by rg.jit's tracer while it traces)
+#: Set while rg.jit traces: a call on plain arrays may hide traced values in index tuples.
+_plain_apply: Apply | None = None
 
 
-def set_apply(apply: Apply) -> None:
-    """Make ``apply(prim, args, params)`` the handler of primitive calls that have a Box argument.
+def set_apply(apply: Apply, plain_apply: Apply | None = None) -> None:
+    """Make ``apply(prim, args, params)`` the handler of primitive calls that have a Box argument
+    (and ``plain_apply``, if given, the handler of calls on plain arrays: rg.jit's tracer).
 
     >>> import retrograd.core as core
     >>> set_apply(core.apply)
     """
-    global _apply
-    _apply = apply
+    global _apply, _plain_apply
+    _apply, _plain_apply = apply, plain_apply
 
 
 class Primitive:
@@ -126,6 +131,8 @@ class Primitive:
         for a in args:
             if isinstance(a, box):
                 return _apply(self, args, params)
+        if _plain_apply is not None:
+            return _plain_apply(self, args, params)
         return self.impl(*args, **params)
 
     def __repr__(self) -> str:
@@ -142,3 +149,18 @@ def raw(x: Any) -> Any:
     array([1., 1.])
     """
     return x.data if isinstance(x, Box) else x
+
+
+def values_of(x: Any) -> Any:
+    """The values of ``x`` as an array, for code that reads them (indices, masks, orders).
+
+    A traced value (``rg.jit``) stays a traced array, on which NumPy functions are recorded,
+    where ``np.asarray(raw(x))`` would stop the trace.
+
+    >>> values_of([1.0, 2.0])
+    array([1., 2.])
+    """
+    d = raw(x)
+    if isinstance(d, Box):
+        return d
+    return np.asarray(d)

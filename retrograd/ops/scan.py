@@ -61,9 +61,14 @@ def _cumprod_partials(x, axis):
     return cumprod(where(eye, np.ones((), dtype), rows), -1), n
 
 
+def _traced(a) -> bool:
+    """Whether ``a`` (a raw value) is traced by rg.jit: its values are then unknown."""
+    return not isinstance(a, (np.ndarray, np.generic))
+
+
 def _cumprod_vjp(g, out, x, axis):
     xr = raw(x)
-    if not np.any(xr == 0):
+    if not _traced(xr) and not np.any(xr == 0):  # traced: the exact form, right for any values
         return _flip(cumsum(_flip(g * out, axis), axis), axis) / x
     c, n = _cumprod_partials(x, axis)
     gl = _to_last(g, axis)
@@ -74,7 +79,7 @@ def _cumprod_vjp(g, out, x, axis):
 
 def _cumprod_jvp(t, out, x, axis):
     xr = raw(x)
-    if not np.any(xr == 0):
+    if not _traced(xr) and not np.any(xr == 0):
         return out * cumsum(t / x, axis)
     c, n = _cumprod_partials(x, axis)
     tl = _to_last(t, axis)

@@ -99,6 +99,17 @@ def _index_add_impl(g, idx, shape, nb=0):
     return out
 
 
+def _ufunc_at_impl(base, idx, values, ufunc):
+    out = np.array(base, copy=True)
+    getattr(np, ufunc).at(out, idx, values)
+    return out
+
+
+ufunc_at: Primitive = Primitive("ufunc_at", _ufunc_at_impl, vjp=[None, None, None], jvp=[None, None, None],
+                     doc="A copy of base with ``np.<ufunc>.at(copy, idx, values)`` applied: "
+                         "counts and running extremes for the masks of rules (not differentiated).")
+
+
 getitem: Primitive = Primitive("getitem", lambda x, idx: x[idx],
                     vjp=[lambda g, out, x, idx: index_add(
                         g, idx, raw(x).shape, nb=_nb(g, raw(out).ndim))],

@@ -62,7 +62,9 @@ def _atan2_denominator(y, x):
     # x**2 + y**2, with 1 where it is 0 (there x = y = 0, so the gradient is 0, as PyTorch's).
     d = x * x + y * y
     zero = raw(d) == 0
-    return where(zero, np.ones((), raw(d).dtype), d) if np.any(zero) else d
+    if isinstance(zero, (np.ndarray, np.generic)) and not np.any(zero):
+        return d
+    return where(zero, np.ones((), raw(d).dtype), d)  # (always, when traced by rg.jit)
 
 
 def _atan2_dy(g, out, y, x):
