@@ -70,7 +70,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     w = _as_tensor(weight)
     if w.ndim != 4:
         raise ShapeError(f"conv2d: weight must be 4-D (out_channels, in_channels/groups, kh, kw), got {w.shape}")
-    n, c, h, wd = x.shape
+    c = x.shape[1]
     o, cg, kh, kw = w.shape
     groups = int(groups)
     if groups < 1 or c % groups or o % groups:
@@ -95,22 +95,14 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
         else:
             raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
     padding = _pair(padding, "padding")
-    n, c, h, wd = x.shape
+    h, wd = x.shape[-2:]
     ho = _conv.out_size(h, kh, stride[0], padding[0], dilation[0])
     wo = _conv.out_size(wd, kw, stride[1], padding[1], dilation[1])
     if ho < 1 or wo < 1:
         raise ShapeError(f"conv2d: the kernel {(kh, kw)} (dilation {dilation}) is larger than the padded "
                          f"input {(h + 2 * padding[0], wd + 2 * padding[1])}")
-    cols = _conv.im2col(x, kernel=(kh, kw), stride=stride, padding=padding, dilation=dilation)
-    m = n * ho * wo                                   # cols: (C, kh, kw, N, Ho, Wo)
-    if groups == 1:
-        out = _f.matmul(_f.reshape(w, (o, cg * kh * kw)), _f.reshape(cols, (cg * kh * kw, m)))
-    else:
-        w2 = _f.reshape(w, (groups, o // groups, cg * kh * kw))
-        out = _f.reshape(_f.matmul(w2, _f.reshape(cols, (groups, cg * kh * kw, m))), (o, m))
-    if bias is not None:
-        out = out + _f.reshape(_as_tensor(bias), (o, 1))
-    out = _f.transpose(_f.reshape(out, (o, n, ho, wo)), (1, 0, 2, 3))  # channel-major memory
+    b = None if bias is None else _as_tensor(bias)
+    out = _conv.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
     return out[0] if unbatched else out
 
 
