@@ -97,7 +97,8 @@ def run_variant(name: str, dtype: str, batch: int, steps: int, threads: int, sou
     if threads:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             env[var] = str(threads)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    # python -c puts the working directory first on sys.path: run a baseline from its own folder
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=source)
     if out.returncode != 0:
         raise RuntimeError(f"{name} failed:\n{out.stderr}")
     lines = out.stdout.strip().splitlines()

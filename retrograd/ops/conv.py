@@ -103,13 +103,15 @@ def _first_max_masks(x, out, kernel, stride, padding, dilation):
     """For each kernel position in order, where that position holds the window's first maximum."""
     xp = _padded(x, padding, -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min)
     taken = None
-    for sl in _window_slices(kernel, stride, dilation, *out.shape[-2:]):
+    slices = list(_window_slices(kernel, stride, dilation, *out.shape[-2:]))
+    for k, sl in enumerate(slices):
         hit = np.equal(xp[sl], out)
         if taken is None:
             taken = hit.copy()
-        else:
-            np.greater(hit, taken, out=hit)     # hit and not taken
-            taken |= hit
+        else:   # hit and not taken (compared as bytes: NumPy's loops for bytes are the fast ones)
+            np.greater(hit.view(np.uint8), taken.view(np.uint8), out=hit)
+            if k + 1 < len(slices):
+                taken |= hit
         yield sl, hit
 
 
@@ -224,8 +226,24 @@ def _out_hw(x, w, stride, padding, dilation):
             out_size(wd, kw, stride[1], padding[1], dilation[1]))
 
 
-def _conv_cols(x, w, stride, padding, dilation, dtype):
-    """The windows of ``x`` (N, C, H, W) as a (C*kh*kw, Ho*Wo*N) matrix, batch innermost, in scratch."""
+#: Bytes of window matrix gathered at a time: small enough to stay in a core's L2 cache between
+#: the copy that gathers it and the matrix product that reads it.
+CHUNK_BYTES = 256 * 2 ** 10
+
+
+def _matrix(a, rows):
+    """``a`` as a (rows, -1) matrix *view* (an error rather than a silent copy, as ``out=`` needs)."""
+    v = a.view()
+    v.shape = (rows, -1)
+    return v
+
+
+def _windows(x, w, stride, padding, dilation, dtype):
+    """The windows of ``x`` (N, C, H, W), a few output rows at a time, in a scratch buffer.
+
+    Yields ``(r0, r1, cols)``: ``cols`` is the (C*kh*kw, (r1-r0)*Wo*N) matrix of the windows of
+    output rows r0..r1-1, batch innermost (overwritten by the next chunk).
+    """
     (n, c, h, wd), (kh, kw) = x.shape, w.shape[-2:]
     ho, wo = _out_hw(x, w, stride, padding, dilation)
     (ph, pw), (sh, sw), (dh, dw) = padding, stride, dilation
@@ -242,23 +260,29 @@ def _conv_cols(x, w, stride, padding, dilation, dtype):
     st = xp.strides
     view = as_strided(xp, (c, kh, kw, ho, wo, n),
                       (st[0], st[1] * dh, st[2] * dw, st[1] * sh, st[2] * sw, st[3]), writeable=False)
-    cols = _workspace("cols", view.shape, dtype)
-    np.copyto(cols, view)
-    return cols.reshape(c * kh * kw, ho * wo * n)
+    k = c * kh * kw
+    step = max(1, CHUNK_BYTES // (k * wo * n * np.dtype(dtype).itemsize))
+    buf = _workspace("cols", (k, min(step, ho) * wo * n), dtype)
+    for r0 in range(0, ho, step):
+        r1 = min(ho, r0 + step)
+        cols = buf[:, :(r1 - r0) * wo * n]
+        np.copyto(cols.reshape(c, kh, kw, r1 - r0, wo, n), view[:, :, :, r0:r1])
+        yield r0, r1, cols
 
 
 def _conv2d_impl(x, w, b, stride, padding, dilation, groups):
     dtype = np.result_type(x, w) if b is None else np.result_type(x, w, b)
     n, (ho, wo) = x.shape[0], _out_hw(x, w, stride, padding, dilation)
-    cols = _conv_cols(x, w, stride, padding, dilation, dtype)
     o = w.shape[0]
     out = np.empty((o, ho, wo, n), dtype=dtype)
-    out2, w2 = out.reshape(o, -1), w.reshape(o, -1)
-    og, kg = o // groups, cols.shape[0] // groups
-    for i in range(groups):
-        np.matmul(w2[i * og:(i + 1) * og], cols[i * kg:(i + 1) * kg], out=out2[i * og:(i + 1) * og])
+    w2 = w.reshape(o, -1)
+    og, kg = o // groups, w2.shape[1]
+    for r0, r1, cols in _windows(x, w, stride, padding, dilation, dtype):
+        for i in range(groups):
+            np.matmul(w2[i * og:(i + 1) * og], cols[i * kg:(i + 1) * kg],
+                      out=_matrix(out[i * og:(i + 1) * og, r0:r1], og))
     if b is not None:
-        out2 += b.reshape(o, 1)
+        out += b.reshape(o, 1, 1, 1)
     return out.transpose(3, 0, 1, 2)
 
 
@@ -302,11 +326,13 @@ def _conv2d_vjp_x(g, out, x, w, b, stride, padding, dilation, groups):
         o = w.shape[0]
         g2, w2 = _rows(g), w.reshape(o, -1)
         og, kg = o // groups, w2.shape[1]
-        gcols = _workspace("cols", (groups * kg, g2.shape[1]), np.result_type(g, w))
+        dtype = np.result_type(g, w)
+        gxp = np.zeros((c, h + 2 * ph, wd + 2 * pw, n), dtype=dtype)
+        # in one piece: chunks of rows would cost more in kh*kw small adds than they save in cache
+        gcols = _workspace("cols", (groups * kg, g2.shape[1]), dtype)
         for i in range(groups):
             np.matmul(w2[i * og:(i + 1) * og].T, g2[i * og:(i + 1) * og], out=gcols[i * kg:(i + 1) * kg])
         gcols = gcols.reshape(c, kh, kw, ho, wo, n)
-        gxp = np.zeros((c, h + 2 * ph, wd + 2 * pw, n), dtype=gcols.dtype)
         for i in range(kh):
             for j in range(kw):
                 gxp[:, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw] += gcols[:, i, j]
@@ -322,13 +348,15 @@ def _conv2d_vjp_x(g, out, x, w, b, stride, padding, dilation, groups):
 def _conv2d_vjp_w(g, out, x, w, b, stride, padding, dilation, groups):
     if _plain(g, x, w):
         dtype = np.result_type(g, x)
-        cols = _conv_cols(x, w, stride, padding, dilation, dtype)
-        o = w.shape[0]
+        o, wo, n = w.shape[0], g.shape[-1], g.shape[0]
         g2 = _rows(g)
-        og, kg = o // groups, cols.shape[0] // groups
-        gw = np.empty((o, kg), dtype=dtype)
-        for i in range(groups):
-            np.matmul(g2[i * og:(i + 1) * og], cols[i * kg:(i + 1) * kg].T, out=gw[i * og:(i + 1) * og])
+        og = o // groups
+        gw = np.zeros((o, w[0].size), dtype=dtype)
+        kg = gw.shape[1]
+        for r0, r1, cols in _windows(x, w, stride, padding, dilation, dtype):
+            for i in range(groups):
+                gi = g2[i * og:(i + 1) * og, r0 * wo * n:r1 * wo * n]
+                gw[i * og:(i + 1) * og] += gi @ cols[i * kg:(i + 1) * kg].T
         return gw.reshape(w.shape)
     e = raw(g).ndim - 4
     cols = _grouped_cols(x, w, stride, padding, dilation, groups)       # (groups, Cg*kh*kw, M)
