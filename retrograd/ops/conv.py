@@ -26,7 +26,7 @@ from numpy.lib.stride_tricks import as_strided
 from .linalg import matmul
 from .primitive import Primitive, raw
 from .reduce import sum_
-from .shape import reshape, transpose
+from .shape import getitem, reshape, transpose
 
 
 def out_size(n: int, k: int, s: int, p: int, d: int) -> int:
@@ -137,6 +137,26 @@ def _max_pool_vjp(g, out, x, kernel, stride, padding, dilation):
     return col2im(spread, xr.shape[-3:], kernel, stride, padding, dilation, nb=e)
 
 
+def max_pool_indices(x, out, kernel, stride, padding, dilation, width):
+    """Where each window's first maximum is, as flat indices ``row * width + col`` into the input.
+
+    Not a primitive (indices have no derivative): the ``return_indices`` of PyTorch's max-pooling.
+
+    >>> x = np.array([[[[1.0, 5.0], [7.0, 2.0]]]])
+    >>> max_pool_indices(x, max_pool(x, (2, 2), (2, 2), (0, 0), (1, 1)), (2, 2), (2, 2), (0, 0), (1, 1), 2)
+    array([[[[2]]]])
+    """
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    ho, wo = out.shape[-2:]
+    idx = np.zeros(out.shape, dtype=np.int64)
+    for k, (_, hit) in enumerate(_first_max_masks(x, out, kernel, stride, padding, dilation)):
+        i, j = divmod(k, kernel[1])
+        rows = np.arange(ho) * sh - ph + i * dh
+        cols = np.arange(wo) * sw - pw + j * dw
+        np.copyto(idx, rows[:, None] * width + cols, where=hit)
+    return idx
+
+
 def _window_mask(x, out, kernel, stride, padding, dilation):
     """The first-maximum mask in im2col's layout (C, kh, kw, ..., Ho, Wo)."""
     hits = [hit for _, hit in _first_max_masks(x, out, kernel, stride, padding, dilation)]
@@ -191,6 +211,28 @@ max_pool = Primitive(
     doc="Maximum over the windows of (..., C, H, W) (padding never wins); the gradient goes to the "
         "first maximum of each window, as PyTorch's. A primitive for speed: one np.maximum per "
         "kernel position instead of a reduction over tiny trailing axes.")
+
+
+# ----- max_unpool: values back to the places max-pooling took them from ---------------------------
+def _unpool_index(shape, idx):
+    """Advanced index picking ``idx`` (broadcast on the left to ``shape``) along the last axis."""
+    idx = np.broadcast_to(idx, shape[:-1] + idx.shape[-1:])
+    grid = [a[..., None] for a in np.indices(idx.shape[:-1], sparse=True)]
+    return (*grid, idx)
+
+
+def _max_unpool_impl(x, idx, size):
+    out = np.zeros(x.shape[:-1] + (size,), dtype=x.dtype)
+    out[_unpool_index(out.shape, idx)] = x
+    return out
+
+
+max_unpool = Primitive(
+    "max_unpool", _max_unpool_impl,
+    vjp=[lambda g, out, x, idx, size: getitem(g, _unpool_index(raw(g).shape, idx))],
+    jvp=[lambda t, out, x, idx, size: max_unpool(t, idx, size)],
+    doc="Zeros of length ``size`` on the last axis with x written at ``idx`` (x.shape). The gradient "
+        "of each value is the cotangent at its index, even where two share one (PyTorch's rule).")
 
 
 # ----- conv2d: one fused primitive ---------------------------------------------------------------
@@ -401,4 +443,4 @@ conv2d = Primitive(
         "matmul(W, im2col(x)) + b, whose rules its own (for Tensors and batched cotangents) are "
         "written with, but one node, the windows in a reused scratch buffer and the batch innermost.")
 
-__all__ = ["col2im", "conv2d", "im2col", "max_pool", "out_size"]
+__all__ = ["col2im", "conv2d", "im2col", "max_pool", "max_pool_indices", "max_unpool", "out_size"]
