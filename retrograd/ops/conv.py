@@ -120,13 +120,17 @@ def _max_pool_vjp(g, out, x, kernel, stride, padding, dilation):
     e = raw(g).ndim - outr.ndim
     if type(g) is np.ndarray and type(x) is np.ndarray:  # first order: scatter straight into the input
         ph, pw = padding
-        if e == 0 and not (ph or pw):
-            gp = np.zeros_like(xr, dtype=g.dtype)   # the input's memory layout
+        (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+        disjoint = sh > dh * (kh - 1) and sw > dw * (kw - 1)   # no input in two windows
+        # windows that tile the input exactly (2x2 stride 2 on an even size): every cell is written once
+        tiles = (dh, dw) == (1, 1) and (sh, sw) == (kh, kw) and outr.shape[-2:] == (xr.shape[-2] // kh,
+                                                                                     xr.shape[-1] // kw)
+        tiles = tiles and xr.shape[-2] % kh == 0 and xr.shape[-1] % kw == 0
+        if e == 0 and not (ph or pw):   # the input's memory layout
+            gp = (np.empty_like if tiles else np.zeros_like)(xr, dtype=g.dtype)
         else:
             gp = np.zeros(g.shape[:e] + xr.shape[:-2] + (xr.shape[-2] + 2 * ph, xr.shape[-1] + 2 * pw),
                           dtype=g.dtype)
-        (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-        disjoint = sh > dh * (kh - 1) and sw > dw * (kw - 1)   # no input in two windows
         for sl, hit in _first_max_masks(xr, outr, kernel, stride, padding, dilation):
             if disjoint:
                 np.multiply(g, hit, out=gp[sl])
