@@ -5,10 +5,15 @@ conv(1->6, 5x5, pad 2) - ReLU - maxpool 2 - conv(6->16, 5x5) - ReLU - maxpool 2 
 linear 400->120 - ReLU - linear 120->84 - ReLU - linear 84->10.
 
 Each variant runs in its own fresh Python process with the same random data and
-initial weights; the script prints the best time per step and the ratio. Not a
+initial weights, the processes interleaved; the script prints, per library, the best
+step, the median over processes of each process's median step, and the median CPU
+time of a step (the steadiest number on a shared machine), with the ratios. Not a
 test: run it by hand::
 
-    python benchmarks/bench_cnn.py [--steps 100] [--threads 1] [--rounds 5]
+    python benchmarks/bench_cnn.py [--steps 100] [--threads 1] [--rounds 5] [--baseline DIR]
+
+``--baseline DIR`` also times another retrograd checkout (e.g. ``git worktree add`` of an
+older commit) in the same interleaved run, for before/after ratios.
 """
 
 from __future__ import annotations
