@@ -5,10 +5,15 @@ conv(1->6, 5x5, pad 2) - ReLU - maxpool 2 - conv(6->16, 5x5) - ReLU - maxpool 2 
 linear 400->120 - ReLU - linear 120->84 - ReLU - linear 84->10.
 
 Each variant runs in its own fresh Python process with the same random data and
-initial weights; the script prints the best time per step and the ratio. Not a
+initial weights, the processes interleaved; the script prints, per library, the best
+step, the median over processes of each process's median step, and the median CPU
+time of a step (the steadiest number on a shared machine), with the ratios. Not a
 test: run it by hand::
 
-    python benchmarks/bench_cnn.py [--steps 100] [--threads N] [--rounds 2]
+    python benchmarks/bench_cnn.py [--steps 100] [--threads 1] [--rounds 5] [--baseline DIR]
+
+``--baseline DIR`` also times another retrograd checkout (e.g. ``git worktree add`` of an
+older commit) in the same interleaved run, for before/after ratios.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import textwrap
@@ -74,58 +80,76 @@ def step():
 first = [step() for _ in range(3)]
 for _ in range(10): step()
 gc.collect()
-times = []
+times, cpu = [], []
 for _ in range({steps}):
-    t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
+    t, c = time.perf_counter(), time.process_time()
+    step()
+    times.append(time.perf_counter() - t)
+    cpu.append(time.process_time() - c)
 times.sort()
+cpu.sort()
 print(repr(first))
-print(times[0], times[len(times) // 2])
+print(times[0], times[len(times) // 2], cpu[len(cpu) // 2])
 """
 
 
-def run_variant(name: str, dtype: str, batch: int, steps: int, threads: int):
+def run_variant(name: str, dtype: str, batch: int, steps: int, threads: int, source: str | None = None):
     code = textwrap.dedent(SETUP.format(dtype=dtype, batch=batch)) + \
         textwrap.dedent(VARIANTS[name].format(threads=threads)) + textwrap.dedent(STEP.format(steps=steps))
     env = dict(os.environ)
+    if source:  # another retrograd checkout (--baseline)
+        env["PYTHONPATH"] = source + os.pathsep + env.get("PYTHONPATH", "")
     if threads:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             env[var] = str(threads)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    # python -c puts the working directory first on sys.path: run a baseline from its own folder
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=source)
     if out.returncode != 0:
         raise RuntimeError(f"{name} failed:\n{out.stderr}")
     lines = out.stdout.strip().splitlines()
-    best, median = map(float, lines[-1].split())
-    return best, median, eval(lines[-2])
+    best, median, cpu = map(float, lines[-1].split())
+    return best, median, cpu, eval(lines[-2])
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=100, help="timed steps per variant and process")
-    ap.add_argument("--threads", type=int, default=0, help="threads for every library (0: defaults)")
-    ap.add_argument("--rounds", type=int, default=2, help="fresh processes per variant, interleaved")
+    ap.add_argument("--threads", type=int, default=1, help="threads for every library (0: defaults)")
+    ap.add_argument("--rounds", type=int, default=5, help="fresh processes per variant, interleaved")
     ap.add_argument("--dtype", default="float32")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--baseline", metavar="DIR", help="also time the retrograd checkout in DIR (before/after)")
     args = ap.parse_args(argv)
-    print(f"LeNet-5-sized CNN training step, 28x28, batch {args.batch}, {args.dtype}, best of "
-          f"{args.steps} steps x {args.rounds} processes, threads="
+    print(f"LeNet-5-sized CNN training step, 28x28, batch {args.batch}, {args.dtype}, {args.steps} steps x "
+          f"{args.rounds} fresh processes per library, threads="
           f"{'default' if not args.threads else args.threads}, cpus={os.cpu_count()}")
-    t, med, losses = {}, {}, {}
-    for _ in range(args.rounds):  # interleaved, so a busy moment hits both alike
-        for name in VARIANTS:
-            best, median, first = run_variant(name, args.dtype, args.batch, args.steps, args.threads)
-            t[name] = min(t.get(name, best), best)
-            med[name] = min(med.get(name, median), median)
-            losses[name] = first
-    ratio = t["retrograd"] / t["torch"]
-    print(f"{'torch':>10} {'retrograd':>10} {'rg/torch':>9}")
-    print(f"{t['torch'] * 1e3:8.3f}ms {t['retrograd'] * 1e3:8.3f}ms {ratio:9.2f}")
+    plan = [(name, name, None) for name in VARIANTS]
+    if args.baseline:
+        plan.append(("baseline", "retrograd", os.path.abspath(args.baseline)))
+    runs: dict = {label: [] for label, _, _ in plan}
+    losses = {}
+    for _ in range(args.rounds):  # interleaved, so a busy moment hits all alike
+        for label, name, source in plan:
+            best, median, cpu, first = run_variant(name, args.dtype, args.batch, args.steps, args.threads, source)
+            runs[label].append((best, median, cpu))
+            losses[label] = first
+    stats = {name: dict(best=min(r[0] for r in rs), median=statistics.median(r[1] for r in rs),
+                        cpu=statistics.median(r[2] for r in rs)) for name, rs in runs.items()}
+    ratio = {k: stats["retrograd"][k] / stats["torch"][k] for k in ("best", "median", "cpu")}
+    base = f"{'baseline':>10} {'base/torch':>10}" if args.baseline else ""
+    print(f"{'':28} {'torch':>9} {'retrograd':>10} {'rg/torch':>9} {base}")
+    for k, label in [("best", "best step (wall)"), ("median", "median of process medians"),
+                     ("cpu", "median CPU time per step")]:
+        line = f"{label:28} {stats['torch'][k] * 1e3:7.3f}ms {stats['retrograd'][k] * 1e3:8.3f}ms {ratio[k]:9.2f}"
+        if args.baseline:
+            line += f" {stats['baseline'][k] * 1e3:8.3f}ms {stats['baseline'][k] / stats['torch'][k]:10.2f}"
+        print(line)
     print(f"first three losses: torch {[round(v, 6) for v in losses['torch']]}, "
           f"retrograd {[round(v, 6) for v in losses['retrograd']]}")
     print("ratios below 1 mean retrograd is faster")
     if args.json:
-        print(json.dumps(dict(torch_s=t["torch"], retrograd_s=t["retrograd"], torch_median_s=med["torch"],
-                              retrograd_median_s=med["retrograd"], rg_over_torch=ratio)))
+        print(json.dumps(dict(torch=stats["torch"], retrograd=stats["retrograd"], rg_over_torch=ratio)))
     return 0
 
 

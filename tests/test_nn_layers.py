@@ -101,8 +101,17 @@ def test_conv_errors_teach():
         F.conv2d(rg.zeros(1, 1, 2, 2), rg.zeros(1, 1, 3, 3))
     with pytest.raises(rg.ShapeError, match="4-D input"):
         F.conv2d(rg.zeros(5, 5), rg.zeros(1, 1, 3, 3))
-    with pytest.raises(NotImplementedError, match="ceil_mode"):
-        F.max_pool2d(rg.zeros(1, 1, 4, 4), 2, ceil_mode=True)
+    with pytest.raises(rg.ShapeError, match="larger than the padded input"):
+        F.max_pool2d(rg.zeros(1, 1, 2, 2), 3)
+    assert F.max_pool2d(rg.zeros(1, 1, 2, 2), 3, ceil_mode=True).shape == (1, 1, 1, 1)  # as PyTorch
+    with pytest.raises(ValueError, match='Only "zeros" padding mode'):
+        rg.nn.ConvTranspose2d(2, 2, 3, padding_mode="reflect")
+    with pytest.raises(ValueError, match="padding_mode must be one of"):
+        rg.nn.Conv2d(2, 2, 3, padding_mode="mirror")
+    with pytest.raises(ValueError, match="strided"):
+        rg.nn.Conv2d(2, 2, 3, stride=2, padding="same")
+    with pytest.raises(IndexError, match="give output_size"):
+        F.max_unpool2d(rg.ones(1, 1, 2, 2), np.full((1, 1, 2, 2), 20), 2)
 
 
 def _copy(rg_mod, t_mod):

@@ -9,6 +9,7 @@ derivatives all follow from the primitives' rules.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -24,10 +25,13 @@ __all__ = [
     "avg_pool2d",
     "conv1d",
     "conv2d",
+    "conv_transpose1d",
     "conv_transpose2d",
     "interpolate",
     "max_pool1d",
     "max_pool2d",
+    "max_unpool1d",
+    "max_unpool2d",
 ]
 
 
@@ -72,7 +76,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     w = _as_tensor(weight)
     if w.ndim != 4:
         raise ShapeError(f"conv2d: weight must be 4-D (out_channels, in_channels/groups, kh, kw), got {w.shape}")
-    n, c, h, wd = x.shape
+    c = x.shape[1]
     o, cg, kh, kw = w.shape
     groups = int(groups)
     if groups < 1 or c % groups or o % groups:
@@ -97,22 +101,14 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
         else:
             raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
     padding = _pair(padding, "padding")
-    n, c, h, wd = x.shape
+    h, wd = x.shape[-2:]
     ho = _conv.out_size(h, kh, stride[0], padding[0], dilation[0])
     wo = _conv.out_size(wd, kw, stride[1], padding[1], dilation[1])
     if ho < 1 or wo < 1:
         raise ShapeError(f"conv2d: the kernel {(kh, kw)} (dilation {dilation}) is larger than the padded "
                          f"input {(h + 2 * padding[0], wd + 2 * padding[1])}")
-    cols = _conv.im2col(x, kernel=(kh, kw), stride=stride, padding=padding, dilation=dilation)
-    m = n * ho * wo                                   # cols: (C, kh, kw, N, Ho, Wo)
-    if groups == 1:
-        out = _f.matmul(_f.reshape(w, (o, cg * kh * kw)), _f.reshape(cols, (cg * kh * kw, m)))
-    else:
-        w2 = _f.reshape(w, (groups, o // groups, cg * kh * kw))
-        out = _f.reshape(_f.matmul(w2, _f.reshape(cols, (groups, cg * kh * kw, m))), (o, m))
-    if bias is not None:
-        out = out + _f.reshape(_as_tensor(bias), (o, 1))
-    out = _f.transpose(_f.reshape(out, (o, n, ho, wo)), (1, 0, 2, 3))  # channel-major memory
+    b = None if bias is None else _as_tensor(bias)
+    out = _conv.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
     return out[0] if unbatched else out
 
 
@@ -142,8 +138,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
                      output_padding: int | tuple[int, ...] = 0, groups: int = 1,
                      dilation: int | tuple[int, ...] = 1) -> Tensor:
     """Transposed 2-D convolution (the gradient of ``conv2d`` with respect to its input) of
-    (N, C_in, H, W) with a weight (C_in, C_out, kh, kw): one matrix product, then ``col2im``
-    adds the windows into the output.
+    (N, C_in, H, W) with a weight (C_in, C_out/groups, kh, kw): one matrix product per group, then
+    ``col2im`` adds the windows into the output.
 
     >>> import retrograd as rg
     >>> conv_transpose2d(rg.ones(1, 1, 2, 2), rg.ones(1, 1, 2, 2), stride=2).shape
@@ -151,13 +147,15 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     """
     x, unbatched = _batched(input, 3, "conv_transpose2d")
     w = _as_tensor(weight)
-    if groups != 1:
-        raise NotImplementedError("conv_transpose2d: groups > 1 is not supported yet")
+    groups = int(groups)
+    if groups < 1 or x.shape[1] % groups:
+        raise ValueError(f"conv_transpose2d: groups={groups} must divide the input channels ({x.shape[1]})")
     if w.ndim != 4 or w.shape[0] != x.shape[1]:
-        raise ShapeError(f"conv_transpose2d: weight must be (in_channels={x.shape[1]}, out_channels, kh, kw), "
+        raise ShapeError(f"conv_transpose2d: weight must be (in_channels={x.shape[1]}, out_channels/groups, kh, kw), "
                          f"got {w.shape}")
     n, cin, h, wd = x.shape
-    _, cout, kh, kw = w.shape
+    _, cg, kh, kw = w.shape
+    cout = cg * groups
     stride, padding = _pair(stride, "stride"), _pair(padding, "padding")
     dilation, op = _pair(dilation, "dilation"), _pair(output_padding, "output_padding")
     if op[0] >= max(stride[0], dilation[0]) or op[1] >= max(stride[1], dilation[1]):
@@ -166,12 +164,32 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     wo = (wd - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + op[1] + 1
     if ho < 1 or wo < 1:
         raise ShapeError(f"conv_transpose2d: the output would be {(ho, wo)}; reduce the padding")
-    rows = _f.reshape(_f.transpose(x, (1, 0, 2, 3)), (cin, n * h * wd))
-    cols = _f.matmul(_f.transpose(_f.reshape(w, (cin, cout * kh * kw)), (1, 0)), rows)
-    cols = _f.reshape(cols, (cout, kh, kw, n, h, wd))
+    # per group: (C_out/groups * kh * kw, C_in/groups) @ (C_in/groups, N*H*W), then col2im adds the windows
+    rows = _f.reshape(_f.transpose(x, (1, 0, 2, 3)), (groups, cin // groups, n * h * wd))
+    w3 = _f.transpose(_f.reshape(w, (groups, cin // groups, cg * kh * kw)), (0, 2, 1))
+    cols = _f.reshape(_f.matmul(w3, rows), (cout, kh, kw, n, h, wd))
     out = _conv.col2im(cols, (cout, ho, wo), (kh, kw), stride, padding, dilation)
     if bias is not None:
         out = out + _f.reshape(bias, (cout, 1, 1))
+    return out[0] if unbatched else out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups: int = 1,
+                     dilation=1):
+    """Transposed 1-D convolution of (N, C_in, L) with a weight (C_in, C_out/groups, k):
+    :func:`conv_transpose2d` with a height of 1.
+
+    >>> import retrograd as rg
+    >>> conv_transpose1d(rg.tensor([[[1.0, 2.0]]]), rg.tensor([[[1.0, 1.0]]]))
+    tensor([[[1., 3., 2.]]])
+    """
+    x, unbatched = _batched(input, 2, "conv_transpose1d")
+    w = _as_tensor(weight)
+    if w.ndim != 3:
+        raise ShapeError(f"conv_transpose1d: weight must be 3-D (in_channels, out_channels/groups, k), got {w.shape}")
+    out = conv_transpose2d(_f.unsqueeze(x, 2), _f.unsqueeze(w, 2), bias, (1, _first(stride)), (0, _first(padding)),
+                           (0, _first(output_padding)), groups, (1, _first(dilation)))
+    out = _f.squeeze(out, 2)
     return out[0] if unbatched else out
 
 
@@ -184,73 +202,118 @@ def _pool_args(kernel_size, stride, padding, dilation):
     return k, s, p, _pair(dilation, "dilation")
 
 
-def _check_ceil(ceil_mode, name):
-    if ceil_mode:
-        raise NotImplementedError(f"{name}: ceil_mode=True is not supported yet; pad the input instead")
+def _ceil_extra(n, k, s, p, d, ceil_mode):
+    """Extra padding at the far end that ceil mode's last window needs (0 in floor mode).
+
+    PyTorch's rule: the output has ceil((n + 2p - d(k-1) - 1) / s) + 1 windows, less the last one
+    if it would start past the input and its near padding.
+    """
+    if not ceil_mode:
+        return 0
+    span = d * (k - 1) + 1
+    out = -(-(n + 2 * p - span) // s) + 1
+    if (out - 1) * s >= n + p:
+        out -= 1
+    return max(0, (out - 1) * s + span - (n + 2 * p))
+
+
+def _lowest(dtype):
+    return -np.inf if np.dtype(dtype).kind == "f" else np.iinfo(dtype).min
+
+
+def _check_windows(name, shape, k, s, p, d, extra):
+    for n, kk, ss, pp, dd, ee in zip(shape, k, s, p, d, extra):
+        if _conv.out_size(n + ee, kk, ss, pp, dd) < 1:
+            raise ShapeError(f"{name}: the window {tuple(k)} (dilation {tuple(d)}) is larger than the padded "
+                             f"input {tuple(n + 2 * pp for n, pp in zip(shape, p))}")
 
 
 def max_pool2d(input: Tensor, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
                dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
-               return_indices: bool = False) -> Tensor:
+               return_indices: bool = False) -> Any:
     """Maximum over each window of (N, C, H, W). The gradient goes to the first maximum of a
-    window (PyTorch's choice), padding never wins.
+    window (PyTorch's choice), padding never wins. ``ceil_mode`` keeps a last partial window;
+    ``return_indices`` also returns where each maximum is (flat indices into H * W, int64), as
+    :func:`max_unpool2d` takes them.
 
     >>> import retrograd as rg
     >>> max_pool2d(rg.arange(16.0).reshape(1, 1, 4, 4), 2)
     tensor([[[[ 5.,  7.],
               [13., 15.]]]])
+    >>> max_pool2d(rg.arange(9.0).reshape(1, 3, 3), 2, ceil_mode=True, return_indices=True)[1]
+    tensor([[[4, 5],
+             [7, 8]]])
     """
-    _check_ceil(ceil_mode, "max_pool2d")
-    if return_indices:
-        raise NotImplementedError("max_pool2d: return_indices=True is not supported yet")
     x, unbatched = _batched(input, 3, "max_pool2d")
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation)
-    out = _conv.max_pool(x, kernel=k, stride=s, padding=p, dilation=d)
+    h, w = x.shape[-2:]
+    eh, ew = (_ceil_extra(n, *a, ceil_mode) for n, a in zip((h, w), zip(k, s, p, d)))
+    _check_windows("max_pool2d", (h, w), k, s, p, d, (eh, ew))
+    xin = _pad(x, (0, ew, 0, eh), value=_lowest(x.dtype)) if eh or ew else x
+    out = _conv.max_pool(xin, kernel=k, stride=s, padding=p, dilation=d)
+    if return_indices:
+        idx = tensor(_conv.max_pool_indices(xin.data, out.data, k, s, p, d, w))
+        return (out[0], idx[0]) if unbatched else (out, idx)
     return out[0] if unbatched else out
 
 
 def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
-               ceil_mode: bool = False,
-               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """Mean over each window of (N, C, H, W) (zero padding counts, as PyTorch's default).
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """Mean over each window of (N, C, H, W), with PyTorch's divisors: zero padding counts
+    (``count_include_pad``, the default) but ceil mode's overhang never does; ``divisor_override``
+    replaces the count.
 
     >>> import retrograd as rg
     >>> avg_pool2d(rg.arange(16.0).reshape(1, 1, 4, 4), 2)
     tensor([[[[ 2.5,  4.5],
               [10.5, 12.5]]]])
     """
-    _check_ceil(ceil_mode, "avg_pool2d")
     x, unbatched = _batched(input, 3, "avg_pool2d")
     k, s, p, d = _pool_args(kernel_size, stride, padding, 1)
-    cols = _conv.im2col(x, kernel=k, stride=s, padding=p, dilation=d)   # (C, kh, kw, N, Ho, Wo)
+    h, w = x.shape[-2:]
+    eh, ew = (_ceil_extra(n, *a, ceil_mode) for n, a in zip((h, w), zip(k, s, p, d)))
+    _check_windows("avg_pool2d", (h, w), k, s, p, d, (eh, ew))
+    if divisor_override is not None and int(divisor_override) == 0:
+        raise ValueError("avg_pool2d: divisor_override must not be zero")
+    xin = _pad(x, (0, ew, 0, eh)) if eh or ew else x
+    cols = _conv.im2col(xin, kernel=k, stride=s, padding=p, dilation=d)   # (C, kh, kw, N, Ho, Wo)
     total = _f.sum(cols, axis=(1, 2))
     if divisor_override:
         out = total / float(divisor_override)
-    elif count_include_pad or p == (0, 0):
+    elif (count_include_pad or p == (0, 0)) and not (eh or ew):
         out = total / float(k[0] * k[1])
-    else:
-        ones = np.ones((1, 1) + x.shape[-2:], dtype=x.dtype)
-        counts = _conv.im2col(ones, kernel=k, stride=s, padding=p, dilation=d).sum(axis=(1, 2))
+    else:   # count the cells of each window inside the input (and its padding, if they count)
+        ones = np.ones((1, 1, h + 2 * p[0], w + 2 * p[1]) if count_include_pad else (1, 1, h, w), dtype=x.dtype)
+        q = (0, 0) if count_include_pad else p
+        ones = np.pad(ones, ((0, 0), (0, 0), (q[0], q[0] + eh), (q[1], q[1] + ew)))
+        counts = _conv.im2col(ones, kernel=k, stride=s, padding=(0, 0), dilation=d).sum(axis=(1, 2))
         out = total / counts
     out = _f.transpose(out, (1, 0, 2, 3))
     return out[0] if unbatched else out
 
 
+def _first(v):
+    return v[0] if isinstance(v, (tuple, list)) else v
+
+
 def max_pool1d(input: Tensor, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
-               dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False) -> Tensor:
-    """Maximum over each window of (N, C, L).
+               dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Any:
+    """Maximum over each window of (N, C, L) (options as :func:`max_pool2d`; indices into L).
 
     >>> import retrograd as rg
     >>> max_pool1d(rg.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2)
     tensor([[[3., 2.]]])
     """
-    first = lambda v: v[0] if isinstance(v, (tuple, list)) else v  # noqa: E731
-    out = max_pool2d(_f.unsqueeze(_as_tensor(input), -2), (1, first(kernel_size)),
-                     None if stride is None else (1, first(stride)), (0, first(padding)),
-                     (1, first(dilation)), ceil_mode)
+    out = max_pool2d(_f.unsqueeze(_as_tensor(input), -2), (1, _first(kernel_size)),
+                     None if stride is None else (1, _first(stride)), (0, _first(padding)),
+                     (1, _first(dilation)), ceil_mode, return_indices)
+    if return_indices:
+        return _f.squeeze(out[0], -2), _f.squeeze(out[1], -2)
     return _f.squeeze(out, -2)
 
 
@@ -264,10 +327,56 @@ def avg_pool1d(input: Tensor, kernel_size: int | tuple[int, ...],
     >>> avg_pool1d(rg.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2)
     tensor([[[2., 1.]]])
     """
-    first = lambda v: v[0] if isinstance(v, (tuple, list)) else v  # noqa: E731
-    out = avg_pool2d(_f.unsqueeze(_as_tensor(input), -2), (1, first(kernel_size)),
-                     None if stride is None else (1, first(stride)), (0, first(padding)), ceil_mode,
+    out = avg_pool2d(_f.unsqueeze(_as_tensor(input), -2), (1, _first(kernel_size)),
+                     None if stride is None else (1, _first(stride)), (0, _first(padding)), ceil_mode,
                      count_include_pad)
+    return _f.squeeze(out, -2)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of :func:`max_pool2d`: each value of (N, C, H, W) goes back to the place
+    ``indices`` (from ``max_pool2d(..., return_indices=True)``) names, zeros elsewhere. The output is
+    ``(H - 1) * stride - 2 * padding + kernel_size`` high unless ``output_size`` says otherwise.
+
+    >>> import retrograd as rg
+    >>> y, i = max_pool2d(rg.tensor([[[1.0, 4.0], [3.0, 2.0]]]), 2, return_indices=True)
+    >>> max_unpool2d(y, i, 2)
+    tensor([[[0., 4.],
+             [0., 0.]]])
+    """
+    x, unbatched = _batched(input, 3, "max_unpool2d")
+    idx = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    if unbatched:
+        idx = idx[None]
+    if idx.shape != x.shape:
+        raise ShapeError(f"max_unpool2d: indices have shape {idx.shape[1:] if unbatched else idx.shape} "
+                         f"but the input has {tuple(input.shape)}; pass the indices max_pool2d returned")
+    k, s, p, _ = _pool_args(kernel_size, stride, padding, 1)
+    n, c, h, w = x.shape
+    if output_size is None:
+        oh, ow = (h - 1) * s[0] - 2 * p[0] + k[0], (w - 1) * s[1] - 2 * p[1] + k[1]
+    else:
+        oh, ow = (int(v) for v in tuple(output_size)[-2:])
+    if idx.size and (idx.min() < 0 or idx.max() >= oh * ow):
+        raise IndexError(f"max_unpool2d: an index is outside the output of {oh}x{ow}; give output_size=")
+    flat = _conv.max_unpool(_f.reshape(x, (n, c, h * w)), idx.reshape(n, c, -1), oh * ow)
+    out = _f.reshape(flat, (n, c, oh, ow))
+    return out[0] if unbatched else out
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of :func:`max_pool1d` (see :func:`max_unpool2d`).
+
+    >>> import retrograd as rg
+    >>> y, i = max_pool1d(rg.tensor([[[1.0, 4.0, 3.0, 2.0]]]), 2, return_indices=True)
+    >>> max_unpool1d(y, i, 2)
+    tensor([[[0., 4., 3., 0.]]])
+    """
+    x = _as_tensor(input)
+    idx = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    size = None if output_size is None else (1, tuple(output_size)[-1])
+    out = max_unpool2d(_f.unsqueeze(x, -2), idx[..., None, :], (1, _first(kernel_size)),
+                       None if stride is None else (1, _first(stride)), (0, _first(padding)), size)
     return _f.squeeze(out, -2)
 
 

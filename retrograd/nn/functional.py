@@ -43,10 +43,13 @@ from ._conv import (
     avg_pool2d,
     conv1d,
     conv2d,
+    conv_transpose1d,
     conv_transpose2d,
     interpolate,
     max_pool1d,
     max_pool2d,
+    max_unpool1d,
+    max_unpool2d,
 )
 from ._loss import huber_loss, kl_div, l1_loss, smooth_l1_loss
 from ._norm import batch_norm, group_norm, layer_norm, normalize
@@ -60,6 +63,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "conv1d",
     "conv2d",
+    "conv_transpose1d",
     "conv_transpose2d",
     "cross_entropy",
     "dropout",
@@ -80,6 +84,8 @@ __all__ = [
     "logsigmoid",
     "max_pool1d",
     "max_pool2d",
+    "max_unpool1d",
+    "max_unpool2d",
     "mish",
     "mse_loss",
     "nll_loss",

@@ -31,6 +31,7 @@ __all__ = [
     "BatchNorm2d",
     "Conv1d",
     "Conv2d",
+    "ConvTranspose1d",
     "ConvTranspose2d",
     "Dropout2d",
     "Embedding",
@@ -38,6 +39,8 @@ __all__ = [
     "LayerNorm",
     "MaxPool1d",
     "MaxPool2d",
+    "MaxUnpool1d",
+    "MaxUnpool2d",
     "ModuleDict",
     "ParameterList",
     "Unflatten",
@@ -53,6 +56,9 @@ def _dtype(dtype):
     return np.dtype(dtype) if dtype is not None else get_default_dtype()
 
 
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
 class _ConvNd(Module):
     _nd = 2
 
@@ -61,9 +67,15 @@ class _ConvNd(Module):
                  dilation: int | tuple[int, ...] = 1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros", dtype: DTypeLike = None) -> None:
         super().__init__()
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{type(self).__name__}: padding_mode={padding_mode!r} is not "
-                                      "supported yet (only 'zeros')")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(f"{type(self).__name__}: padding_mode must be one of {_PADDING_MODES}, "
+                             f"got {padding_mode!r}")
+        if isinstance(padding, str) and padding not in ("same", "valid"):
+            raise ValueError(f"{type(self).__name__}: padding must be 'same', 'valid', an int or a tuple, "
+                             f"got {padding!r}")
+        if padding == "same" and any(v != 1 for v in _tuple(stride, self._nd)):
+            raise ValueError(f"{type(self).__name__}: padding='same' is not supported for strided convolutions")
+        self.padding_mode = padding_mode
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"{type(self).__name__}: groups={groups} must divide in_channels={in_channels} "
                              f"and out_channels={out_channels}")
@@ -79,6 +91,21 @@ class _ConvNd(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
+
+    def _padded_input(self, x):
+        """``x`` padded by ``padding_mode`` (reflect, replicate, circular): the convolution then pads
+        nothing. With ``'zeros'`` the convolution pads, and ``x`` is returned as it is."""
+        if self.padding_mode == "zeros":
+            return x, self.padding
+        pads = []   # F.pad's order: last dimension first, (before, after) each
+        for k, d, p in reversed(list(zip(self.kernel_size, self.dilation, _tuple(self.padding, self._nd)))):
+            if p == "same":
+                total = d * (k - 1)
+                pads += [total // 2, total - total // 2]
+            else:
+                p = 0 if p == "valid" else p
+                pads += [p, p]
+        return F.pad(x, tuple(pads), mode=self.padding_mode), 0
 
     def reset_parameters(self) -> None:
         """Draw fresh weights as PyTorch does (Kaiming-uniform with a=sqrt(5), bias U(±1/sqrt(fan_in)))."""
@@ -99,6 +126,8 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -112,7 +141,8 @@ class Conv2d(_ConvNd):
     """
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        x, padding = self._padded_input(x)
+        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class Conv1d(_ConvNd):
@@ -126,7 +156,8 @@ class Conv1d(_ConvNd):
     _nd = 1
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        x, padding = self._padded_input(x)
+        return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -142,9 +173,12 @@ class ConvTranspose2d(_ConvNd):
                  stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0,
                  output_padding: int | tuple[int, ...] = 0, groups: int = 1, bias: bool = True,
                  dilation: int | tuple[int, ...] = 1, padding_mode: str = "zeros", dtype: DTypeLike = None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}, '
+                             f"got {padding_mode!r}")
         super().__init__(out_channels, in_channels, kernel_size, stride, padding, dilation, groups, bias,
                          padding_mode, dtype)
-        self.output_padding = _tuple(output_padding, 2)
+        self.output_padding = _tuple(output_padding, self._nd)
         # _ConvNd made a (in, out/groups, ...) weight under swapped names: put the names right
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         if bias:
@@ -157,6 +191,21 @@ class ConvTranspose2d(_ConvNd):
         return F.conv_transpose2d(x, self.weight, self.bias, self.stride,
                                   self.padding,  # type: ignore[arg-type]  # never a string here (__init__ takes none)
                                   self.output_padding, self.groups, self.dilation)
+
+
+class ConvTranspose1d(ConvTranspose2d):
+    """Transposed 1-D convolution over (N, C, L): weight (in, out/groups, k), bias (out,).
+
+    >>> import retrograd as rg
+    >>> rg.nn.ConvTranspose1d(8, 4, 4, stride=2, padding=1)(rg.zeros(1, 8, 7)).shape
+    (1, 4, 14)
+    """
+
+    _nd = 1
+
+    def forward(self, x):
+        return F.conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
+                                  self.groups, self.dilation)
 
 
 class _Pool(Module):
@@ -221,11 +270,40 @@ class MaxPool1d(_Pool):
 
     def __init__(self, kernel_size: int | tuple[int, ...], stride: int | tuple[int, ...] | None = None,
                  padding: int | tuple[int, ...] = 0, dilation: int | tuple[int, ...] = 1,
-                 ceil_mode: bool = False) -> None:
-        super().__init__(kernel_size, stride, padding, dilation=dilation, ceil_mode=ceil_mode)
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
+        super().__init__(kernel_size, stride, padding, dilation=dilation, return_indices=return_indices,
+                         ceil_mode=ceil_mode)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, x: Tensor) -> Any:
+        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
+
+
+class MaxUnpool2d(_Pool):
+    """The partial inverse of :class:`MaxPool2d`: ``unpool(y, indices, output_size=None)`` puts each
+    value back where the pooling found it, zeros elsewhere.
+
+    >>> import retrograd as rg
+    >>> y, i = rg.nn.MaxPool2d(2, return_indices=True)(rg.arange(16.0).reshape(1, 1, 4, 4))
+    >>> rg.nn.MaxUnpool2d(2)(y, i).shape
+    (1, 1, 4, 4)
+    """
+
+    def forward(self, x: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return F.max_unpool2d(x, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
+class MaxUnpool1d(_Pool):
+    """The partial inverse of :class:`MaxPool1d` (see :class:`MaxUnpool2d`).
+
+    >>> import retrograd as rg
+    >>> y, i = rg.nn.MaxPool1d(2, return_indices=True)(rg.arange(6.0).reshape(1, 1, 6))
+    >>> rg.nn.MaxUnpool1d(2)(y, i)
+    tensor([[[0., 1., 0., 3., 0., 5.]]])
+    """
+
+    def forward(self, x: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return F.max_unpool1d(x, indices, self.kernel_size, self.stride, self.padding, output_size)
 
 
 class AvgPool1d(_Pool):

@@ -4,6 +4,7 @@ normalisation, embedding and attention, against ``torch.nn.functional``."""
 from __future__ import annotations
 
 import numpy as np
+import torch
 import torch.nn.functional as TF
 
 import retrograd.nn.functional as F
@@ -79,6 +80,10 @@ def _conv2d_samples(dtype):
         SampleInput(make((2, 4, 4), dtype), make((2, 2, 3, 3), dtype, seed=1), kwargs=dict(padding="same"),
                     desc="unbatched, padding='same'"),
         SampleInput(make((1, 1, 1, 1), dtype), make((2, 1, 1, 1), dtype, seed=1), desc="size-1"),
+        SampleInput(make((1, 2, 4, 5), dtype), make((2, 2, 2, 3), dtype, seed=1), kwargs=dict(padding="valid"),
+                    desc="padding='valid'"),
+        SampleInput(make((2, 2, 5, 4), dtype), make((4, 1, 2, 3), dtype, seed=1), make((4,), dtype, seed=2),
+                    kwargs=dict(padding="same", dilation=(2, 1), groups=2), desc="padding='same', uneven, groups"),
     ]
 
 
@@ -89,7 +94,9 @@ def _conv1d_samples(dtype):
     return [SampleInput(make((2, 2, 6), dtype), make((4, 1, 3), dtype, seed=1), make((4,), dtype, seed=2),
                         kwargs=dict(stride=2, padding=1, groups=2), desc="groups"),
             SampleInput(make((1, 3, 7), dtype), make((2, 3, 2), dtype, seed=1), kwargs=dict(dilation=2),
-                        desc="dilation")]
+                        desc="dilation"),
+            SampleInput(make((2, 2, 6), dtype), make((3, 2, 4), dtype, seed=1), kwargs=dict(padding="same"),
+                        desc="padding='same'")]
 
 
 register(OpInfo("F.conv1d", op=F.conv1d, ref=TF.conv1d, samples=_conv1d_samples))
@@ -99,10 +106,24 @@ def _conv_t_samples(dtype):
     return [SampleInput(make((1, 2, 3, 3), dtype), make((2, 3, 2, 2), dtype, seed=1), make((3,), dtype, seed=2),
                         kwargs=dict(stride=2), desc="stride 2"),
             SampleInput(make((2, 2, 3, 2), dtype), make((2, 1, 3, 3), dtype, seed=1),
-                        kwargs=dict(stride=2, padding=1, output_padding=1), desc="padding, output_padding")]
+                        kwargs=dict(stride=2, padding=1, output_padding=1), desc="padding, output_padding"),
+            SampleInput(make((1, 4, 3, 2), dtype), make((4, 2, 2, 3), dtype, seed=1), make((4,), dtype, seed=2),
+                        kwargs=dict(stride=(2, 1), groups=2, dilation=(1, 2)), desc="groups, dilation"),
+            SampleInput(make((3, 3, 2), dtype), make((3, 1, 2, 2), dtype, seed=1),
+                        kwargs=dict(groups=3, padding=1, stride=2, output_padding=1), desc="unbatched, depthwise")]
 
 
 register(OpInfo("F.conv_transpose2d", op=F.conv_transpose2d, ref=TF.conv_transpose2d, samples=_conv_t_samples))
+
+
+def _conv_t1d_samples(dtype):
+    return [SampleInput(make((2, 2, 4), dtype), make((2, 3, 3), dtype, seed=1), make((3,), dtype, seed=2),
+                        kwargs=dict(stride=2, padding=1, output_padding=1), desc="stride, padding, output_padding"),
+            SampleInput(make((1, 4, 3), dtype), make((4, 1, 2), dtype, seed=1),
+                        kwargs=dict(groups=2, dilation=2), desc="groups, dilation")]
+
+
+register(OpInfo("F.conv_transpose1d", op=F.conv_transpose1d, ref=TF.conv_transpose1d, samples=_conv_t1d_samples))
 
 
 def _pool_samples(shape, *kwargs_list):
@@ -112,14 +133,49 @@ def _pool_samples(shape, *kwargs_list):
     return samples
 
 
-register(OpInfo("F.max_pool2d", op=F.max_pool2d, ref=TF.max_pool2d, samples=_pool_samples(
-    (1, 2, 5, 5), dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=2, dilation=2))))
-register(OpInfo("F.max_pool1d", op=F.max_pool1d, ref=TF.max_pool1d, samples=_pool_samples(
-    (1, 2, 6), dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1))))
+_MAX_POOL2D = (dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=2, dilation=2),
+               dict(kernel_size=2, ceil_mode=True), dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+               dict(kernel_size=(2, 3), stride=(2, 2), dilation=(2, 1), ceil_mode=True))
+_MAX_POOL1D = (dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=2, ceil_mode=True),
+               dict(kernel_size=4, stride=3, padding=1, ceil_mode=True))
+register(OpInfo("F.max_pool2d", op=F.max_pool2d, ref=TF.max_pool2d, samples=_pool_samples((1, 2, 5, 5), *_MAX_POOL2D)))
+register(OpInfo("F.max_pool1d", op=F.max_pool1d, ref=TF.max_pool1d, samples=_pool_samples((1, 2, 6), *_MAX_POOL1D)))
+register(OpInfo("F.max_pool2d(return_indices=True)", covers=("F.max_pool2d",), differentiable=False,
+                op=lambda x, **kw: F.max_pool2d(x, return_indices=True, **kw)[1],
+                ref=lambda x, **kw: TF.max_pool2d(x, return_indices=True, **kw)[1],
+                samples=_pool_samples((2, 2, 5, 5), *_MAX_POOL2D)))
+register(OpInfo("F.max_pool1d(return_indices=True)", covers=("F.max_pool1d",), differentiable=False,
+                op=lambda x, **kw: F.max_pool1d(x, return_indices=True, **kw)[1],
+                ref=lambda x, **kw: TF.max_pool1d(x, return_indices=True, **kw)[1],
+                samples=_pool_samples((1, 2, 6), *_MAX_POOL1D)))
 register(OpInfo("F.avg_pool2d", op=F.avg_pool2d, ref=TF.avg_pool2d, samples=_pool_samples(
-    (1, 2, 5, 5), dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1, count_include_pad=False))))
+    (1, 2, 5, 5), dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1, count_include_pad=False),
+    dict(kernel_size=2, ceil_mode=True), dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+    dict(kernel_size=(2, 3), stride=2, padding=1, divisor_override=4),
+    dict(kernel_size=3, stride=2, ceil_mode=True, divisor_override=3))))
 register(OpInfo("F.avg_pool1d", op=F.avg_pool1d, ref=TF.avg_pool1d, samples=_pool_samples(
-    (1, 2, 6), dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1))))
+    (1, 2, 6), dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1),
+    dict(kernel_size=4, stride=3, padding=1, ceil_mode=True),
+    dict(kernel_size=4, stride=3, padding=1, ceil_mode=True, count_include_pad=False))))
+
+
+def _unpool_samples(shape, pool, unpool_kwargs):
+    def samples(dtype):
+        x = make(shape, dtype, distinct=True)
+        y, idx = pool(torch.tensor(x), **unpool_kwargs, return_indices=True)
+        out = [SampleInput(y.numpy(), idx.numpy(), kwargs=unpool_kwargs, desc=str(unpool_kwargs))]
+        size = tuple(shape[2:])
+        out.append(SampleInput(y.numpy(), idx.numpy(), kwargs=dict(unpool_kwargs, output_size=size),
+                               desc=f"output_size={size}"))
+        return out
+    return samples
+
+
+register(OpInfo("F.max_unpool2d", op=F.max_unpool2d, ref=TF.max_unpool2d,
+                samples=_unpool_samples((2, 2, 4, 6), TF.max_pool2d, dict(kernel_size=2))))
+register(OpInfo("F.max_unpool1d", op=F.max_unpool1d, ref=TF.max_unpool1d,
+                samples=_unpool_samples((1, 2, 7), TF.max_pool1d, dict(kernel_size=3, stride=2, padding=1))))
 register(OpInfo("F.adaptive_avg_pool2d", op=F.adaptive_avg_pool2d, ref=TF.adaptive_avg_pool2d,
                 samples=_pool_samples((1, 2, 5, 7), dict(output_size=(2, 3)), dict(output_size=1))))
 register(OpInfo("F.interpolate", op=F.interpolate, ref=TF.interpolate, samples=_pool_samples(
