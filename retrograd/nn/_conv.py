@@ -9,6 +9,7 @@ derivatives all follow from the primitives' rules.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -174,8 +175,10 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     return out[0] if unbatched else out
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups: int = 1,
-                     dilation=1):
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0,
+                     output_padding: int | tuple[int, ...] = 0, groups: int = 1,
+                     dilation: int | tuple[int, ...] = 1) -> Tensor:
     """Transposed 1-D convolution of (N, C_in, L) with a weight (C_in, C_out/groups, k):
     :func:`conv_transpose2d` with a height of 1.
 
@@ -333,7 +336,9 @@ def avg_pool1d(input: Tensor, kernel_size: int | tuple[int, ...],
     return _f.squeeze(out, -2)
 
 
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+                 output_size: Sequence[int] | None = None) -> Tensor:
     """The partial inverse of :func:`max_pool2d`: each value of (N, C, H, W) goes back to the place
     ``indices`` (from ``max_pool2d(..., return_indices=True)``) names, zeros elsewhere. The output is
     ``(H - 1) * stride - 2 * padding + kernel_size`` high unless ``output_size`` says otherwise.
@@ -364,7 +369,9 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     return out[0] if unbatched else out
 
 
-def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+                 output_size: Sequence[int] | None = None) -> Tensor:
     """The partial inverse of :func:`max_pool1d` (see :func:`max_unpool2d`).
 
     >>> import retrograd as rg

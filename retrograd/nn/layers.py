@@ -203,9 +203,10 @@ class ConvTranspose1d(ConvTranspose2d):
 
     _nd = 1
 
-    def forward(self, x):
-        return F.conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                                  self.groups, self.dilation)
+    def forward(self, x: Tensor) -> Tensor:
+        return F.conv_transpose1d(x, self.weight, self.bias, self.stride,
+                                  self.padding,  # type: ignore[arg-type]  # never a string here (__init__ takes none)
+                                  self.output_padding, self.groups, self.dilation)
 
 
 class _Pool(Module):
