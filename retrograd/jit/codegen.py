@@ -461,15 +461,7 @@ class _Emitter:
             t = arg(x)
             A.append(f"({t})" if paren and t[:1] == "-" else t)
         if kind == "prim":
-            n = e.name
-            if n == "pow":
-                y = a[1]
-                if isinstance(y, (int, float)) and float(y).is_integer() and abs(y) < 64:
-                    return f"{A[0]} ** {int(y)}"
-                return f"math.pow({A[0]}, {A[1]})"
-            if n == "sigmoid":
-                helpers["sigmoid"] = _sigmoid_float
-            return _SCALAR[n].format(*A)
+            return _scalar_prim(e.name, a, A, helpers)
         if kind == "method":
             return f"{'float' if a[1] == np.float64 else 'bool'}({A[0]})"
         op = _OPERATORS.get(e.fn)
@@ -492,14 +484,7 @@ class _Emitter:
         if e.kind == "prim":
             n = e.name
             if self.scalar:
-                if n == "pow":
-                    y = a[1]
-                    if isinstance(y, (int, float)) and float(y).is_integer() and abs(y) < 64:
-                        return f"{A[0]} ** {int(y)}"
-                    return f"math.pow({A[0]}, {A[1]})"
-                if n == "sigmoid":
-                    helpers["sigmoid"] = _sigmoid_float
-                return _SCALAR[n].format(*A)
+                return _scalar_prim(n, a, A, helpers)
             if n in _ARRAY:
                 return _ARRAY[n].format(*A)
             if n in ("sum", "mean", "max", "min"):
@@ -669,6 +654,22 @@ def _sigmoid_float(x):
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
     return e / (1.0 + e)
+
+
+def _scalar_prim(name, args, texts, helpers):
+    """The Python-float expression of primitive ``name`` on the operand texts ``texts``.
+
+    >>> _scalar_prim("pow", ("x", 2.0), ["x", "2.0"], {})
+    'x ** 2'
+    """
+    if name == "pow":
+        y = args[1]
+        if isinstance(y, (int, float)) and float(y).is_integer() and abs(y) < 64:
+            return f"{texts[0]} ** {int(y)}"
+        return f"math.pow({texts[0]}, {texts[1]})"
+    if name == "sigmoid":
+        helpers["sigmoid"] = _sigmoid_float
+    return _SCALAR[name].format(*texts)
 
 
 def _helper_names():
