@@ -75,7 +75,7 @@ def test_lower_gives_a_graph_with_the_code_lines_as_nodes():
     assert lines["dJ_dd"] == "d" and lines["dJ_dw"] == "dJ_dd * x"
     phase = {n["id"]: n["phase"] for n in g.nodes}
     assert phase["w"] == "input" and phase["J"] == "forward" and phase["dJ_dw"] == "backward"
-    assert g.node("dJ_dw")["comment"] == "# d c / d w: mul rule, g * y"
+    assert g.node("dJ_dw")["comment"] == "# d c / d w: mul rule, g * x"
     assert g.node("J")["value"] == 4.5 and g.node("dJ_dw")["value"] == float(prog.grads()["w"])
     assert {(e["source"], e["target"]) for e in g.edges} >= {("dJ_dd", "dJ_dw"), ("x", "dJ_dw"), ("w", "c")}
     assert Graph.from_dict(g.to_dict()).to_dict() == g.to_dict()
@@ -117,5 +117,15 @@ def test_the_sin_exp_cos_chain_reads_backward_through_the_rules():
     assert g.node("dout_dx")["value"] == pytest.approx(-math.sin(math.exp(math.sin(0.5))) * math.exp(
         math.sin(0.5)) * math.cos(0.5))
     assert [n["comment"] for n in g.nodes if n.get("comment")] == [
-        "# d cos / d exp1: cos rule, -g * sin(x)", "# d exp1 / d sin1: exp rule, g * out",
+        "# d cos / d exp1: cos rule, -g * sin(exp1)", "# d exp1 / d sin1: exp rule, g * exp1",
         "# d sin1 / d x: sin rule, g * cos(x)"]
+
+
+def test_rule_comments_use_the_codes_names_not_the_rules_letters():
+    # In J = (w*x + b - y)**2 / 2 the program has its own x and y: the mul rule for d c / d w must
+    # read "g * x" (the other operand, the program's x), never the rule's generic "g * y".
+    prog = lesson("coursera-nw1")
+    text = program_code(prog)
+    assert "# d c / d w: mul rule, g * x" in text
+    assert "# d pow1 / d d: pow rule, g * 2 * d**1" in text
+    assert "g * y" not in text and "x**(y-1)" not in text

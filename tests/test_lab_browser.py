@@ -690,7 +690,7 @@ def test_code_tab_shows_the_backward_pass_and_follows_edits(browser, server, wid
         pg.click("#build")
         pg.wait_for_function("() => document.querySelector('#code-text').textContent.includes('dJ_dy')")
         lines = [x.strip() for x in code_lines(pg)]
-        assert "a = w * x" in lines and "dJ_dw = dJ_dsub1 * x" in lines and "# d a / d w: mul rule, g * y" in lines
+        assert "a = w * x" in lines and "dJ_dw = dJ_dsub1 * x" in lines and "# d a / d w: mul rule, g * x" in lines
         assert lines[-2] == "J, dJ_dw, dJ_dx, dJ_dy = forward_backward(w=2.0, x=3.0, y=1.0)"
         pg.fill("#values", "w = 5, x = 3, y = 1")  # new values: the call and its results follow
         pg.click("#build")

@@ -680,6 +680,38 @@ def _helper_names():
     return names
 
 
+# The letters of the formulas above that stand for an operand, by position (x, y by default).
+_OPERAND_LETTERS = {"linear": ("x", "W", "b"), "cross_entropy": ("z", "y"), "where": ("cond", "x", "y")}
+
+
+def _operand_text(a, name_of):
+    name = name_of(a)
+    if name:
+        return name
+    if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, float, np.integer, np.floating)):
+        return None
+    return repr(int(a)) if float(a).is_integer() else repr(float(a))
+
+
+def _instantiate(formula, letters, texts, out):
+    """``formula`` with its operand letters replaced by the code's names (a program's own ``x`` and
+    ``y`` must not be confused with the rule's), and ``x**(y-1)`` worked out for a number ``y``.
+
+    >>> _instantiate("g * y * x**(y-1)", ("x", "y"), ["d", "2"], "pow1")
+    'g * 2 * d**1'
+    >>> _instantiate("g * y", ("x", "y"), ["w", "x"], "c")
+    'g * x'
+    """
+    names = {"out": out}
+    for letter, text in zip(letters, texts):
+        if text is not None:
+            names[letter] = text
+    y = names.get("y", "")
+    if "x**(y-1)" in formula and y.lstrip("-").isdigit():
+        formula = formula.replace("x**(y-1)", f"x**{int(y) - 1}")
+    return re.sub(r"\b(x|y|z|W|b|cond|out)\b", lambda m: names.get(m.group(1), m.group(1)), formula)
+
+
 def _describe(st, name_of):
     eqn, i = st.eqn.ctx
     prim = eqn.fn
@@ -687,7 +719,11 @@ def _describe(st, name_of):
     formula = formulas[i] if i < len(formulas) and formulas[i] else None
     out, arg = name_of(eqn.out), name_of(eqn.args[i])
     head = f"# d {out} / d {arg}" if arg else f"# d {out}"
-    return head + f": {prim.name} rule, {formula}" if formula else head + f": {prim.name} rule"
+    if not formula:
+        return head + f": {prim.name} rule"
+    texts = [_operand_text(a, name_of) for a in eqn.args]
+    formula = _instantiate(formula, _OPERAND_LETTERS.get(prim.name, ("x", "y")), texts, out or "out")
+    return head + f": {prim.name} rule, {formula}"
 
 
 def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True):

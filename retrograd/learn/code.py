@@ -15,11 +15,11 @@ def forward_backward(w, x):
     c = w * x
     J = c ** 2
     # backward
-    # d J / d c: pow rule, g * y * x**(y-1)
+    # d J / d c: pow rule, g * 2 * c**1
     dJ_dc = 2.0 * c
-    # d c / d w: mul rule, g * y
+    # d c / d w: mul rule, g * x
     dJ_dw = dJ_dc * x
-    # d c / d x: mul rule, g * x
+    # d c / d x: mul rule, g * w
     dJ_dx = dJ_dc * w
     return (J, dJ_dw, dJ_dx)
 """

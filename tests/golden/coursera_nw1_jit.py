@@ -6,9 +6,9 @@ def forward_backward(w, x, b, y):
     pow1 = d ** 2
     J = pow1 / 2.0
     # backward
-    # d pow1 / d d: pow rule, g * y * x**(y-1)
+    # d pow1 / d d: pow rule, g * 2 * d**1
     dJ_dd = d
-    # d c / d w: mul rule, g * y
+    # d c / d w: mul rule, g * x
     dJ_dw = dJ_dd * x
     dJ_db = dJ_dd
     return (J, dJ_dw, dJ_db)
