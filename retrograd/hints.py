@@ -20,7 +20,7 @@ import numpy as np
 from .backend import DeviceLike, DTypeLike
 
 if TYPE_CHECKING:  # for the type checker only: at run time this module sits below the core
-    from .tensor import Tensor
+    from .core import Tensor
 
 __all__ = ["ArrayLike", "Axis", "DTypeLike", "DeviceLike", "Params", "Shape"]
 
