@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from . import ops, return_types
-from .conversion import to_dtype
 from .backend import get_default_dtype
+from .conversion import to_dtype
 from .core import Tensor, result_type, wrap as _wrap
 from .dims import norm_dim
 from .errors import ShapeError
