@@ -166,7 +166,7 @@ def test_matmul_promotes_by_result_type():
     # PyTorch refuses float32 @ float64 ("expected m1 and m2 to have the same dtype"); retrograd
     # gives torch.result_type's dtype instead, and each gradient in its input's dtype.
     with pytest.raises(RuntimeError):
-        torch.ones(2, 3) @ torch.ones(3, 2, dtype=torch.float64)
+        torch.ones(2, 3, dtype=torch.float32) @ torch.ones(3, 2, dtype=torch.float64)
     a = rg.ones((2, 3), dtype=rg.float32, requires_grad=True)
     b = rg.ones((3, 2), dtype=rg.float64, requires_grad=True)
     y = a @ b
@@ -190,7 +190,7 @@ def test_comparison_casts_an_integer_to_the_float_dtype():
     x = rg.tensor([16777216.0], dtype=rg.float32)
     big = rg.tensor(16777217)
     assert bool((x == big)[0]) and bool(rg.eq(x, big)[0])
-    assert bool((torch.tensor([16777216.0]) == torch.tensor(16777217))[0])
+    assert bool((torch.tensor([16777216.0], dtype=torch.float32) == torch.tensor(16777217))[0])
 
 
 # ----- in place: the tensor keeps its dtype, or PyTorch's error ----------------------------------
