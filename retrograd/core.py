@@ -608,7 +608,8 @@ def promote_types(type1: Any, type2: Any) -> np.dtype[Any]:
     >>> rg.promote_types(rg.int32, rg.float32), rg.promote_types(rg.int32, rg.int64)
     (dtype('float32'), dtype('int64'))
     """
-    return np.dtype(_promote_types(np.dtype(type1), np.dtype(type2)))
+    out: np.dtype[Any] = np.dtype(_promote_types(np.dtype(type1), np.dtype(type2)))
+    return out
 
 
 def _combine(higher: Any, lower: Any) -> Any:
@@ -656,7 +657,8 @@ def result_type(*operands: Any) -> np.dtype[Any]:
                 dim = _promote_types(dim, dt)
             else:
                 zero = _promote_types(zero, dt)
-    return np.dtype(_combine(dim, _combine(zero, number)))
+    out: np.dtype[Any] = np.dtype(_combine(dim, _combine(zero, number)))
+    return out
 
 
 def _as_dtype(x: Any, dtype: Any) -> Any:
