@@ -682,7 +682,9 @@ def promote(*operands: Any, compare: bool = False) -> tuple[Any, ...]:
     >>> a, b = promote(rg.ones(2, dtype=rg.float32), rg.tensor(2.0)); b.dtype
     dtype('float32')
     """
-    ops_ = tuple(to_array(x, what="promote") if isinstance(x, (list, tuple)) else x for x in operands)
+    ops_ = tuple(to_array(x, what="promote") if isinstance(x, (list, tuple))
+                 else float(x) if type(x) is np.float64  # a Python float to PyTorch (it subclasses float)
+                 else x for x in operands)
     dt = result_type(*ops_)
     if compare:
         cat = _category(dt)

@@ -160,6 +160,9 @@ def test_python_numbers_keep_the_default_float():
     assert (rg.ones(2, dtype=rg.float32) * 2.5).dtype == np.float32
     assert (rg.tensor([1, 2], dtype=rg.int32) + 1).dtype == np.int32
     assert (rg.tensor([True, False]) + 1).dtype == np.int64
+    # NumPy's float64 scalar is a Python float (a subclass): weak in PyTorch, not in NumPy
+    assert (rg.ones(2, dtype=rg.float32) * np.float64(2.0)).dtype == np.float32
+    assert (torch.ones(2, dtype=torch.float32) * np.float64(2.0)).dtype == torch.float32
 
 
 def test_matmul_promotes_by_result_type():
