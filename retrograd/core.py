@@ -699,12 +699,33 @@ def promote(*operands: Any, compare: bool = False) -> tuple[Any, ...]:
 
 def _binary_promoted(prim: Primitive, a: Any, b: Any) -> Tensor:
     """The slow path of :func:`apply_binary`: operands of different dtypes (or unusual operands)."""
+    if type(a) is Tensor and type(b) is Tensor:  # two eager tensors: the casts are looked up
+        ad, bd = a.data, b.data
+        key = (ad.dtype, ad.ndim == 0, a.requires_grad, bd.dtype, bd.ndim == 0, b.requires_grad)
+        plan = _PLANS.get(key)
+        if plan is not None:
+            return apply(prim, (_cast_to(a, plan[0]), _cast_to(b, plan[1])), _NO_PARAMS)
+        pa, pb = promote(a, b)
+        _PLANS[key] = (None if pa is a else pa.dtype, None if pb is b else pb.dtype)
+        return apply(prim, (pa, pb), _NO_PARAMS)
     if not isinstance(a, Tensor):
         a = a if isinstance(a, (bool, int, float)) else operand(a, prim.name)
     if not isinstance(b, Tensor):
         b = b if isinstance(b, (bool, int, float)) else operand(b, prim.name)
     a, b = promote(a, b)
     return apply(prim, (a, b), _NO_PARAMS)
+
+
+#: (dtype, is 0-d, requires grad) of two tensors -> the dtype each is cast to (None: as is).
+_PLANS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+
+def _cast_to(x: Tensor, dtype: Any) -> Tensor:
+    if dtype is None:
+        return x
+    if not x.requires_grad:
+        return wrap(x.data.astype(dtype), None)
+    return _cast(x, dtype)  # type: ignore[no-any-return]  # recorded: the gradient comes back in x's dtype
 
 
 def apply_binary(prim: Primitive, a: Any, b: Any) -> Tensor:
