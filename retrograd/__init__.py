@@ -37,6 +37,7 @@ from .backend import (
 
 # Breadth (issue 13): PyTorch's tensor functions, by family.
 from .conversion import clone, is_floating_point, is_tensor, numel, to_dtype
+from .core import promote_types, result_type
 from .creation import (
     arange,
     empty,
@@ -447,6 +448,7 @@ __all__ = [
     "pow",
     "power",
     "prod",
+    "promote_types",
     "rand",
     "rand_like",
     "randint",
@@ -459,6 +461,7 @@ __all__ = [
     "repeat",
     "repeat_interleave",
     "reshape",
+    "result_type",
     "roll",
     "round",
     "rsqrt",

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
-from .backend import check_device, to_array
+from .backend import check_device, get_default_dtype, to_array
 from .errors import shape_error
+from .ops.convert import cast as _cast
 from .ops.primitive import Box, Primitive, set_apply
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -582,6 +583,151 @@ def apply_unary(prim: Primitive, x: Tensor) -> Tensor:
 _NO_PARAMS: dict[str, Any] = {}
 
 
+# ----- type promotion (PyTorch's torch.result_type) ----------------------------------------
+def _category(dt: np.dtype[Any]) -> int:
+    return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}.get(dt.kind, 2)
+
+
+def _promote_types(a: Any, b: Any) -> Any:
+    """PyTorch's ``promote_types``: within a category the wider dtype, across categories the higher
+    one (int32 with float32 is float32, where NumPy says float64)."""
+    if a is None or a == b:
+        return b
+    if b is None:
+        return a
+    ca, cb = _category(a), _category(b)
+    if ca == cb or max(ca, cb) == 3:
+        return np.promote_types(a, b)
+    return a if ca > cb else b
+
+
+def promote_types(type1: Any, type2: Any) -> np.dtype[Any]:
+    """The smallest dtype both promote to, by PyTorch's rule (``torch.promote_types``).
+
+    >>> import retrograd as rg
+    >>> rg.promote_types(rg.int32, rg.float32), rg.promote_types(rg.int32, rg.int64)
+    (dtype('float32'), dtype('int64'))
+    """
+    out: np.dtype[Any] = np.dtype(_promote_types(np.dtype(type1), np.dtype(type2)))
+    return out
+
+
+def _combine(higher: Any, lower: Any) -> Any:
+    # PyTorch's combine_categories: the lower-priority operands raise the category, not the width.
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    ch, cl = _category(higher), _category(lower)
+    if ch == 3 or (ch == 2 and cl < 3):
+        return higher
+    if cl == 3:
+        return np.promote_types(higher, np.complex64)
+    if ch == 0 or cl == 2:
+        return _promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands: Any) -> np.dtype[Any]:
+    """The dtype PyTorch gives an arithmetic op of these operands (``torch.result_type``).
+
+    Tensors with dimensions decide within a category (bool < integer < float < complex); 0-d
+    tensors and then Python numbers only raise the category, never the width: a float32 tensor
+    times a 0-d float64 tensor is float32, an int32 tensor times 2.5 is the default float.
+
+    >>> import retrograd as rg
+    >>> rg.result_type(rg.ones(3, dtype=rg.float32), rg.tensor(2.0)), rg.result_type(rg.tensor([1, 2]), 2.5)
+    (dtype('float32'), dtype('float64'))
+    """
+    dim = zero = number = None
+    for x in operands:
+        if isinstance(x, bool):
+            number = _promote_types(number, np.dtype(bool))
+        elif isinstance(x, int):
+            number = _promote_types(number, np.dtype(np.int64))
+        elif isinstance(x, float):
+            number = _promote_types(number, get_default_dtype())
+        elif isinstance(x, complex):
+            number = _promote_types(number, np.dtype(np.complex128))
+        else:
+            if isinstance(x, (list, tuple)):
+                x = to_array(x, what="result_type")
+            dt = x.dtype
+            if x.ndim:
+                dim = _promote_types(dim, dt)
+            else:
+                zero = _promote_types(zero, dt)
+    out: np.dtype[Any] = np.dtype(_combine(dim, _combine(zero, number)))
+    return out
+
+
+def _as_dtype(x: Any, dtype: Any) -> Any:
+    """``x`` (a Tensor or an array) in ``dtype``: a recorded cast for Tensors, so gradients come back
+    in ``x``'s own dtype; Python numbers are left alone (NumPy keeps them weak, as PyTorch)."""
+    if isinstance(x, (bool, int, float, complex)) or x.dtype == dtype:
+        return x
+    if isinstance(x, Tensor):
+        return _cast(x, dtype)
+    return np.asarray(x, dtype=dtype)
+
+
+def promote(*operands: Any, compare: bool = False) -> tuple[Any, ...]:
+    """The operands of a binary op converted to their PyTorch :func:`result_type` (Python numbers
+    stay numbers); an operand already of that dtype is returned as is.
+
+    ``compare=True`` (comparisons, as PyTorch's): only operands of a lower category are cast
+    (an int compared with a float32 tensor becomes float32), floats are compared at full width.
+
+    >>> import retrograd as rg
+    >>> a, b = promote(rg.ones(2, dtype=rg.float32), rg.tensor(2.0)); b.dtype
+    dtype('float32')
+    """
+    ops_ = tuple(to_array(x, what="promote") if isinstance(x, (list, tuple))
+                 else float(x) if type(x) is np.float64  # a Python float to PyTorch (it subclasses float)
+                 else x for x in operands)
+    dt = result_type(*ops_)
+    if compare:
+        cat = _category(dt)
+        return tuple(x if isinstance(x, (bool, int, float, complex)) or _category(x.dtype) == cat
+                     else _as_dtype(x, dt) for x in ops_)
+    if np.result_type(*(x if isinstance(x, (bool, int, float, complex)) else x.dtype for x in ops_)) == dt:
+        # NumPy's promotion agrees: cast only what gradients flow to (they come back in its dtype).
+        return tuple(_as_dtype(x, dt) if isinstance(x, Tensor) and x.requires_grad and x.dtype.kind == "f"
+                     else x for x in ops_)
+    return tuple(_as_dtype(x, dt) for x in ops_)
+
+
+def _binary_promoted(prim: Primitive, a: Any, b: Any) -> Tensor:
+    """The slow path of :func:`apply_binary`: operands of different dtypes (or unusual operands)."""
+    if type(a) is Tensor and type(b) is Tensor:  # two eager tensors: the casts are looked up
+        ad, bd = a.data, b.data
+        key = (ad.dtype, ad.ndim == 0, a.requires_grad, bd.dtype, bd.ndim == 0, b.requires_grad)
+        plan = _PLANS.get(key)
+        if plan is not None:
+            return apply(prim, (_cast_to(a, plan[0]), _cast_to(b, plan[1])), _NO_PARAMS)
+        pa, pb = promote(a, b)
+        _PLANS[key] = (None if pa is a else pa.dtype, None if pb is b else pb.dtype)
+        return apply(prim, (pa, pb), _NO_PARAMS)
+    if not isinstance(a, Tensor):
+        a = a if isinstance(a, (bool, int, float)) else operand(a, prim.name)
+    if not isinstance(b, Tensor):
+        b = b if isinstance(b, (bool, int, float)) else operand(b, prim.name)
+    a, b = promote(a, b)
+    return apply(prim, (a, b), _NO_PARAMS)
+
+
+#: (dtype, is 0-d, requires grad) of two tensors -> the dtype each is cast to (None: as is).
+_PLANS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+
+def _cast_to(x: Tensor, dtype: Any) -> Tensor:
+    if dtype is None:
+        return x
+    if not x.requires_grad:
+        return wrap(x.data.astype(dtype), None)
+    return _cast(x, dtype)  # type: ignore[no-any-return]  # recorded: the gradient comes back in x's dtype
+
+
 def apply_binary(prim: Primitive, a: Any, b: Any) -> Tensor:
     """:func:`apply` for a primitive of two arguments (Tensors or numbers) and no parameters.
 
@@ -591,19 +737,28 @@ def apply_binary(prim: Primitive, a: Any, b: Any) -> Tensor:
     >>> apply_binary(ops.add, 1.0, tensor(2.0))
     tensor(3.)
     """
-    # Kept flat on purpose.
+    # Kept flat on purpose. Same dtypes or a Python number: NumPy's promotion is PyTorch's (NumPy
+    # keeps Python numbers weak); anything else goes through PyTorch's result_type.
     if isinstance(a, Tensor):
         ad = a.data
         a_rg = a.requires_grad
-    else:
-        ad = a = a if type(a) is float or type(a) is int else operand(a, prim.name)
+        if isinstance(b, Tensor):
+            bd = b.data
+            if ad.dtype is not bd.dtype:
+                return _binary_promoted(prim, a, b)
+            b_rg = b.requires_grad
+        elif type(b) is float or type(b) is int:
+            bd = b
+            b_rg = False
+        else:
+            return _binary_promoted(prim, a, b)
+    elif isinstance(b, Tensor) and (type(a) is float or type(a) is int):
+        ad = a
         a_rg = False
-    if isinstance(b, Tensor):
         bd = b.data
         b_rg = b.requires_grad
     else:
-        bd = b = b if type(b) is float or type(b) is int else operand(b, prim.name)
-        b_rg = False
+        return _binary_promoted(prim, a, b)
     try:
         out = prim.impl(ad, bd)
     except (ValueError, TypeError) as exc:

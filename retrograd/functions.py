@@ -17,7 +17,7 @@ import numpy as np
 
 from . import ops
 from .conversion import to_dtype
-from .core import Tensor, apply_binary as _binary, apply_unary as _unary, wrap as _wrap
+from .core import Tensor, apply_binary as _binary, apply_unary as _unary, promote, wrap as _wrap
 from .errors import AxisError, ShapeError
 from .hints import ArrayLike, Axis, DTypeLike, Shape
 from .ops.primitive import Primitive, raw, values_of
@@ -60,7 +60,7 @@ def _binary_fn(prim: Primitive, name: str, example: str) -> Callable[[ArrayLike,
         if isinstance(x, Tensor) or isinstance(y, Tensor):
             if _plain(x) and _plain(y):
                 return _binary(prim, x, y)
-            return prim(x, y)  # a Tracer of rg.jit: the primitive's dispatch records it
+            return prim(*promote(x, y))  # a Tracer of rg.jit: the primitive's dispatch records it
         return prim.impl(x, y)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"{prim.doc}\n\n    >>> import retrograd as rg\n    >>> {example}\n"
@@ -87,6 +87,7 @@ def where(cond: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
     tensor([1., 0.])
     """
     c = raw(cond)
+    x, y = promote(x, y)  # PyTorch's result type of x and y
     if isinstance(c, Tensor):  # traced by rg.jit: the condition is recorded, not read
         return ops.where(c if c.dtype == bool else c != 0, x, y)
     return ops.where(np.asarray(c, dtype=bool), x, y)

@@ -14,10 +14,17 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .core import Tensor, wrap as _wrap
+from .core import Tensor, promote, wrap as _wrap
 from .dims import norm_dims
 from .errors import shape_error
 from .hints import ArrayLike, Axis
+
+
+def _operand(x, op):
+    # The array behind a Tensor; Python numbers stay numbers (weak in promotion, as PyTorch's).
+    if isinstance(x, (bool, int, float)):
+        return x
+    return _data(x, op)
 
 
 def _data(x, op):
@@ -207,7 +214,7 @@ def nan_to_num(x: ArrayLike, nan: float = 0.0, posinf: float | None = None,
 # ----- comparisons: PyTorch's function forms of < <= > >= == != -------------------------------
 def _comparison(ufunc: Any, name: str, symbol: str, aliases: tuple[str, ...] = ()) -> Callable[..., Tensor]:
     def fn(input: ArrayLike, other: ArrayLike) -> Tensor:
-        a, b = _data(input, name), _data(other, name)
+        a, b = promote(_operand(input, name), _operand(other, name), compare=True)  # as PyTorch compares
         try:
             out = ufunc(a, b)
         except ValueError as exc:

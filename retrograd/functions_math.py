@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from . import ops, return_types
+from .backend import get_default_dtype
 from .conversion import to_dtype
-from .core import Tensor, wrap as _wrap
+from .core import Tensor, result_type, wrap as _wrap
 from .dims import norm_dim
 from .errors import ShapeError
 from .functions import _binary_fn, _elementwise, _pick, clip, var
@@ -45,7 +46,21 @@ trunc = _elementwise(ops.trunc, "trunc", "rg.trunc(rg.tensor([-1.5, 1.5]))\n    
 sign = _elementwise(ops.sign, "sign", "rg.sign(rg.tensor([-2.0, 0.0, 3.0]))\n    tensor([-1.,  0.,  1.])")
 arcsin, arccos, arctan, fix = asin, acos, atan, trunc
 
-atan2 = _binary_fn(ops.atan2, "atan2", "rg.atan2(rg.tensor(1.0), 1.0)\n    tensor(0.78539816)")
+_atan2 = _binary_fn(ops.atan2, "atan2", "rg.atan2(rg.tensor(1.0), 1.0)\n    tensor(0.78539816)")
+
+
+def atan2(input: ArrayLike, other: ArrayLike) -> Tensor:
+    """The angle of the point (other, input), elementwise; integer and boolean inputs give the
+    default float dtype, as PyTorch's (NumPy would give float16 for bools).
+
+    >>> import retrograd as rg
+    >>> rg.atan2(rg.tensor(1.0), 1.0), rg.atan2(rg.tensor([True]), rg.tensor([True])).dtype
+    (tensor(0.78539816), dtype('float64'))
+    """
+    if result_type(input, other).kind in "biu":
+        input, other = (v if isinstance(v, (bool, int, float)) else to_dtype(v, get_default_dtype())
+                        for v in (input, other))
+    return _atan2(input, other)
 hypot = _binary_fn(ops.hypot, "hypot", "rg.hypot(rg.tensor(3.0), 4.0)\n    tensor(5.)")
 logaddexp = _binary_fn(ops.logaddexp, "logaddexp", "rg.logaddexp(rg.tensor(0.0), 0.0)\n    tensor(0.69314718)")
 fmod = _binary_fn(ops.fmod, "fmod", "rg.fmod(rg.tensor([-3.0, 3.0]), 2)\n    tensor([-1.,  1.])")

@@ -30,7 +30,7 @@ import numpy as np
 
 from . import autograd, ops
 from .autograd import bump_version, is_grad_enabled, version_counter
-from .core import Tensor, wrap as _wrap
+from .core import Tensor, result_type, wrap as _wrap
 from .ops.primitive import raw
 
 LEAF_MESSAGE = (
@@ -157,6 +157,11 @@ def binary_(t, other, name, alpha=None):
     o = raw(other)
     if isinstance(o, (list, tuple)):
         o = np.asarray(o)
+    if not isinstance(o, (int, float)) and o.dtype != t.data.dtype:
+        rt = result_type(t.data, o)  # PyTorch computes in the promoted dtype, then writes into t's
+        if not np.can_cast(rt, t.data.dtype, "same_kind"):
+            raise _cast_error(op, t, f"result type {rt} can't be cast to the desired output type {t.data.dtype}")
+        o = o.astype(rt, copy=False)
     try:
         _UFUNCS[name](t.data, o, out=t.data, casting="same_kind")
     except TypeError as exc:

@@ -40,6 +40,7 @@ from .core import (
     as_tensor as as_tensor,
     from_numpy as from_numpy,
     operand,
+    promote,
     tensor as tensor,
     wrap,
 )
@@ -566,6 +567,8 @@ def _shape_args(args):
 def _compare(ufunc, a, b):
     ad = a.data
     bd = b.data if isinstance(b, Tensor) else operand(b, ufunc.__name__)
+    if not isinstance(bd, (int, float)) and bd.dtype is not ad.dtype:
+        ad, bd = promote(ad, bd, compare=True)  # compared as PyTorch compares
     try:
         return wrap(np.asarray(ufunc(ad, bd)), None)
     except ValueError as exc:

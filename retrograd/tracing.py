@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .core import Tensor, apply as _eager_apply
+from .core import Tensor, apply as _eager_apply, promote
 from .forward import BROADCASTING, _to_shape
 from .ops.primitive import Primitive, set_apply
 
@@ -310,12 +310,13 @@ def _new_tracer(trace, value, eqn):
 
 
 def _binop(prim):
-    return (lambda self, other: bind(prim, (self, other), {}),
-            lambda self, other: bind(prim, (other, self), {}))
+    # PyTorch's type promotion, as the eager operators (apply_binary): mixed dtypes are cast first.
+    return (lambda self, other: bind(prim, promote(self, other), {}),
+            lambda self, other: bind(prim, promote(other, self), {}))
 
 
 def _cmp(ufunc):
-    return lambda self, other: _bind_numpy("np", ufunc, (self, other), {})
+    return lambda self, other: _bind_numpy("np", ufunc, promote(self, other, compare=True), {})
 
 
 def _unop(prim):

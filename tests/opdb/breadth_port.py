@@ -111,3 +111,27 @@ register(OpInfo("Tensor.swapaxes", op=rg.swapaxes, ref=lambda x, a, b: x.swapaxe
                 method="swapaxes", covers=("Tensor.swapdims",),
                 samples=lambda dtype: [SampleInput(make((2, 3, 4), dtype, seed=1), 0, -1),
                                        SampleInput(make((2, 3), dtype, seed=2), 1, 0)]))
+
+
+def _mixed_dtype_samples(dtype):
+    """Operands of another dtype (issue 13, PyTorch's promotion): 0-d float64 with dimensioned
+    ``dtype`` (the result keeps ``dtype``), dimensioned float32 with float64, integer tensors."""
+    other = np.float32 if dtype == np.float64 else np.float64
+    return [SampleInput(make((2, 3), dtype, seed=1, low=0.5, high=2.0), make((), np.float64, seed=2, low=0.5, high=2.0),
+                        desc="0-d float64 operand"),
+            SampleInput(make((2, 3), dtype, seed=3, low=0.5, high=2.0), make((3,), other, seed=4, low=0.5, high=2.0),
+                        desc="dimensioned operands of two float dtypes"),
+            SampleInput(make((3,), dtype, seed=5, low=0.5, high=2.0), np.array([1, 2, 3], dtype=np.int64),
+                        desc="an int64 tensor"),
+            SampleInput(make((3,), dtype, seed=6, low=0.5, high=2.0), np.array(2, dtype=np.int32),
+                        desc="a 0-d int32 tensor")]
+
+
+register(OpInfo("type promotion (mixed dtypes)",
+                op=lambda x, y: rg.maximum(x * y + x / y - y ** 2, y) + rg.where(x > y, x, y),
+                ref=lambda x, y: torch.maximum(x * y + x / y - y ** 2, y.to(torch.result_type(x, y)))
+                + torch.where(x > y, x, y),
+                method=None, covers=(), samples=_mixed_dtype_samples,
+                skips={"jvp": "finite differences through a float32 operand (or output) are too coarse here; "
+                              "values, vjp, jit and vmap are compared with PyTorch and eager",
+                       "gradgrad": "the same: a float32 operand in every dtype's samples"}))
