@@ -22,9 +22,9 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import textwrap
+
+from fresh_process import run_code
 
 SETUP = """
 import numpy as np, time, gc
@@ -96,17 +96,7 @@ print(times[0], times[len(times) // 2], cpu[len(cpu) // 2])
 def run_variant(name: str, dtype: str, batch: int, steps: int, threads: int, source: str | None = None):
     code = textwrap.dedent(SETUP.format(dtype=dtype, batch=batch)) + \
         textwrap.dedent(VARIANTS[name].format(threads=threads)) + textwrap.dedent(STEP.format(steps=steps))
-    env = dict(os.environ)
-    if source:  # another retrograd checkout (--baseline)
-        env["PYTHONPATH"] = source + os.pathsep + env.get("PYTHONPATH", "")
-    if threads:
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[var] = str(threads)
-    # python -c puts the working directory first on sys.path: run a baseline from its own folder
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=source)
-    if out.returncode != 0:
-        raise RuntimeError(f"{name} failed:\n{out.stderr}")
-    lines = out.stdout.strip().splitlines()
+    lines = run_code(name, code, threads, source)  # source: another retrograd checkout (--baseline)
     best, median, cpu = map(float, lines[-1].split())
     return best, median, cpu, eval(lines[-2])
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import textwrap
+
+from fresh_process import run_code
 
 SETUP = """
 import numpy as np, time, gc, os, sys
@@ -121,14 +121,7 @@ def run_variant(name: str, dtype: str, batch: int, steps: int, threads: int) -> 
     code = textwrap.dedent(SETUP.format(dtype=dtype, batch=batch)) + \
         textwrap.dedent(VARIANTS[name].replace("{threads}", str(threads))) + \
         textwrap.dedent(TIMER.format(steps=steps))
-    env = dict(os.environ)
-    if threads:
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[var] = str(threads)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    if out.returncode != 0:
-        raise RuntimeError(f"{name} failed:\n{out.stderr}")
-    best, median = map(float, out.stdout.strip().splitlines()[-1].split())
+    best, median = map(float, run_code(name, code, threads)[-1].split())
     return best, median
 
 

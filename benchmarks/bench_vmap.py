@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import textwrap
+
+from fresh_process import run_code
 
 SETUP = """
 import numpy as np, time, gc
@@ -99,14 +100,7 @@ def run_variant(name: str, batch: int, calls: int, threads: int) -> tuple:
     code = textwrap.dedent(SETUP.format(batch=batch)) + textwrap.dedent(
         VARIANTS[name].replace("{threads}", str(threads or os.cpu_count())).replace("{{", "{").replace("}}", "}")
     ) + textwrap.dedent(TIMER.format(calls=calls))
-    env = dict(os.environ)
-    if threads:
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[var] = str(threads)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    if out.returncode != 0:
-        raise RuntimeError(f"{name} failed:\n{out.stderr}")
-    best, median = map(float, out.stdout.strip().splitlines()[-1].split())
+    best, median = map(float, run_code(name, code, threads)[-1].split())
     return best, median
 
 
