@@ -302,6 +302,17 @@ class Node:
         """The primitive's forward value on plain arrays, with this node's parameters; nothing is recorded."""
         return self.prim.impl(*arrays, **self._params)
 
+    def replay(self, *args: Any) -> Any:
+        """The same primitive applied again to ``args`` (Tensors are recorded, as any operation is),
+        with this node's parameters: how the learning layer redraws a graph freed by ``backward()``.
+
+        >>> import retrograd as rg
+        >>> n = (rg.tensor(2.0, requires_grad=True) * 3).grad_fn
+        >>> n.replay(rg.tensor(4.0, requires_grad=True), 3)
+        tensor(12., grad_fn=<mul>)
+        """
+        return self.prim(*args, **self._params)
+
     def __repr__(self) -> str:
         return f"<{self.prim.name} backward>"
 

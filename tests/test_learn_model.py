@@ -37,8 +37,18 @@ def test_the_model_imports_nothing_of_retrograd_and_is_the_learn_graph():
 def test_the_learning_layer_reads_only_the_engines_public_graph():
     private = [(p.name, n.lineno, n.attr) for p in sorted((ROOT / "learn").glob("*.py"))
                for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
-               if isinstance(n, ast.Attribute) and n.attr in ("_node", "impl")]
+               if isinstance(n, ast.Attribute) and n.attr in ("_node", "impl", "prim", "saved", "parents")]
     assert private == []
+
+
+def test_node_replay_records_the_same_primitive_again():
+    w = rg.tensor(2.0, requires_grad=True)
+    node = (w * 3).grad_fn
+    v = rg.tensor(5.0, requires_grad=True)
+    out = node.replay(v, 3)
+    assert out.grad_fn is not node and out.grad_fn.name == "mul" and float(out) == 15.0
+    out.backward()
+    assert float(v.grad) == 3.0
 
 
 def test_the_conveniences_are_the_registered_renderers():

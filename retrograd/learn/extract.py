@@ -256,7 +256,7 @@ def _replay(output):
         return made[id(a.node)]
     with autograd.enable_grad(), np.errstate(all="ignore"):
         for node in order:
-            t = node.prim(*[arg(a) for a in node.inputs], **node.params)
+            t = node.replay(*[arg(a) for a in node.inputs])
             made[id(node)] = t.named(names[id(node)]) if names.get(id(node)) else t
     return made[id(output.grad_fn)]
 
@@ -528,7 +528,7 @@ def _local_grads_run(t, mem, sources, seed):
         for m in mem:
             args = [leaves[id(a)] if isinstance(a, Tensor) and id(a) in leaves else
                     vals[id(a)] if isinstance(a, Tensor) else a for a in m.grad_fn.inputs]
-            vals[id(m)] = m.grad_fn.prim(*args, **m.grad_fn.params)
+            vals[id(m)] = m.grad_fn.replay(*args)
         out = vals[id(t)]
         gs = autograd.grad(out, list(leaves.values()), grad_outputs=_seed(out) if seed is None else seed,
                            allow_unused=True)
