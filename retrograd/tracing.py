@@ -309,10 +309,23 @@ def _new_tracer(trace, value, eqn):
     return t
 
 
+def _no_cast(self, other) -> bool:
+    """Whether ``promote(self, other)`` would return both as they are: another Tracer of the same
+    dtype, or a Python float or int with a float Tracer (the common case, tested first)."""
+    t = type(other)
+    if t is Tracer:
+        return other.val.dtype is self.val.dtype
+    return (t is float or t is int) and self.val.dtype.kind == "f"
+
+
 def _binop(prim):
     # PyTorch's type promotion, as the eager operators (apply_binary): mixed dtypes are cast first.
-    return (lambda self, other: bind(prim, promote(self, other), {}),
-            lambda self, other: bind(prim, promote(other, self), {}))
+    def op(self, other):
+        return bind(prim, (self, other) if _no_cast(self, other) else promote(self, other), {})
+
+    def rop(self, other):
+        return bind(prim, (other, self) if _no_cast(self, other) else promote(other, self), {})
+    return op, rop
 
 
 def _cmp(ufunc):
