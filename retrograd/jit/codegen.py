@@ -779,23 +779,30 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
 def _inline_plan(steps, out_ids):
     """Ids of the values of a long float program written into their one use instead of a line of
     their own (nesting kept below ``_FUSE_DEPTH``)."""
-    uses = {}
+    # keyed by the Tracers themselves: their hash spreads better than id()'s aligned addresses
+    # (a Tracer's __eq__ is never called: distinct live objects have distinct hashes)
+    uses: dict = {}
+    get = uses.get
+    sign = np.sign
     for st in steps:
-        k = 3 if st.eqn.fn is np.sign else 1
+        k = 3 if st.eqn.fn is sign else 1
         for t in st.tracers:
-            uses[id(t)] = uses.get(id(t), 0) + k
-    depth, plan = {}, set()
+            uses[t] = get(t, 0) + k
+    depth: dict = {}
+    plan = set()
+    dget = depth.get
+    limit = _FUSE_DEPTH - 1
     for st in steps:
-        out = id(st.out)
-        if not st.rename and uses.get(out) == 1 and out not in out_ids:
+        out = st.out
+        if get(out) == 1 and not st.rename and id(out) not in out_ids:
             d = 0
             for t in st.tracers:
-                dt = depth.get(id(t), 0)
+                dt = dget(t, 0)
                 if dt > d:
                     d = dt
-            if d + 1 < _FUSE_DEPTH:
+            if d < limit:
                 depth[out] = d + 1
-                plan.add(out)
+                plan.add(id(out))
     return plan
 
 
