@@ -150,7 +150,7 @@ def _key(x):
 
 def _subst(x, rep):
     if isinstance(x, Tracer):
-        return rep.get(id(x), x)
+        return rep.get(x, x)
     if type(x) is tuple or type(x) is list:
         return type(x)(_subst(e, rep) for e in x)
     if isinstance(x, slice):
@@ -184,18 +184,25 @@ class _Step:
 
 
 def simplify(trace, outputs):
-    """Passes 1 and 2: the kept steps (in order) and the outputs after aliasing and folding."""
+    """Passes 1 and 2: the kept steps (in order) and the outputs after aliasing and folding.
+
+    ``rep`` (the replacement of every aliased, folded or merged value) is keyed by the Tracers
+    themselves, as the sets below: their hash spreads better than id()'s aligned addresses, and
+    a Tracer's ``__eq__`` is never called (distinct live objects have distinct hashes).
+    """
     rep, seen, steps = {}, {}, []
-    rep_get = rep.get
+    rep_get, seen_get, add_step = rep.get, seen.get, steps.append
+    alias_names = _ALIAS_CANDIDATES
     for eqn in trace.eqns:
         # the arguments after aliasing; the Tracers among them (None: nested, see _Step); the CSE key
         args, ts, key = [], [], []
         for a in eqn.args:
             ta = type(a)
             if ta is Tracer:
-                a = rep_get(id(a), a)
+                a = rep_get(a, a)
                 if type(a) is Tracer:
-                    ts.append(a)
+                    if ts is not None:
+                        ts.append(a)
                     key.append(id(a))
                 else:
                     key.append(_key(a))
@@ -212,37 +219,38 @@ def simplify(trace, outputs):
         if params:
             params = {k: _subst(v, rep) for k, v in params.items()}
             ts = None
-        kind = eqn.kind
-        alias = (_is_alias(eqn, args) if kind != "prim" or eqn.name in _ALIAS_CANDIDATES
-                 or eqn.fn is identity or eqn.fn is stop_gradient else None)
+        kind, fn, out = eqn.kind, eqn.fn, eqn.out
+        alias = (_is_alias(eqn, args) if kind != "prim" or eqn.name in alias_names
+                 or fn is identity or fn is stop_gradient else None)
         if alias is not None:
-            if (isinstance(alias, Tracer) and eqn.out.grad_of is not None
-                    and (alias.grad_of is None or alias.grad_of[1] is not eqn.out.grad_of[1])):
+            if (isinstance(alias, Tracer) and out.grad_of is not None
+                    and (alias.grad_of is None or alias.grad_of[1] is not out.grad_of[1])):
                 # a gradient equal to another value (dJ_dd = d): one line that names it, no copy
-                steps.append(_Step(eqn, (alias,), {}, rename=True))
+                add_step(_Step(eqn, (alias,), {}, rename=True))
                 continue
-            rep[id(eqn.out)] = alias
+            rep[out] = alias
             continue
         if not ts and (ts is not None or not (_has_tracer(args) or (
                 params and _has_tracer(tuple(params.values()))))):
-            rep[id(eqn.out)] = eqn.out.val   # constant folding
+            rep[out] = out.val   # constant folding
             continue
-        key = (kind, id(eqn.fn) if kind != "method" else eqn.fn, tuple(key), _key(params) if params else None)
-        prev = seen.get(key)
+        key = (kind, id(fn) if kind != "method" else fn, tuple(key), _key(params) if params else None)
+        prev = seen_get(key)
         if prev is not None:
-            rep[id(eqn.out)] = prev
+            rep[out] = prev
             continue
-        seen[key] = eqn.out
-        steps.append(_Step(eqn, args, params, tracers=ts))
+        seen[key] = out
+        add_step(_Step(eqn, args, params, tracers=ts))
     outs = [_subst(o, rep) for o in outputs]
     # dead code: keep what the outputs need
-    needed = {id(o) for o in outs if isinstance(o, Tracer)}
+    needed = {o for o in outs if isinstance(o, Tracer)}
+    need = needed.add
     kept = []
     for st in reversed(steps):
-        if id(st.out) in needed:
+        if st.out in needed:
             kept.append(st)
             for t in st.tracers:
-                needed.add(id(t))
+                need(t)
     kept.reverse()
     return kept, outs, rep
 
