@@ -464,12 +464,24 @@ class _Emitter:
             return self.arg(a[0])
         kind = e.kind
         arg, A = self.arg, []
+        of, inline = self.of, self.inline
         paren = kind == "np" or (kind == "prim" and e.name in _ARRAY)  # -x as an operand: (-x)
         for x in a:
-            t = arg(x)
+            tx = type(x)
+            if tx is Tracer:  # (self.arg's first case, inlined: the hot path)
+                t = inline.pop(id(x), None) if inline else None
+                if t is None:
+                    t = of[id(x)]
+            elif tx is float:
+                t = self.number(x)
+            else:
+                t = arg(x)
             A.append(f"({t})" if paren and t[:1] == "-" else t)
         if kind == "prim":
-            return _scalar_prim(e.name, a, A, helpers)
+            n = e.name
+            if n != "pow" and n != "sigmoid":
+                return _SCALAR[n].format(*A)
+            return _scalar_prim(n, a, A, helpers)
         if kind == "method":
             return f"{'float' if a[1] == np.float64 else 'bool'}({A[0]})"
         op = _OPERATORS.get(e.fn)
