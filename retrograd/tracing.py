@@ -519,7 +519,7 @@ def tape_vjp(outs, ins, seeds):
     trace = active_trace()
     chosen, active = _active_eqns(trace, ins)
     nb = np.ndim(seeds[0]) - outs[0].ndim if outs else 0
-    cts: dict = {}  # keyed by the Tracers, as ``active``
+    cts = {}  # keyed by the Tracers, as ``active``
     for o, s in zip(outs, seeds):
         if isinstance(o, Tracer) and o in active:
             cts[o] = _add(cts.get(o), s)

@@ -801,14 +801,14 @@ def _inline_plan(steps, out_ids):
     their own (nesting kept below ``_FUSE_DEPTH``)."""
     # keyed by the Tracers themselves: their hash spreads better than id()'s aligned addresses
     # (a Tracer's __eq__ is never called: distinct live objects have distinct hashes)
-    uses: dict = {}
+    uses = {}
     get = uses.get
     sign = np.sign
     for st in steps:
         k = 3 if st.eqn.fn is sign else 1
         for t in st.tracers:
             uses[t] = get(t, 0) + k
-    depth: dict = {}
+    depth = {}
     plan = set()
     dget = depth.get
     limit = _FUSE_DEPTH - 1
