@@ -27,3 +27,18 @@ def test_traced_operator_dtype_and_value_equal_eager(op, i, j):
         want, got = f(rg.tensor(a), b), rg.jit(f, static_argnums=1)(a, b)
     assert np.asarray(got).dtype == want.dtype
     np.testing.assert_allclose(np.asarray(got), want.numpy())
+
+
+@pytest.mark.parametrize("i", range(len(ARRAYS)))
+@pytest.mark.parametrize("b", NUMBERS)
+def test_traced_operator_with_a_number_follows_the_default_dtype(i, b):
+    # int32 * 2.5 is float32 when the default dtype is (PyTorch's result_type), not NumPy's float64
+    a = ARRAYS[i]
+    old = rg.get_default_dtype()
+    rg.set_default_dtype(rg.float32)
+    try:
+        got = rg.jit(lambda x, y: x * y, static_argnums=1)(a, b)
+        want = rg.result_type(rg.tensor(a), b)
+    finally:
+        rg.set_default_dtype(old)
+    assert np.asarray(got).dtype == want
