@@ -348,9 +348,9 @@ def _short(eqn) -> str:
 
 def assign_names(steps, inputs, in_names, captured, outs, rep, reserved, unnamed=()):
     """Variable names: ``of`` (id of a value -> name) and ``name_of(value)``; the values in
-    ``unnamed`` (ids of values written into their use) get none."""
+    ``unnamed`` (values written into their use, the Tracers themselves) get none."""
     if unnamed:
-        steps = [st for st in steps if id(st.out) not in unnamed]
+        steps = [st for st in steps if st.out not in unnamed]
     names = _Names(reserved)
     of = names.of
     for t, n in zip(inputs, in_names):
@@ -797,7 +797,7 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
 
 
 def _inline_plan(steps, out_ids):
-    """Ids of the values of a long float program written into their one use instead of a line of
+    """The values (Tracers) of a long float program written into their one use instead of a line of
     their own (nesting kept below ``_FUSE_DEPTH``)."""
     # keyed by the Tracers themselves: their hash spreads better than id()'s aligned addresses
     # (a Tracer's __eq__ is never called: distinct live objects have distinct hashes)
@@ -822,7 +822,7 @@ def _inline_plan(steps, out_ids):
                     d = dt
             if d < limit:
                 depth[out] = d + 1
-                plan.add(id(out))
+                plan.add(out)
     return plan
 
 
@@ -842,11 +842,10 @@ def _float_body(body, steps, em, helpers, plan, name_of):
             if not fuse:  # (fused code is not read line by line)
                 body.append(_describe(st, name_of))
         ctx = c
-        out = id(st.out)
-        if out in plan:  # big float programs: a value used once is written into its use
-            inline[out] = f"({em.float_expr(st, helpers)})"
+        if st.out in plan:  # big float programs: a value used once is written into its use
+            inline[id(st.out)] = f"({em.float_expr(st, helpers)})"
             continue
-        body.append(f"{of[out]} = {em.float_expr(st, helpers)}")
+        body.append(f"{of[id(st.out)]} = {em.float_expr(st, helpers)}")
 
 
 def _array_body(body, steps, em, helpers, out_ids, name_of, last, diag, dels):
