@@ -309,10 +309,23 @@ def _new_tracer(trace, value, eqn):
     return t
 
 
+def _no_cast(self, other) -> bool:
+    """Whether ``promote(self, other)`` would return both as they are: another Tracer of the same
+    dtype, or a Python float or int with a float Tracer (the common case, tested first)."""
+    t = type(other)
+    if t is Tracer:
+        return other.val.dtype is self.val.dtype
+    return (t is float or t is int) and self.val.dtype.kind == "f"
+
+
 def _binop(prim):
     # PyTorch's type promotion, as the eager operators (apply_binary): mixed dtypes are cast first.
-    return (lambda self, other: bind(prim, promote(self, other), {}),
-            lambda self, other: bind(prim, promote(other, self), {}))
+    def op(self, other):
+        return bind(prim, (self, other) if _no_cast(self, other) else promote(self, other), {})
+
+    def rop(self, other):
+        return bind(prim, (other, self) if _no_cast(self, other) else promote(other, self), {})
+    return op, rop
 
 
 def _cmp(ufunc):
@@ -473,18 +486,23 @@ class Tracer(Tensor):
 
 # ----- reverse mode on the tape -----------------------------------------------------------
 def _active_eqns(trace, ins):
-    """Equations (from the first input on) that depend differentiably on ``ins``; ids of active values."""
-    active = {id(t) for t in ins}
+    """Equations (from the first input on) that depend differentiably on ``ins``; the active values.
+
+    Values are keyed by the Tracers themselves (a better hash spread than id(); a Tracer's
+    ``__eq__`` is never called, since distinct live objects have distinct hashes).
+    """
+    active = set(ins)
     start = min((t.eqn.index for t in ins if t.eqn is not None), default=0)
     chosen = []
+    add, choose = active.add, chosen.append
     for eqn in trace.eqns[start:]:
         if eqn.kind != "prim":
             continue
         prim = eqn.fn
         for i, a in enumerate(eqn.args):
-            if id(a) in active and isinstance(a, Tracer) and prim.vjp_for(i) is not None:
-                active.add(id(eqn.out))
-                chosen.append(eqn)
+            if isinstance(a, Tracer) and a in active and prim.vjp_for(i) is not None:
+                add(eqn.out)
+                choose(eqn)
                 break
     return chosen, active
 
@@ -501,21 +519,22 @@ def tape_vjp(outs, ins, seeds):
     trace = active_trace()
     chosen, active = _active_eqns(trace, ins)
     nb = np.ndim(seeds[0]) - outs[0].ndim if outs else 0
-    cts = {}
+    cts = {}  # keyed by the Tracers, as ``active``
     for o, s in zip(outs, seeds):
-        if id(o) in active:
-            cts[id(o)] = _add(cts.get(id(o)), s)
+        if isinstance(o, Tracer) and o in active:
+            cts[o] = _add(cts.get(o), s)
     saved_ctx = trace.ctx
+    pop, get = cts.pop, cts.get
     try:
         for eqn in reversed(chosen):
-            g = cts.pop(id(eqn.out), None)
+            g = pop(eqn.out, None)
             if g is None:
                 continue
             if isinstance(g, Tracer) and g.grad_of is None and outs:
                 g.grad_of = (outs[0], eqn.out)  # the gradient of the output with respect to eqn.out
             prim = eqn.fn
             for i, a in enumerate(eqn.args):
-                if not (isinstance(a, Tracer) and id(a) in active):
+                if not (isinstance(a, Tracer) and a in active):
                     continue
                 rule = prim.vjp_for(i)
                 if rule is None:
@@ -526,12 +545,12 @@ def tape_vjp(outs, ins, seeds):
                 gs = gi.val.shape if type(gi) is Tracer else np.shape(gi)
                 if gs[nb:] != shape or len(gs) != nb + len(shape):
                     gi = ops.sum_to(gi, shape, nb=nb)
-                cts[id(a)] = _add(cts.get(id(a)), gi)
+                cts[a] = _add(get(a), gi)
     finally:
         trace.ctx = saved_ctx
     result = []
     for t in ins:
-        g = cts.get(id(t))
+        g = cts.get(t)
         if isinstance(g, Tracer) and outs:
             if g.grad_of is not None and g.grad_of[1] is not t:
                 g = bind(identity, (g,), {})  # the same value under the input's own name (dJ_db = dJ_dd)

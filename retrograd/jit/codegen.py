@@ -150,7 +150,7 @@ def _key(x):
 
 def _subst(x, rep):
     if isinstance(x, Tracer):
-        return rep.get(id(x), x)
+        return rep.get(x, x)
     if type(x) is tuple or type(x) is list:
         return type(x)(_subst(e, rep) for e in x)
     if isinstance(x, slice):
@@ -184,18 +184,25 @@ class _Step:
 
 
 def simplify(trace, outputs):
-    """Passes 1 and 2: the kept steps (in order) and the outputs after aliasing and folding."""
+    """Passes 1 and 2: the kept steps (in order) and the outputs after aliasing and folding.
+
+    ``rep`` (the replacement of every aliased, folded or merged value) is keyed by the Tracers
+    themselves, as the sets below: their hash spreads better than id()'s aligned addresses, and
+    a Tracer's ``__eq__`` is never called (distinct live objects have distinct hashes).
+    """
     rep, seen, steps = {}, {}, []
-    rep_get = rep.get
+    rep_get, seen_get, add_step = rep.get, seen.get, steps.append
+    alias_names = _ALIAS_CANDIDATES
     for eqn in trace.eqns:
         # the arguments after aliasing; the Tracers among them (None: nested, see _Step); the CSE key
         args, ts, key = [], [], []
         for a in eqn.args:
             ta = type(a)
             if ta is Tracer:
-                a = rep_get(id(a), a)
+                a = rep_get(a, a)
                 if type(a) is Tracer:
-                    ts.append(a)
+                    if ts is not None:
+                        ts.append(a)
                     key.append(id(a))
                 else:
                     key.append(_key(a))
@@ -212,37 +219,38 @@ def simplify(trace, outputs):
         if params:
             params = {k: _subst(v, rep) for k, v in params.items()}
             ts = None
-        kind = eqn.kind
-        alias = (_is_alias(eqn, args) if kind != "prim" or eqn.name in _ALIAS_CANDIDATES
-                 or eqn.fn is identity or eqn.fn is stop_gradient else None)
+        kind, fn, out = eqn.kind, eqn.fn, eqn.out
+        alias = (_is_alias(eqn, args) if kind != "prim" or eqn.name in alias_names
+                 or fn is identity or fn is stop_gradient else None)
         if alias is not None:
-            if (isinstance(alias, Tracer) and eqn.out.grad_of is not None
-                    and (alias.grad_of is None or alias.grad_of[1] is not eqn.out.grad_of[1])):
+            if (isinstance(alias, Tracer) and out.grad_of is not None
+                    and (alias.grad_of is None or alias.grad_of[1] is not out.grad_of[1])):
                 # a gradient equal to another value (dJ_dd = d): one line that names it, no copy
-                steps.append(_Step(eqn, (alias,), {}, rename=True))
+                add_step(_Step(eqn, (alias,), {}, rename=True))
                 continue
-            rep[id(eqn.out)] = alias
+            rep[out] = alias
             continue
         if not ts and (ts is not None or not (_has_tracer(args) or (
                 params and _has_tracer(tuple(params.values()))))):
-            rep[id(eqn.out)] = eqn.out.val   # constant folding
+            rep[out] = out.val   # constant folding
             continue
-        key = (kind, id(eqn.fn) if kind != "method" else eqn.fn, tuple(key), _key(params) if params else None)
-        prev = seen.get(key)
+        key = (kind, id(fn) if kind != "method" else fn, tuple(key), _key(params) if params else None)
+        prev = seen_get(key)
         if prev is not None:
-            rep[id(eqn.out)] = prev
+            rep[out] = prev
             continue
-        seen[key] = eqn.out
-        steps.append(_Step(eqn, args, params, tracers=ts))
+        seen[key] = out
+        add_step(_Step(eqn, args, params, tracers=ts))
     outs = [_subst(o, rep) for o in outputs]
     # dead code: keep what the outputs need
-    needed = {id(o) for o in outs if isinstance(o, Tracer)}
+    needed = {o for o in outs if isinstance(o, Tracer)}
+    need = needed.add
     kept = []
     for st in reversed(steps):
-        if id(st.out) in needed:
+        if st.out in needed:
             kept.append(st)
             for t in st.tracers:
-                needed.add(id(t))
+                need(t)
     kept.reverse()
     return kept, outs, rep
 
@@ -340,9 +348,9 @@ def _short(eqn) -> str:
 
 def assign_names(steps, inputs, in_names, captured, outs, rep, reserved, unnamed=()):
     """Variable names: ``of`` (id of a value -> name) and ``name_of(value)``; the values in
-    ``unnamed`` (ids of values written into their use) get none."""
+    ``unnamed`` (values written into their use, the Tracers themselves) get none."""
     if unnamed:
-        steps = [st for st in steps if id(st.out) not in unnamed]
+        steps = [st for st in steps if st.out not in unnamed]
     names = _Names(reserved)
     of = names.of
     for t, n in zip(inputs, in_names):
@@ -456,12 +464,24 @@ class _Emitter:
             return self.arg(a[0])
         kind = e.kind
         arg, A = self.arg, []
+        of, inline = self.of, self.inline
         paren = kind == "np" or (kind == "prim" and e.name in _ARRAY)  # -x as an operand: (-x)
         for x in a:
-            t = arg(x)
+            tx = type(x)
+            if tx is Tracer:  # (self.arg's first case, inlined: the hot path)
+                t = inline.pop(id(x), None) if inline else None
+                if t is None:
+                    t = of[id(x)]
+            elif tx is float:
+                t = self.number(x)
+            else:
+                t = arg(x)
             A.append(f"({t})" if paren and t[:1] == "-" else t)
         if kind == "prim":
-            return _scalar_prim(e.name, a, A, helpers)
+            n = e.name
+            if n != "pow" and n != "sigmoid":
+                return _SCALAR[n].format(*A)
+            return _scalar_prim(n, a, A, helpers)
         if kind == "method":
             return f"{'float' if a[1] == np.float64 else 'bool'}({A[0]})"
         op = _OPERATORS.get(e.fn)
@@ -777,23 +797,30 @@ def generate(trace, inputs, in_names, outputs, fname="f", scalar=None, dels=True
 
 
 def _inline_plan(steps, out_ids):
-    """Ids of the values of a long float program written into their one use instead of a line of
+    """The values (Tracers) of a long float program written into their one use instead of a line of
     their own (nesting kept below ``_FUSE_DEPTH``)."""
+    # keyed by the Tracers themselves: their hash spreads better than id()'s aligned addresses
+    # (a Tracer's __eq__ is never called: distinct live objects have distinct hashes)
     uses = {}
+    get = uses.get
+    sign = np.sign
     for st in steps:
-        k = 3 if st.eqn.fn is np.sign else 1
+        k = 3 if st.eqn.fn is sign else 1
         for t in st.tracers:
-            uses[id(t)] = uses.get(id(t), 0) + k
-    depth, plan = {}, set()
+            uses[t] = get(t, 0) + k
+    depth = {}
+    plan = set()
+    dget = depth.get
+    limit = _FUSE_DEPTH - 1
     for st in steps:
-        out = id(st.out)
-        if not st.rename and uses.get(out) == 1 and out not in out_ids:
+        out = st.out
+        if get(out) == 1 and not st.rename and id(out) not in out_ids:
             d = 0
             for t in st.tracers:
-                dt = depth.get(id(t), 0)
+                dt = dget(t, 0)
                 if dt > d:
                     d = dt
-            if d + 1 < _FUSE_DEPTH:
+            if d < limit:
                 depth[out] = d + 1
                 plan.add(out)
     return plan
@@ -815,11 +842,10 @@ def _float_body(body, steps, em, helpers, plan, name_of):
             if not fuse:  # (fused code is not read line by line)
                 body.append(_describe(st, name_of))
         ctx = c
-        out = id(st.out)
-        if out in plan:  # big float programs: a value used once is written into its use
-            inline[out] = f"({em.float_expr(st, helpers)})"
+        if st.out in plan:  # big float programs: a value used once is written into its use
+            inline[id(st.out)] = f"({em.float_expr(st, helpers)})"
             continue
-        body.append(f"{of[out]} = {em.float_expr(st, helpers)}")
+        body.append(f"{of[id(st.out)]} = {em.float_expr(st, helpers)}")
 
 
 def _array_body(body, steps, em, helpers, out_ids, name_of, last, diag, dels):
